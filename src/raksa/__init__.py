@@ -1,0 +1,1 @@
+"""Raksa: social-help intake and the shared case logbook."""

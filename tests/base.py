@@ -1,0 +1,59 @@
+"""Shared personas for every test: who is asking matters more than what is asked."""
+
+from __future__ import annotations
+
+from django.test import TestCase
+
+from raksa.accounts.models import Role, User
+from raksa.directory.models import Agency, ServiceArea, Unit
+
+BANGKOK = "10"
+CHIANG_MAI = "50"
+KHON_KAEN = "40"
+
+
+def make_unit(code: str, agency: Agency, kind: str, province: str = "", areas: tuple[str, ...] = ()) -> Unit:
+    unit = Unit.objects.create(
+        code=code, agency=agency, name_th=f"หน่วย {code}", name_en=f"Unit {code}", kind=kind, province_code=province
+    )
+    for area in areas:
+        ServiceArea.objects.create(unit=unit, area_code=area)
+    return unit
+
+
+def make_user(username: str, role: str, unit: Unit | None) -> User:
+    return User.objects.create_user(
+        username=username, password="correct-horse-battery", role=role, unit=unit, display_name=username
+    )
+
+
+class RaksaTestCase(TestCase):
+    """A small directory and one person per role and place.
+
+    - centre: the national 1300 centre (sees every case)
+    - bkk_office / cm_office / kk_office: provincial offices of Bangkok, Chiang Mai, Khon Kaen
+    - bkk_rapid: Bangkok's rapid-response unit
+    - dcy_hq: a department's national headquarters (receives referrals)
+    """
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.centre_agency = Agency.objects.create(code="centre", name_th="ศูนย์ช่วยเหลือสังคม", name_en="Social Assistance Center", kind=Agency.Kind.CENTRE)
+        cls.ops = Agency.objects.create(code="ops", name_th="สำนักงานปลัดกระทรวง", name_en="Office of the Permanent Secretary", kind=Agency.Kind.OFFICE)
+        cls.dcy = Agency.objects.create(code="dcy", name_th="กรมกิจการเด็กและเยาวชน", name_en="Department of Children and Youth", kind=Agency.Kind.DEPARTMENT)
+        cls.centre = make_unit("centre-1300", cls.centre_agency, Unit.Kind.CENTRE)
+        cls.bkk_office = make_unit("pso-10", cls.ops, Unit.Kind.PROVINCIAL_OFFICE, BANGKOK, (BANGKOK,))
+        cls.cm_office = make_unit("pso-50", cls.ops, Unit.Kind.PROVINCIAL_OFFICE, CHIANG_MAI, (CHIANG_MAI,))
+        cls.kk_office = make_unit("pso-40", cls.ops, Unit.Kind.PROVINCIAL_OFFICE, KHON_KAEN, (KHON_KAEN,))
+        cls.bkk_rapid = make_unit("rru-10", cls.centre_agency, Unit.Kind.RAPID_RESPONSE, BANGKOK, (BANGKOK,))
+        cls.dcy_hq = make_unit("dcy-hq", cls.dcy, Unit.Kind.HEADQUARTERS)
+
+        cls.call_taker = make_user("call_taker", Role.CALL_TAKER, cls.centre)
+        cls.responder = make_user("responder_bkk", Role.RESPONDER, cls.bkk_rapid)
+        cls.case_worker = make_user("worker_bkk", Role.CASE_WORKER, cls.bkk_office)
+        cls.other_province_worker = make_user("worker_cm", Role.CASE_WORKER, cls.cm_office)
+        cls.supervisor = make_user("supervisor_bkk", Role.SUPERVISOR, cls.bkk_office)
+        cls.other_supervisor = make_user("supervisor_kk", Role.SUPERVISOR, cls.kk_office)
+        cls.dcy_worker = make_user("worker_dcy", Role.CASE_WORKER, cls.dcy_hq)
+        cls.admin_user = make_user("admin", Role.ADMIN, cls.centre)
+        cls.outsider = make_user("outsider", Role.CASE_WORKER, None)
