@@ -20,10 +20,38 @@ def format_case_number(be_year: int, sequence: int) -> str:
     return f"{be_year}-{sequence:06d}"
 
 
+def _gf32_mul(a: int, b: int) -> int:
+    """Multiply in GF(2^5) with the primitive polynomial x^5 + x^2 + 1."""
+    result = 0
+    while b:
+        if b & 1:
+            result ^= a
+        b >>= 1
+        a <<= 1
+        if a & 0b100000:
+            a ^= 0b100101
+    return result
+
+
+def _gf32_pow(a: int, n: int) -> int:
+    result = 1
+    for _ in range(n):
+        result = _gf32_mul(result, a)
+    return result
+
+
+_ALPHA = 2  # a primitive element: its powers 1..31 are all distinct
+_WEIGHTS = [_gf32_pow(_ALPHA, i) for i in range(TRACKING_BODY_LENGTH + 1)]
+_LAST_INVERSE = _gf32_pow(_ALPHA, 31 - TRACKING_BODY_LENGTH)
+
+
 def _check_char(body: str) -> str:
-    # Weighted sum mod 31 catches every single substitution and adjacent transposition.
-    total = sum((i + 1) * _VALUE[c] for i, c in enumerate(body))
-    return ALPHABET[total % 31]
+    # The code with its check character sums to zero over GF(32) with distinct weights, so every single
+    # mistyped character and every swap of two neighbours (the check character included) is caught.
+    total = 0
+    for weight, ch in zip(_WEIGHTS, body, strict=False):
+        total ^= _gf32_mul(weight, _VALUE[ch])
+    return ALPHABET[_gf32_mul(total, _LAST_INVERSE)]
 
 
 def new_tracking_code() -> str:

@@ -1,0 +1,35 @@
+import os
+import subprocess
+import sys
+
+CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+
+
+def run_with(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "raksa.settings", **env_overrides}
+    env.pop("DATABASE_URL", None) if "DATABASE_URL" not in env_overrides else None
+    return subprocess.run([sys.executable, "-c", CHECK], env=env, capture_output=True, text=True, timeout=60)
+
+
+class SettingsTests:
+    def test_it_defaults_to_sqlite(self, tmp_path):
+        result = run_with({"RAKSA_VAR_DIR": str(tmp_path)})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+    def test_it_uses_postgresql_from_database_url(self):
+        result = run_with({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/raksa"})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "django.db.backends.postgresql"
+
+    def test_it_fails_loudly_on_bad_values(self):
+        for name, value in [
+            ("DATABASE_URL", "mysql://root@localhost/raksa"),
+            ("DATABASE_URL", "not a url"),
+            ("RAKSA_DEBUG", "maybe"),
+            ("LINE_API_BASE", "api.line.me"),
+            ("RAKSA_ATTACHMENT_MAX_BYTES", "ten megabytes"),
+        ]:
+            result = run_with({name: value})
+            assert result.returncode != 0, (name, value)
+            assert "ImproperlyConfigured" in result.stderr and name in result.stderr, (name, value, result.stderr)
