@@ -58,6 +58,9 @@ class CaseSequence(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Case(TimeStampedModel):
     number = models.CharField(max_length=16, unique=True)
@@ -65,7 +68,9 @@ class Case(TimeStampedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
     public_stage = models.CharField(max_length=12, choices=PublicStage.choices, default=PublicStage.RECEIVED)
     emergency_type = models.CharField(max_length=12, choices=EmergencyType.choices, blank=True, db_index=True)
-    category = models.CharField(max_length=32, choices=Category.choices, default=Category.OTHER, db_index=True)
+    category = models.CharField(
+        max_length=32, choices=Category.choices, default=Category.OTHER, db_index=True
+    )
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     summary = models.CharField(max_length=300)
@@ -78,7 +83,11 @@ class Case(TimeStampedModel):
     subdistrict_code = models.CharField(max_length=6, blank=True)
     owning_unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="owned_cases")
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_cases"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -91,6 +100,8 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["owning_unit", "-created_at"], name="case_unit_recent"),
             models.Index(fields=["province_code", "-created_at"], name="case_province_recent"),
+            # Supervisors whose unit serves single districts (4-digit service areas).
+            models.Index(fields=["district_code", "-created_at"], name="case_district_recent"),
             models.Index(fields=["assigned_to", "-created_at"], name="case_assignee_recent"),
         ]
 
@@ -127,13 +138,18 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    unit = models.ForeignKey("directory.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "created_at"], name="event_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -199,7 +215,9 @@ class AccessLog(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=32)
     channel = models.CharField(max_length=8, default="web")  # web | api
     path = models.CharField(max_length=300, blank=True)
@@ -208,3 +226,12 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The PDPA questions: who saw this case, who saw this person, what did this user look at.
+        indexes = [
+            models.Index(fields=["case", "-at"], name="accesslog_case_recent"),
+            models.Index(fields=["person", "-at"], name="accesslog_person_recent"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"

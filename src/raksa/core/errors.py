@@ -5,7 +5,8 @@ Views turn it into a form error, the API into JSON (400 for bad input, 409 for a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 
 @dataclass
@@ -16,7 +17,12 @@ class FieldError:
     message_en: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "code": self.code, "message_th": self.message_th, "message_en": self.message_en}
+        return {
+            "field": self.field,
+            "code": self.code,
+            "message_th": self.message_th,
+            "message_en": self.message_en,
+        }
 
 
 @dataclass
@@ -26,7 +32,7 @@ class RaksaError(Exception):
     message_en: str
     field: str | None = None
     status: int = 400
-    errors: list[FieldError] = field(default_factory=list)
+    errors: list[FieldError] = dataclass_field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__(f"{self.code}: {self.message_en}")
@@ -63,8 +69,18 @@ class NotFound(RaksaError):
 
 
 def not_found(what_en: str = "record", what_th: str = "ข้อมูล") -> NotFound:
-    return NotFound(code="not_found", message_th=f"ไม่พบ{what_th}", message_en=f"{what_en.capitalize()} not found")
+    return NotFound(
+        code="not_found", message_th=f"ไม่พบ{what_th}", message_en=f"{what_en.capitalize()} not found"
+    )
 
 
 def invalid(field_name: str, code: str, message_th: str, message_en: str) -> InvalidInput:
     return InvalidInput(code=code, message_th=message_th, message_en=message_en, field=field_name)
+
+
+class Forbidden(RaksaError):
+    """The user may see the record but not make this change (a pending referral unit writing a note): HTTP 403."""
+
+    def __post_init__(self) -> None:
+        self.status = 403
+        super().__post_init__()
