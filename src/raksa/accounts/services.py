@@ -1,0 +1,141 @@
+"""Staff users and their API tokens.
+
+A token is "rk_" + 43 url-safe characters (256 random bits). Only its SHA-256 is stored, with the first eight
+characters after "rk_" as a prefix so a person can tell their tokens apart; the raw token is shown once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from raksa.accounts.models import ApiToken, Role, User
+from raksa.core.errors import Conflict, NotFound, invalid
+from raksa.directory.models import Unit
+
+TOKEN_PREFIX = "rk_"
+PREFIX_LENGTH = 8
+CENTRE_UNIT = "centre-1300"
+# Writing last_used_at on every request would turn every API read into a write; a minute is precise enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> User:
+    """The staff user `username` with this role in this unit (the national 1300 centre when no unit is given).
+
+    Creates the user if needed, with no usable password (it signs in with a token, or an administrator sets a
+    password). An existing user is given the role and unit asked for, so the result is always what was asked;
+    a deactivated user is refused rather than silently brought back.
+    """
+    username = (username or "").strip()
+    if not username:
+        raise invalid("user", "required", "ต้องระบุชื่อผู้ใช้", "A username is required")
+    if role not in Role.values:
+        raise invalid(
+            "role",
+            "invalid_choice",
+            f"ไม่รู้จักบทบาท {role!r} (ใช้ได้: {', '.join(Role.values)})",
+            f"Unknown role {role!r} (one of: {', '.join(Role.values)})",
+        )
+    code = unit_code or CENTRE_UNIT
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        hint_th = " (โหลดทำเนียบหน่วยงานด้วย raksa load_directory)" if code == CENTRE_UNIT else ""
+        hint_en = " (load the directory with `raksa load_directory`)" if code == CENTRE_UNIT else ""
+        raise invalid(
+            "unit", "unknown_unit", f"ไม่พบหน่วยงานรหัส {code!r}{hint_th}", f"Unknown unit {code!r}{hint_en}"
+        )
+    if not unit.is_active:
+        raise invalid(
+            "unit", "inactive_unit", f"หน่วยงาน {code!r} ปิดใช้งานแล้ว", f"Unit {code!r} is deactivated"
+        )
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=role, unit=unit, display_name=username)
+            user.set_unusable_password()
+            user.save()
+            return user
+        if not user.is_active:
+            raise Conflict(
+                code="user_inactive",
+                message_th=f"ผู้ใช้ {username!r} ถูกปิดใช้งาน: เปิดใช้งานในหน้าผู้ดูแลระบบก่อน",
+                message_en=f"User {username!r} is deactivated: reactivate them in the admin first",
+                field="user",
+            )
+        if user.role != role or user.unit_id != unit.pk:
+            user.role = role
+            user.unit = unit
+            user.save(update_fields=["role", "unit"])
+        return user
+
+
+def token_create(*, user: User, name: str = "") -> str:
+    """A new bearer token for `user`. The return value is the only time the raw token exists."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + PREFIX_LENGTH],
+        key_hash=token_hash(raw),
+    )
+    return raw
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user a live token belongs to, or None (unknown, revoked, or the user was deactivated)."""
+    raw = (raw or "").strip()
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    digest = token_hash(raw)
+    # The lookup is by a hash of the secret, so its timing says nothing about the secret itself.
+    token = ApiToken.objects.select_related("user", "user__unit").filter(key_hash=digest).first()
+    if token is None or not hmac.compare_digest(token.key_hash, digest):
+        return None
+    if token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    """Revoke a token; revoking one that is already revoked keeps the first revocation time."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )
+    token.refresh_from_db(fields=["revoked_at", "updated_at"])
+
+
+def token_revoke_by_prefix(*, prefix: str, username: str | None = None) -> ApiToken:
+    """Revoke the one live token with this prefix (optionally of this user); for the `raksa token revoke` command."""
+    prefix = (prefix or "").strip().removeprefix(TOKEN_PREFIX)[:PREFIX_LENGTH]
+    tokens = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True)
+    if username:
+        tokens = tokens.filter(user__username=username)
+    found = list(tokens[:2])
+    if not found or len(prefix) < PREFIX_LENGTH:
+        raise NotFound(
+            code="not_found",
+            message_th=f"ไม่พบโทเค็นที่ยังใช้งานได้ซึ่งขึ้นต้นด้วย {prefix!r}",
+            message_en=f"No live token with prefix {prefix!r}",
+        )
+    if len(found) > 1:
+        raise Conflict(
+            code="ambiguous_prefix",
+            message_th=f"มีโทเค็นมากกว่าหนึ่งรายการที่ขึ้นต้นด้วย {prefix!r}: ระบุ --user ด้วย",
+            message_en=f"More than one live token has prefix {prefix!r}: add --user",
+        )
+    token_revoke(token=found[0])
+    return found[0]
