@@ -1,0 +1,158 @@
+"""Reads on cases, always through cases_visible_to(user): a case outside it does not exist for that user.
+
+case_list is built to stay fast on millions of rows: the visibility filter is an OR of indexed conditions
+(owning unit, open referrals to the unit, supervisor areas), the order is the (..., -created_at) indexes' order,
+and nothing here counts rows. Page it with a LIMIT (slice) and ask for one row more to know if there is a next
+page, rather than calling .count() on it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from raksa.cases.access import access_log_write, case_not_found, cases_visible_to, staff_unit
+from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
+from raksa.core.identifiers import is_valid_national_id, normalize_national_id, normalize_phone
+from raksa.core.ids import normalize_tracking_code
+from raksa.people.matching import name_key
+from raksa.people.models import Identifier, Person
+
+_CASE_NUMBER = re.compile(r"^(\d{4})-(\d{1,7})$")
+LIST_RELATED = ("owning_unit", "assigned_to")
+
+
+def _people_matching(q: str) -> QuerySet[Person] | None:
+    national_id = normalize_national_id(q)
+    if national_id and is_valid_national_id(national_id):
+        return Person.objects.filter(
+            pk__in=Identifier.objects.filter(kind=Identifier.Kind.NATIONAL_ID, value=national_id).values(
+                "person_id"
+            )
+        )
+    phone = normalize_phone(q)
+    if phone:
+        return Person.objects.filter(
+            pk__in=Identifier.objects.filter(kind=Identifier.Kind.PHONE, value=phone).values("person_id")
+        )
+    key = name_key(q)
+    if not key:
+        return None
+    return Person.objects.filter(Q(name_key__startswith=key) | Q(last_name_key__startswith=key))
+
+
+def _search(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
+    """Case number, tracking code, or a person on the case by national ID, phone or name."""
+    q = q.strip()
+    if not q:
+        return cases
+    number = _CASE_NUMBER.match(q)
+    if number:
+        return cases.filter(number=f"{number.group(1)}-{int(number.group(2)):06d}")
+    tracking_code = normalize_tracking_code(q)
+    if tracking_code:
+        return cases.filter(tracking_code=tracking_code)
+    people = _people_matching(q)
+    if people is None:
+        return cases.none()
+    return cases.filter(id__in=CaseParty.objects.filter(person__in=people).values("case_id"))
+
+
+def case_list(
+    *,
+    user: Any,
+    status: str | None = None,
+    category: str | None = None,
+    emergency_type: str | None = None,
+    province_code: str | None = None,
+    mine: bool = False,
+    q: str | None = None,
+) -> QuerySet[Case]:
+    """The cases `user` may see, newest first, with what a list row shows (owning unit, assignee)."""
+    cases = cases_visible_to(user)
+    if status:
+        cases = cases.filter(status=status)
+    if category:
+        cases = cases.filter(category=category)
+    if emergency_type:
+        cases = cases.filter(emergency_type=emergency_type)
+    if province_code:
+        cases = cases.filter(province_code=province_code)
+    if mine:
+        cases = cases.filter(assigned_to_id=getattr(user, "pk", None))
+    if q:
+        cases = _search(cases, q)
+    return cases.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+
+
+def case_get(*, user: Any, pk: Any = None, number: str | None = None) -> Case:
+    """One case by id or number; NotFound when it is missing or hidden from `user` (the two look the same).
+
+    Does not write the access log: use case_get_for_view when the case's details are shown to a person.
+    """
+    cases = cases_visible_to(user).select_related("owning_unit__agency", "assigned_to", "created_by")
+    try:
+        if pk is not None:
+            return cases.get(pk=int(pk))
+        if number:
+            return cases.get(number=number.strip())
+    except (Case.DoesNotExist, ValueError, TypeError):
+        pass
+    raise case_not_found()
+
+
+def case_get_for_view(
+    *,
+    user: Any,
+    pk: Any = None,
+    number: str | None = None,
+    request: HttpRequest | None = None,
+    channel: str = "web",
+) -> Case:
+    """case_get, then one access-log row (PDPA): the call every case page and API read makes."""
+    case = case_get(user=user, pk=pk, number=number)
+    access_log_write(user=user, action="case_view", case=case, request=request, channel=channel)
+    return case
+
+
+def case_timeline(*, case: Case) -> list[CaseEvent]:
+    return list(
+        CaseEvent.objects.filter(case=case).select_related("actor", "unit").order_by("created_at", "id")
+    )
+
+
+def case_parties(*, case: Case) -> list[CaseParty]:
+    return list(CaseParty.objects.filter(case=case).select_related("person").order_by("id"))
+
+
+def case_referrals(*, case: Case) -> list[Referral]:
+    return list(
+        Referral.objects.filter(case=case)
+        .select_related("from_unit", "to_unit", "created_by", "decided_by")
+        .order_by("created_at", "id")
+    )
+
+
+def referrals_incoming(*, user: Any, state: str | None = Referral.State.PENDING) -> QuerySet[Referral]:
+    """Referrals to the user's unit (pending by default), newest first: the unit's in-tray."""
+    unit = staff_unit(user)
+    if unit is None:
+        return Referral.objects.none()
+    referrals = Referral.objects.filter(to_unit_id=unit.pk)
+    if state:
+        referrals = referrals.filter(state=state)
+    return referrals.select_related("case", "from_unit", "created_by").order_by("-created_at", "-id")
+
+
+def cases_for_person(*, user: Any, person: Person) -> QuerySet[Case]:
+    """Every case `person` is on that `user` may see, across agencies, newest first."""
+    on_cases = CaseParty.objects.filter(person=person).values("case_id")
+    return (
+        cases_visible_to(user)
+        .filter(id__in=on_cases)
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,747 @@
+"""Writes on cases: keyword-only services, each one transaction that changes the case and records exactly the
+timeline events for that change (through cases.events.event_record).
+
+Every service that touches an existing case locks its row (select_for_update) and checks access on the locked
+row first: a case the actor cannot see raises NotFound (the same error as a missing case), a case the actor may
+see but not change raises Forbidden. Only then is the input validated, so bad input never hints at hidden cases.
+Nothing is partly saved: each service runs in transaction.atomic().
+
+Decisions (see also cases/statuses.py for the status table and cases/access.py for who may do what):
+- A new case always starts as "new"; emergencies skip screening by moving new -> active (intake/dispatch do so).
+- Setting urgency: an emergency type forces urgency "emergency"; "emergency" without a type is refused.
+- case_change_status is the one entry point for a status field: "closed" there means case_close (reason is the
+  outcome), leaving "closed" means case_reopen (reason required), and "referred" is refused with
+  Conflict("referral_required") because a referral row must say to whom (use referral_create).
+- A referral may be made from new, screening, active or referred: referring is a decision to act, so a new or
+  screening case is taken on (active) and referred in one step; the event records the status it came from.
+  It goes from the owning unit (even when the centre or a supervisor makes it) to a different, active unit, never
+  twice to the same unit while one is pending or accepted.
+- Only members of the receiving unit accept or decline. A decline needs a reason; when it leaves the case with no
+  pending or accepted referral, the case goes back to "active" with its owner.
+- Assigning the same worker again changes nothing and records nothing; the assignee must be able to see the case.
+- Attachments: size from settings.RAKSA_ATTACHMENT_MAX_BYTES, type from the file's own first bytes (never the
+  client's content type), allowed types from settings.RAKSA_ATTACHMENT_TYPES. The file is written before the row;
+  if this service fails afterwards the file is deleted again. (If a caller's outer transaction rolls back later,
+  the file stays on disk as an orphan without a row: harmless, and never served.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import geothai
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from raksa.accounts.models import User
+from raksa.cases import statuses
+from raksa.cases.access import Level, can_view, case_not_found, forbidden, require, staff_unit
+from raksa.cases.events import EventKind, event_record
+from raksa.cases.models import (
+    Attachment,
+    Case,
+    CaseParty,
+    CaseSequence,
+    Channel,
+    EmergencyType,
+    Note,
+    Referral,
+    Status,
+    Urgency,
+)
+from raksa.core.errors import Conflict, NotFound, invalid, not_found
+from raksa.core.ids import buddhist_year, format_case_number, new_tracking_code
+from raksa.directory.models import Category, Unit
+from raksa.directory.selectors import route_for
+from raksa.people.models import Person
+
+BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
+SUMMARY_MAX = 300
+LOCATION_TEXT_MAX = 500
+OUTCOME_MAX = 500
+NOTE_MAX = 20_000
+DECLINE_REASON_MAX = 500
+TRACKING_CODE_TRIES = 8
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# validation helpers
+
+
+def _choice(value: Any, choices: Iterable[str], field: str, what_th: str, what_en: str) -> str:
+    if not isinstance(value, str) or value not in set(choices):
+        raise invalid(
+            field, "invalid_choice", f"{what_th}ไม่ถูกต้อง: {value!r}", f"Unknown {what_en}: {value!r}"
+        )
+    return str(value)
+
+
+def _required_text(value: Any, field: str, what_th: str, what_en: str, max_length: int) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if not text:
+        raise invalid(field, "required", f"กรุณาระบุ{what_th}", f"{what_en.capitalize()} is required")
+    if len(text) > max_length:
+        raise invalid(
+            field,
+            "too_long",
+            f"{what_th}ยาวเกิน {max_length} ตัวอักษร",
+            f"{what_en.capitalize()} is longer than {max_length} characters",
+        )
+    return text
+
+
+def _unknown_area(field: str, code: str) -> Exception:
+    return invalid(
+        field, "unknown_area", f"ไม่พบรหัสพื้นที่ {code!r} ในทะเบียนพื้นที่", f"Unknown area code {code!r} for {field}"
+    )
+
+
+def _area_mismatch(field: str, code: str, parent_field: str, parent: str) -> Exception:
+    return invalid(
+        field,
+        "area_mismatch",
+        f"รหัสพื้นที่ {code!r} ไม่อยู่ในพื้นที่ {parent!r}",
+        f"Area code {code!r} in {field} is not inside {parent_field} {parent!r}",
+    )
+
+
+def validate_area(
+    province_code: str = "", district_code: str = "", subdistrict_code: str = ""
+) -> tuple[str, str, str]:
+    """Check geothai (DOPA) codes and fill the larger areas from the smaller ones.
+
+    Returns (province, district, subdistrict). Unknown codes raise InvalidInput "unknown_area", codes that do not
+    nest raise "area_mismatch", each naming its field.
+    """
+    province = (province_code or "").strip()
+    district = (district_code or "").strip()
+    subdistrict = (subdistrict_code or "").strip()
+    if subdistrict:
+        found_sub = geothai.subdistrict(subdistrict)
+        if found_sub is None:
+            raise _unknown_area("subdistrict_code", subdistrict)
+        if district and found_sub.district_code != district:
+            raise _area_mismatch("subdistrict_code", subdistrict, "district_code", district)
+        district = district or found_sub.district_code
+    if district:
+        found_district = geothai.district(district)
+        if found_district is None:
+            raise _unknown_area("district_code", district)
+        if province and found_district.province_code != province:
+            raise _area_mismatch("district_code", district, "province_code", province)
+        province = province or found_district.province_code
+    if province and geothai.province(province) is None:
+        raise _unknown_area("province_code", province)
+    return province, district, subdistrict
+
+
+def _coordinate(value: Any, field: str, limit: int) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or not -limit <= number <= limit:
+        raise invalid(
+            field,
+            "out_of_range",
+            f"ค่าพิกัด {field} ต้องอยู่ระหว่าง -{limit} ถึง {limit}",
+            f"{field} must be a number between -{limit} and {limit}",
+        )
+    return number.quantize(Decimal("0.000001"))
+
+
+def _survivor(person: Person) -> Person:
+    """A merged person's cases belong on the survivor's record."""
+    seen = set()
+    while person.merged_into_id is not None and person.pk not in seen:
+        seen.add(person.pk)
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def _role(role: str) -> str:
+    return _choice(role, CaseParty.Role.values, "role", "บทบาทของบุคคลในเรื่อง", "party role")
+
+
+def _lock(case: Case) -> Case:
+    """The case row, locked for this transaction (only the case row: never its unit, which many cases share)."""
+    try:
+        return Case.objects.select_for_update(of=("self",)).select_related("owning_unit").get(pk=case.pk)
+    except Case.DoesNotExist:
+        raise case_not_found() from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# numbers and routing
+
+
+def case_number_next(*, today: Any = None) -> str:
+    """The next `2569-000123` number: Buddhist-era year of the Bangkok date, then a per-year sequence.
+
+    The year's CaseSequence row is locked until the caller's transaction ends, so two cases never share a number.
+    """
+    be_year = buddhist_year(today or timezone.localdate(timezone=BANGKOK_TZ))
+    with transaction.atomic():
+        CaseSequence.objects.get_or_create(year=be_year)
+        sequence = CaseSequence.objects.select_for_update().get(year=be_year)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    return format_case_number(be_year, sequence.last)
+
+
+def _tracking_code_new() -> str:
+    for _ in range(TRACKING_CODE_TRIES):
+        code = new_tracking_code()
+        if not Case.objects.filter(tracking_code=code).exists():
+            return code
+    raise RuntimeError("could not find a free tracking code")  # 40 random bits: practically unreachable
+
+
+def _route(*, category: str, province_code: str, district_code: str, emergency: bool) -> Unit:
+    """The unit that owns a case nobody assigned: the directory's routing, else the 1300 centre."""
+    try:
+        return route_for(
+            category=category,
+            province_code=province_code or None,
+            district_code=district_code or None,
+            emergency=emergency,
+        )
+    except NotFound:
+        # The directory is not loaded: the centre still takes the call rather than losing the report.
+        centre = Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True).order_by("code").first()
+        if centre is None:
+            raise invalid(
+                "owning_unit", "no_route", "ไม่พบหน่วยงานที่รับผิดชอบ", "No unit can own this case"
+            ) from None
+        return centre
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# cases
+
+
+def case_create(
+    *,
+    actor: User | None,
+    channel: str,
+    summary: str,
+    description: str = "",
+    category: str = Category.OTHER,
+    emergency_type: str = "",
+    urgency: str | None = None,
+    subject: Person | None = None,
+    reporter: Person | None = None,
+    parties: Iterable[tuple[Person, str]] = (),
+    latitude: Any = None,
+    longitude: Any = None,
+    location_text: str = "",
+    province_code: str = "",
+    district_code: str = "",
+    subdistrict_code: str = "",
+    owning_unit: Unit | None = None,
+) -> Case:
+    """Open a case: number, tracking code, owner (routed when not given), people involved, "created" event.
+
+    `actor` is None for public channels (web form, LINE) where no staff member is involved yet; a staff actor
+    must belong to a unit.
+    """
+    if actor is not None and staff_unit(actor) is None:
+        raise forbidden("open a case", "เปิดเรื่อง")
+    channel = _choice(channel, Channel.values, "channel", "ช่องทาง", "channel")
+    category = _choice(category or Category.OTHER, Category.values, "category", "ประเภทปัญหา", "category")
+    emergency_type = emergency_type or ""
+    if emergency_type:
+        emergency_type = _choice(
+            emergency_type, EmergencyType.values, "emergency_type", "ประเภทเหตุฉุกเฉิน", "emergency type"
+        )
+        urgency = Urgency.EMERGENCY
+    else:
+        urgency = _choice(urgency or Urgency.NORMAL, Urgency.values, "urgency", "ระดับความเร่งด่วน", "urgency")
+        if urgency == Urgency.EMERGENCY:
+            raise invalid(
+                "urgency",
+                "emergency_type_required",
+                "เรื่องฉุกเฉินต้องระบุประเภทเหตุฉุกเฉิน",
+                "An emergency needs an emergency type",
+            )
+    summary = _required_text(summary, "summary", "สรุปเรื่อง", "summary", SUMMARY_MAX)
+    location_text = (location_text or "").strip()
+    if len(location_text) > LOCATION_TEXT_MAX:
+        raise invalid(
+            "location_text",
+            "too_long",
+            f"สถานที่ยาวเกิน {LOCATION_TEXT_MAX} ตัวอักษร",
+            f"Location text is longer than {LOCATION_TEXT_MAX} characters",
+        )
+    lat = _coordinate(latitude, "latitude", 90)
+    lon = _coordinate(longitude, "longitude", 180)
+    if (lat is None) != (lon is None):
+        missing = "longitude" if lon is None else "latitude"
+        raise invalid(missing, "required", "ต้องระบุทั้งละติจูดและลองจิจูด", "Give both latitude and longitude")
+    province, district, subdistrict = validate_area(province_code, district_code, subdistrict_code)
+    people: list[tuple[Person, str]] = []
+    if subject is not None:
+        people.append((subject, CaseParty.Role.SUBJECT))
+    if reporter is not None:
+        people.append((reporter, CaseParty.Role.REPORTER))
+    people.extend((person, _role(role)) for person, role in parties)
+
+    with transaction.atomic():
+        if owning_unit is None:
+            owning_unit = _route(
+                category=category,
+                province_code=province,
+                district_code=district,
+                emergency=bool(emergency_type),
+            )
+        elif not owning_unit.is_active:
+            raise invalid(
+                "owning_unit", "unit_inactive", "หน่วยงานนี้ปิดใช้งานแล้ว", "This unit is no longer active"
+            )
+        case = Case.objects.create(
+            number=case_number_next(),
+            tracking_code=_tracking_code_new(),
+            status=Status.NEW,
+            emergency_type=emergency_type,
+            category=category,
+            urgency=urgency,
+            channel=channel,
+            summary=summary,
+            description=description or "",
+            latitude=lat,
+            longitude=lon,
+            location_text=location_text,
+            province_code=province,
+            district_code=district,
+            subdistrict_code=subdistrict,
+            owning_unit=owning_unit,
+            created_by=actor,
+        )
+        event_record(
+            case=case,
+            kind=EventKind.CREATED,
+            actor=actor,
+            unit=actor.unit if actor is not None else owning_unit,
+            data={
+                "number": case.number,
+                "channel": channel,
+                "category": category,
+                "emergency_type": emergency_type,
+                "urgency": urgency,
+                "owning_unit": owning_unit.code,
+            },
+        )
+        seen: set[tuple[int, str]] = set()
+        for person, role in people:
+            person = _survivor(person)
+            if (person.pk, role) in seen:
+                continue
+            seen.add((person.pk, role))
+            _party_add(actor=actor, case=case, person=person, role=role)
+    return case
+
+
+def _party_add(*, actor: User | None, case: Case, person: Person, role: str) -> CaseParty:
+    party = CaseParty.objects.create(case=case, person=person, role=role)
+    event_record(
+        case=case,
+        kind=EventKind.PARTY_ADDED,
+        actor=actor,
+        unit=actor.unit if actor is not None else case.owning_unit,
+        data={"party_id": party.pk, "person_id": person.pk, "role": role},
+    )
+    return party
+
+
+def case_add_party(*, actor: User, case: Case, person: Person, role: str) -> CaseParty:
+    """Record one more person involved (subject, reporter, alleged perpetrator, guardian)."""
+    with transaction.atomic():
+        locked = _lock(case)
+        require(actor, locked, Level.WRITE)
+        role = _role(role)
+        person = _survivor(person)
+        if CaseParty.objects.filter(case=locked, person=person, role=role).exists():
+            raise Conflict(
+                code="duplicate_party",
+                field="person",
+                message_th="บุคคลนี้อยู่ในเรื่องนี้ด้วยบทบาทนี้แล้ว",
+                message_en="This person is already on the case in this role",
+            )
+        return _party_add(actor=actor, case=locked, person=person, role=role)
+
+
+def case_change_status(*, actor: User, case: Case, status: str, reason: str = "") -> Case:
+    """Move a case along the status table (cases/statuses.py). Same status or a move the table lacks: Conflict."""
+    status = _choice(status, Status.values, "status", "สถานะ", "status")
+    if status == Status.CLOSED:
+        return case_close(actor=actor, case=case, outcome=reason)
+    with transaction.atomic():
+        locked = _lock(case)
+        require(actor, locked, Level.MANAGE)
+        if locked.status == Status.CLOSED and status == Status.ACTIVE:
+            return case_reopen(actor=actor, case=locked, reason=reason)
+        statuses.check_transition(locked.status, status)
+        if status == Status.REFERRED:
+            raise Conflict(
+                code="referral_required",
+                field="status",
+                message_th="การส่งต่อต้องระบุหน่วยงานที่รับเรื่อง กรุณาสร้างการส่งต่อ",
+                message_en="Referring needs a receiving unit: create a referral instead",
+            )
+        previous = locked.status
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        event_record(
+            case=locked,
+            kind=EventKind.STATUS_CHANGED,
+            actor=actor,
+            data={"from": previous, "to": status, "reason": (reason or "").strip()},
+        )
+    return locked
+
+
+def case_close(*, actor: User, case: Case, outcome: str) -> Case:
+    """Close a case with its outcome (required)."""
+    with transaction.atomic():
+        locked = _lock(case)
+        require(actor, locked, Level.MANAGE)
+        statuses.check_transition(locked.status, Status.CLOSED)
+        outcome = _required_text(outcome, "outcome", "ผลการดำเนินการ", "outcome", OUTCOME_MAX)
+        previous = locked.status
+        locked.status = Status.CLOSED
+        locked.outcome = outcome
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+        event_record(
+            case=locked, kind=EventKind.CLOSED, actor=actor, data={"from": previous, "outcome": outcome}
+        )
+    return locked
+
+
+def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
+    """Bring a closed case back to "active" (reason required); the old outcome stays in the timeline."""
+    with transaction.atomic():
+        locked = _lock(case)
+        require(actor, locked, Level.MANAGE)
+        if locked.status != Status.CLOSED:
+            raise Conflict(
+                code="illegal_transition",
+                field="status",
+                message_th="เปิดเรื่องใหม่ได้เฉพาะเรื่องที่ปิดแล้ว",
+                message_en=f"Only a closed case can be reopened (this one is '{locked.status}')",
+            )
+        reason = _required_text(reason, "reason", "เหตุผลในการเปิดเรื่องใหม่", "reason", OUTCOME_MAX)
+        previous_outcome = locked.outcome
+        locked.status = Status.ACTIVE
+        locked.outcome = ""
+        locked.closed_at = None
+        locked.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+        event_record(
+            case=locked,
+            kind=EventKind.REOPENED,
+            actor=actor,
+            data={
+                "from": Status.CLOSED,
+                "to": Status.ACTIVE,
+                "reason": reason,
+                "previous_outcome": previous_outcome,
+            },
+        )
+    return locked
+
+
+def case_assign(*, actor: User, case: Case, assignee: User | None) -> Case:
+    """Give the case to a worker (None: nobody). The worker must be able to see the case."""
+    with transaction.atomic():
+        locked = _lock(case)
+        require(actor, locked, Level.MANAGE)
+        if assignee is not None and not (assignee.is_active and can_view(assignee, locked)):
+            raise invalid(
+                "assignee",
+                "assignee_no_access",
+                "ผู้รับมอบหมายไม่มีสิทธิ์เข้าถึงเรื่องนี้",
+                "The assignee cannot see this case",
+            )
+        new_id = assignee.pk if assignee is not None else None
+        if locked.assigned_to_id == new_id:
+            return locked
+        previous = locked.assigned_to_id
+        locked.assigned_to = assignee
+        locked.save(update_fields=["assigned_to", "updated_at"])
+        event_record(
+            case=locked,
+            kind=EventKind.ASSIGNED,
+            actor=actor,
+            data={
+                "assignee_id": new_id,
+                "assignee": assignee.username if assignee is not None else "",
+                "previous_id": previous,
+            },
+        )
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# notes and attachments
+
+
+def note_add(*, actor: User, case: Case, body: str) -> Note:
+    with transaction.atomic():
+        locked = _lock(case)
+        require(actor, locked, Level.WRITE)
+        body = _required_text(body, "body", "ข้อความบันทึก", "note", NOTE_MAX)
+        note = Note.objects.create(case=locked, author=actor, body=body)
+        event_record(case=locked, kind=EventKind.NOTE_ADDED, actor=actor, data={"note_id": note.pk})
+    return note
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """The content type a file's own bytes show, among the kinds a case file may hold; None when unknown."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return "audio/mpeg"
+    if data[4:8] == b"ftyp" and data[8:12] in (b"M4A ", b"M4B ", b"mp42", b"isom"):
+        return "audio/mp4"
+    if b"\x00" not in data:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return "text/plain"
+    return None
+
+
+def _read_limited(uploaded_file: Any, limit: int) -> bytes:
+    """At most limit + 1 bytes: enough to tell that a file is too large without reading all of it."""
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    parts: list[bytes] = []
+    total = 0
+    chunks = uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else iter([uploaded_file.read()])
+    for chunk in chunks:
+        parts.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            break
+    return b"".join(parts)[: limit + 1]
+
+
+def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment:
+    """Store a photo, document, recording or text on the case (MEDIA_ROOT, by content hash)."""
+    max_bytes: int = settings.RAKSA_ATTACHMENT_MAX_BYTES
+    allowed: dict[str, str] = settings.RAKSA_ATTACHMENT_TYPES
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            locked = _lock(case)
+            require(actor, locked, Level.WRITE)
+            size = getattr(uploaded_file, "size", None)
+            if size is not None and size > max_bytes:
+                raise _too_large(max_bytes)
+            data = _read_limited(uploaded_file, max_bytes)
+            if len(data) > max_bytes:
+                raise _too_large(max_bytes)
+            if not data:
+                raise invalid("file", "file_empty", "ไฟล์ว่างเปล่า", "The file is empty")
+            content_type = sniff_content_type(data)
+            if content_type is None or content_type not in allowed:
+                raise invalid(
+                    "file",
+                    "file_type_not_allowed",
+                    "ไม่รองรับไฟล์ประเภทนี้ (รองรับรูปภาพ PDF เสียง และข้อความ)",
+                    "This type of file is not allowed (images, PDF, audio and text only)",
+                )
+            original_name = os.path.basename(getattr(uploaded_file, "name", "") or "file")[:255]
+            attachment = Attachment(
+                case=locked,
+                original_name=original_name,
+                content_type=content_type,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                extension=allowed[content_type],
+                uploaded_by=actor,
+            )
+            attachment.file.save(original_name, ContentFile(data), save=False)
+            stored_name = attachment.file.name or ""
+            attachment.save()
+            event_record(
+                case=locked,
+                kind=EventKind.ATTACHMENT_ADDED,
+                actor=actor,
+                data={
+                    "attachment_id": attachment.pk,
+                    "name": original_name,
+                    "content_type": content_type,
+                    "size": len(data),
+                    "sha256": attachment.sha256,
+                },
+            )
+    except BaseException:
+        if stored_name:
+            default_storage.delete(stored_name)
+        raise
+    return attachment
+
+
+def _too_large(max_bytes: int) -> Exception:
+    mb = max_bytes / (1024 * 1024)
+    return invalid("file", "file_too_large", f"ไฟล์มีขนาดเกิน {mb:g} MB", f"The file is larger than {mb:g} MB")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# referrals
+
+_OPEN = (Referral.State.PENDING, Referral.State.ACCEPTED)
+
+
+def referral_create(*, actor: User, case: Case, to_unit: Unit, reason: str) -> Referral:
+    """Refer a case from its owning unit to another unit; the case becomes "referred"."""
+    with transaction.atomic():
+        locked = _lock(case)
+        require(actor, locked, Level.MANAGE)
+        if locked.status == Status.CLOSED:
+            raise statuses.illegal_transition(Status.CLOSED, Status.REFERRED)
+        reason = _required_text(reason, "reason", "เหตุผลในการส่งต่อ", "reason", 2000)
+        if to_unit.pk == locked.owning_unit_id:
+            raise invalid(
+                "to_unit",
+                "same_unit",
+                "ไม่สามารถส่งต่อให้หน่วยงานเจ้าของเรื่องเอง",
+                "A case cannot be referred to its own unit",
+            )
+        if not to_unit.is_active:
+            raise invalid("to_unit", "unit_inactive", "หน่วยงานนี้ปิดใช้งานแล้ว", "This unit is no longer active")
+        if Referral.objects.filter(case=locked, to_unit=to_unit, state__in=_OPEN).exists():
+            raise Conflict(
+                code="duplicate_referral",
+                field="to_unit",
+                message_th="เรื่องนี้ส่งต่อให้หน่วยงานนี้แล้ว",
+                message_en="This case is already referred to this unit",
+            )
+        previous = locked.status
+        referral = Referral.objects.create(
+            case=locked, from_unit=locked.owning_unit, to_unit=to_unit, reason=reason, created_by=actor
+        )
+        if previous != Status.REFERRED:
+            locked.status = Status.REFERRED
+            locked.save(update_fields=["status", "updated_at"])
+        event_record(
+            case=locked,
+            kind=EventKind.REFERRAL_CREATED,
+            actor=actor,
+            data={
+                "referral_id": referral.pk,
+                "to_unit": to_unit.code,
+                "reason": reason,
+                "from_status": previous,
+                "status": locked.status,
+            },
+        )
+    return referral
+
+
+def _lock_referral(actor: User, referral: Referral) -> tuple[Referral, Case]:
+    try:
+        locked = (
+            Referral.objects.select_for_update(of=("self",)).select_related("to_unit").get(pk=referral.pk)
+        )
+    except Referral.DoesNotExist:
+        raise not_found("referral", "การส่งต่อ") from None
+    case = _lock(Case(pk=locked.case_id))
+    require(actor, case, Level.READ)
+    if staff_unit(actor) is None or actor.unit_id != locked.to_unit_id:
+        raise forbidden("decide on a referral to another unit", "ตอบรับหรือปฏิเสธการส่งต่อของหน่วยงานอื่น")
+    if locked.state != Referral.State.PENDING:
+        raise Conflict(
+            code="illegal_transition",
+            field="state",
+            message_th="การส่งต่อนี้ได้รับการตอบแล้ว",
+            message_en=f"This referral has already been {locked.state}",
+        )
+    if case.status == Status.CLOSED:
+        raise Conflict(
+            code="case_closed", field="status", message_th="เรื่องนี้ปิดแล้ว", message_en="The case is closed"
+        )
+    return locked, case
+
+
+def referral_accept(*, actor: User, referral: Referral) -> Referral:
+    """The receiving unit takes the referral on: its members may now write notes and attachments."""
+    with transaction.atomic():
+        locked, case = _lock_referral(actor, referral)
+        locked.state = Referral.State.ACCEPTED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+        event_record(
+            case=case,
+            kind=EventKind.REFERRAL_ACCEPTED,
+            actor=actor,
+            data={"referral_id": locked.pk, "to_unit": locked.to_unit.code},
+        )
+    return locked
+
+
+def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
+    """The receiving unit declines (reason required); with no other open referral the case is active again."""
+    with transaction.atomic():
+        locked, case = _lock_referral(actor, referral)
+        reason = _required_text(reason, "reason", "เหตุผลในการปฏิเสธ", "reason", DECLINE_REASON_MAX)
+        locked.state = Referral.State.DECLINED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decline_reason = reason
+        locked.save(update_fields=["state", "decided_by", "decided_at", "decline_reason", "updated_at"])
+        previous = case.status
+        still_open = Referral.objects.filter(case=case, state__in=_OPEN).exclude(pk=locked.pk).exists()
+        if previous == Status.REFERRED and not still_open:
+            case.status = Status.ACTIVE
+            case.save(update_fields=["status", "updated_at"])
+        event_record(
+            case=case,
+            kind=EventKind.REFERRAL_DECLINED,
+            actor=actor,
+            data={
+                "referral_id": locked.pk,
+                "to_unit": locked.to_unit.code,
+                "reason": reason,
+                "from_status": previous,
+                "status": case.status,
+            },
+        )
+    return locked
+
+
+__all__ = [
+    "attachment_add",
+    "case_add_party",
+    "case_assign",
+    "case_change_status",
+    "case_close",
+    "case_create",
+    "case_number_next",
+    "case_reopen",
+    "note_add",
+    "referral_accept",
+    "referral_create",
+    "referral_decline",
+    "sniff_content_type",
+    "validate_area",
+]
