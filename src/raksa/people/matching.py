@@ -202,3 +202,21 @@ def name_similarity(a: str, b: str) -> float:
     if not ka or not kb:
         return 0.0
     return max(fuzz.token_sort_ratio(ka, kb), fuzz.ratio(ka, kb)) / 100.0
+
+
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+_PASSPORT_NOISE = re.compile(r"[\s\-]")
+_LINE_USER_ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+STRICT_LINE_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
+
+
+def normalize_passport(raw: str) -> str | None:
+    """Passport or travel-document number: upper-case letters and digits, 5 to 20 of them ("aa 123-4567")."""
+    text = _PASSPORT_NOISE.sub("", thai_digits_to_arabic(raw or "")).upper()
+    return text if _PASSPORT.match(text) else None
+
+
+def normalize_line_user_id(raw: str) -> str | None:
+    """LINE user ids are opaque ("U" + 32 hex on the real platform); accept any short token without spaces."""
+    text = (raw or "").strip()
+    return text if _LINE_USER_ID.match(text) else None
