@@ -1,0 +1,462 @@
+"""Provinces, districts, subdistricts and postal codes named in free Thai (or English) report text, via geothai.
+
+Precision first: a wrong province sends a field team to the wrong end of the country, a missing one only sends
+the report to the national centre. So:
+
+- Explicit forms are read in full: จ./จังหวัด, อ./อำเภอ/เขต, ต./ตำบล/แขวง (with the names geothai knows),
+  "อ.เมือง" with the province named anywhere, postal codes, English "X province" / "X district".
+- Bare province names count, except the few that are also everyday words (เลย "at all", ตาก "to dry",
+  แพร่ "to spread", น่าน, ตรัง, ...): those need จ./จังหวัด, or a location word right before them (อยู่, ที่,
+  จาก ...) and nothing that continues the word after them; เลย only ever counts with จ./จังหวัด.
+- Bare district names count for Bangkok's เขต (people say "แถวบางนา"), capital districts (เมืองขอนแก่น) and a
+  curated list of well-known towns; most district names are also village names or ordinary phrases.
+- A subdistrict name is accepted only when it resolves to one place after using the districts, provinces and
+  postal codes in the same text; a district name found in several provinces likewise.
+- A district or subdistrict brings its province; a postal code brings its province, and its district when the
+  subdistricts it is the main code of agree.
+- Well-known places (สยาม, ข้าวสาร, พัทยา, ป่าตอง, นิมมาน ...) come from a small curated table.
+
+Indexes are built once, lazily, and cached. Callers pass text through `normalize.clean` first (Thai digits,
+zero-width characters); `extract_entities` does, and blanks out phone numbers and IDs before calling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import geothai
+from geothai._normalize import normalize as geo_key
+
+__all__ = ["Places", "find_places"]
+
+BANGKOK = "10"
+
+
+@dataclass(frozen=True)
+class Places:
+    province_codes: tuple[str, ...] = ()
+    district_codes: tuple[str, ...] = ()
+    subdistrict_codes: tuple[str, ...] = ()
+    postal_codes: tuple[str, ...] = ()
+
+
+# Province names that are also everyday words or common given names.
+_AMBIGUOUS_PROVINCES = frozenset(
+    {"เลย", "ตาก", "แพร่", "น่าน", "ตรัง", "ยะลา", "สตูล", "กระบี่", "ร้อยเอ็ด", "สุรินทร์", "พิจิตร", "ชุมพร",
+     "ตราด", "ระนอง", "อำนาจเจริญ", "ยโสธร", "ชัยนาท"}
+)  # fmt: skip
+# Never without จ./จังหวัด: "ไปเลย", "ดีมากเลย".
+_PREFIX_ONLY_PROVINCES = frozenset({"เลย", "แพร่"})
+_LOCATION_WORDS = ("อยู่", "ที่", "จาก", "แถว", "ใน", "ไป", "มา", "เมือง", "ถึง", "ย้าย", "กลับ")
+# Words that may follow a place name directly (Thai has no spaces between words).
+_AFTER_PLACE = re.compile(
+    r"(?:$|[^\u0e01-\u0e4e]|ค่ะ|คะ|ครับ|นะ|จ้า|ค่า|คับ|แล้ว|อ\.|จ\.|ต\.|อำเภอ|จังหวัด|ตำบล|แขวง|เขต|รหัส"
+    r"|ไปรษณีย์|ตอนนี้|เมื่อ|โทร|เบอร์|มี|มา|ไป|ด้วย|หน่อย|ช่วย)"
+)
+_PROVINCE_ALIASES = {
+    "กทม": BANGKOK, "กรุงเทพ": BANGKOK, "กรุงเทพฯ": BANGKOK, "กรุงเทพมหานครฯ": BANGKOK, "บางกอก": BANGKOK,
+    "อยุธยา": "14", "โคราช": "30", "สุราษฎร์": "84", "สุราษฎร์ฯ": "84", "นครศรีฯ": "80", "นครศรี": "80",
+    "ประจวบ": "77", "ประจวบฯ": "77", "อุบลฯ": "34", "อุดรฯ": "41", "แปดริ้ว": "24", "กาญจน์": "71",
+}  # fmt: skip
+# Short forms that are also given names (อุบล, อุดร): accepted after จ./จังหวัด only.
+_PREFIX_ONLY_ALIASES = {"อุบล": "34", "อุดร": "41", "ปากน้ำ": "11", "สุพรรณ": "72", "กาญ": "71"}
+_ENGLISH_PROVINCE_ALIASES = {
+    "bkk": BANGKOK, "krung thep": BANGKOK, "ayutthaya": "14", "ayuthaya": "14", "korat": "30", "khorat": "30",
+    "chiangmai": "50", "chiangrai": "57", "khonkaen": "40", "lopburi": "16", "chonburi": "20", "buriram": "31",
+    "sisaket": "33", "ubon": "34", "udon": "41", "hatyai": "90", "phang nga": "82", "phangnga": "82",
+    "suphanburi": "72", "prachinburi": "25", "singburi": "17", "surat": "84",
+}  # fmt: skip
+_ENGLISH_AMBIGUOUS = frozenset({"nan", "tak", "trang", "surin", "loei"})
+# Bangkok districts that are also given names or ordinary phrases.
+_BANGKOK_DISTRICT_STOP = frozenset({"ดุสิต", "วัฒนา", "ทวีวัฒนา", "ประเวศ", "จอมทอง", "สะพานสูง"})
+_WELL_KNOWN_DISTRICTS = (  # noqa: SIM905 (a list literal of 70 names would be 70 lines)
+    "หาดใหญ่ ศรีราชา บางละมุง สัตหีบ แม่สาย แม่สอด ปากช่อง หัวหิน ชะอำ เกาะสมุย เกาะพะงัน เกาะช้าง เกาะลันตา "
+    "ปากเกร็ด บางบัวทอง บางใหญ่ ลำลูกกา ธัญบุรี บางพลี พระประแดง บางปะอิน แม่ริม สันกำแพง หางดง ดอยสะเก็ด "
+    "เชียงคาน เชียงของ เชียงแสน ด่านซ้าย สุไหงโกลก เบตง ตากใบ พิมาย ปักธงชัย สีคิ้ว ชุมแพ น้ำพอง กุมภวาปี "
+    "เดชอุดม วารินชำราบ พิบูลมังสาหาร อรัญประเทศ กบินทร์บุรี แก่งคอย ดำเนินสะดวก สวนผึ้ง อัมพวา สามพราน "
+    "พุทธมณฑล นครชัยศรี กำแพงแสน กระทุ่มแบน ปราณบุรี ทุ่งสง ขนอม กะทู้ ถลาง ตะกั่วป่า ทองผาภูมิ สังขละบุรี "
+    "ไทรโยค ศรีสัชนาลัย หล่มสัก เขาค้อ นางรอง ธาตุพนม แม่จัน แม่ฟ้าหลวง เวียงป่าเป้า"
+).split()
+# Well-known places: (names, province code, district Thai name or "", subdistrict Thai name or "").
+_LANDMARKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
+    (("สยามพารากอน", "สยามสแควร์", "สยาม", "siam paragon", "siam square", "siam"), BANGKOK, "ปทุมวัน", ""),
+    (("มาบุญครอง", "เอ็มบีเค", "mbk"), BANGKOK, "ปทุมวัน", ""),
+    (("หัวลำโพง", "hua lamphong"), BANGKOK, "ปทุมวัน", ""),
+    (("สนามหลวง", "sanam luang", "วัดพระแก้ว", "พระบรมมหาราชวัง", "grand palace"), BANGKOK, "พระนคร", ""),
+    (("ถนนข้าวสาร", "ข้าวสาร", "khao san", "khaosan"), BANGKOK, "พระนคร", ""),
+    (("อนุสาวรีย์ชัยสมรภูมิ", "อนุสาวรีย์ชัยฯ", "อนุสาวรีย์ชัย", "victory monument"), BANGKOK, "ราชเทวี", ""),
+    (("ประตูน้ำ", "pratunam"), BANGKOK, "ราชเทวี", ""),
+    (("เยาวราช", "yaowarat", "chinatown"), BANGKOK, "สัมพันธวงศ์", ""),
+    (("สีลม", "silom"), BANGKOK, "บางรัก", "สีลม"),
+    (("หมอชิต", "mo chit", "สวนจตุจักร", "ตลาดนัดจตุจักร", "chatuchak"), BANGKOK, "จตุจักร", ""),
+    (("ทองหล่อ", "thonglor", "thong lo", "เอกมัย", "ekkamai"), BANGKOK, "วัฒนา", ""),
+    (("สุขุมวิท", "sukhumvit", "อโศก", "asok", "รัชดา", "ratchada", "พระราม 9"), BANGKOK, "", ""),
+    (("สนามบินดอนเมือง", "don mueang airport"), BANGKOK, "ดอนเมือง", ""),
+    (("สนามบินสุวรรณภูมิ", "suvarnabhumi"), "11", "บางพลี", ""),
+    (("รังสิต", "rangsit"), "13", "", ""),
+    (("พัทยา", "pattaya"), "20", "บางละมุง", ""),
+    (("บางแสน", "bang saen", "bangsaen"), "20", "เมืองชลบุรี", ""),
+    (("เกาะล้าน", "koh larn", "ko lan"), "20", "บางละมุง", ""),
+    (("หาดป่าตอง", "ป่าตอง", "patong"), "83", "กะทู้", "ป่าตอง"),
+    (("หาดกะตะ", "หาดกะรน", "kata beach", "karon beach"), "83", "เมืองภูเก็ต", ""),
+    (("ดอยสุเทพ", "doi suthep"), "50", "เมืองเชียงใหม่", "สุเทพ"),
+    (("นิมมานเหมินท์", "นิมมาน", "nimman", "nimmanhaemin"), "50", "เมืองเชียงใหม่", ""),
+    (("ประตูท่าแพ", "tha phae gate"), "50", "เมืองเชียงใหม่", ""),
+    (("เกาะสมุย", "สมุย", "koh samui", "ko samui", "samui"), "84", "เกาะสมุย", ""),
+    (("เกาะพะงัน", "koh phangan", "ko pha-ngan", "ko phangan", "phangan"), "84", "เกาะพะงัน", ""),
+    (("เกาะเต่า", "koh tao", "ko tao"), "84", "เกาะพะงัน", "เกาะเต่า"),
+    (("หัวหิน", "hua hin"), "77", "หัวหิน", ""),
+    (("หาดใหญ่", "hat yai", "hatyai"), "90", "หาดใหญ่", ""),
+    (("เกาะพีพี", "phi phi"), "81", "เมืองกระบี่", ""),
+    (("อ่าวนาง", "ao nang"), "81", "เมืองกระบี่", "อ่าวนาง"),
+    (("เขาหลัก", "khao lak"), "82", "ตะกั่วป่า", ""),
+    (("เกาะช้าง", "koh chang", "ko chang"), "23", "เกาะช้าง", ""),
+    (("มหาชัย", "mahachai"), "74", "เมืองสมุทรสาคร", ""),
+    (("ศรีราชา", "si racha", "sriracha"), "20", "ศรีราชา", ""),
+    (("แม่สาย", "mae sai"), "57", "แม่สาย", ""),
+    (("แม่สอด", "mae sot"), "63", "แม่สอด", ""),
+)
+_MONEY_AFTER = re.compile(r"\s*(?:บาท|บ\.|฿|baht|thb|คน|ตัว|ครั้ง|ชิ้น|เม็ด|ปี|วัน|เดือน|km|กม|กิโล|เมตร|%)", re.I)
+_MONEY_BEFORE = re.compile(r"(?:เงิน|หนี้|ยืม|ค่า|ราคา|จ่าย|โอน|฿|เหลือ|ได้|ละ|ประมาณ|กว่า|บัญชี|\$)\s*$")
+_LATIN = re.compile(r"[A-Za-z]")
+_POSTAL = re.compile(r"(?<![\d/\-.,])([1-9]\d{4})(?![\d\-/,])")
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What a matched piece of text stands for."""
+
+    province: str = ""
+    district: str = ""
+    subdistrict: str = ""
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation for many words, shaped as a trie so matching is fast and longest-first."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
+
+
+def _english_pattern(name: str) -> str:
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", name.strip()) if p]
+    return r"[\s\-]?".join(parts)
+
+
+@dataclass(frozen=True)
+class _Index:
+    province_prefixed: re.Pattern[str]
+    district_prefixed: re.Pattern[str]
+    subdistrict_prefixed: re.Pattern[str]
+    bare_thai: re.Pattern[str]
+    english: re.Pattern[str]
+    english_district: re.Pattern[str]
+    english_subdistrict: re.Pattern[str]
+    provinces: dict[str, str]  # normalised Thai name or alias -> code
+    districts: dict[str, tuple[str, ...]]  # normalised Thai name -> district codes
+    subdistricts: dict[str, tuple[str, ...]]  # normalised Thai name -> subdistrict codes
+    bare: dict[str, _Target]
+    english_targets: dict[str, _Target]
+    english_districts: dict[str, tuple[str, ...]]
+    english_subdistricts: dict[str, tuple[str, ...]]
+
+
+@cache
+def _index() -> _Index:
+    provinces: dict[str, str] = {}
+    english_targets: dict[str, _Target] = {}
+    bare: dict[str, _Target] = {}
+    for p in geothai.provinces():
+        provinces[p.name_th] = p.code
+        english_targets[p.name_en.lower()] = _Target(province=p.code)
+        if p.name_th not in _AMBIGUOUS_PROVINCES:
+            bare[p.name_th] = _Target(province=p.code)
+    english_targets["bangkok"] = _Target(province=BANGKOK)
+    for alias, code in _PROVINCE_ALIASES.items():
+        provinces[alias] = code
+        bare[alias] = _Target(province=code)
+    for alias, code in _ENGLISH_PROVINCE_ALIASES.items():
+        english_targets[alias] = _Target(province=code)
+    prefixed_provinces = {**provinces, **_PREFIX_ONLY_ALIASES}
+
+    districts: dict[str, list[str]] = {}
+    english_districts: dict[str, list[str]] = {}
+    all_districts = [d for p in geothai.provinces() for d in geothai.districts(p.code)]
+    for d in all_districts:
+        districts.setdefault(geo_key(d.name_th), []).append(d.code)
+        english_districts.setdefault(d.name_en.lower(), []).append(d.code)
+    province_names = {geo_key(p.name_th) for p in geothai.provinces()}
+    well_known = set(_WELL_KNOWN_DISTRICTS)
+    for d in all_districts:
+        key = geo_key(d.name_th)
+        if len(districts[key]) != 1:
+            continue
+        is_capital = key.startswith("เมือง") and key[len("เมือง") :] in province_names
+        bangkok = d.province_code == BANGKOK and key not in _BANGKOK_DISTRICT_STOP
+        if is_capital or bangkok or key in well_known:
+            bare.setdefault(key, _Target(province=d.province_code, district=d.code))
+        if is_capital or bangkok:
+            english_targets.setdefault(d.name_en.lower(), _Target(province=d.province_code, district=d.code))
+
+    subdistricts: dict[str, list[str]] = {}
+    english_subdistricts: dict[str, list[str]] = {}
+    for d in all_districts:
+        for s in geothai.subdistricts(d.code):
+            subdistricts.setdefault(geo_key(s.name_th), []).append(s.code)
+            english_subdistricts.setdefault(s.name_en.lower(), []).append(s.code)
+
+    district_by_name = {k: v[0] for k, v in districts.items() if len(v) == 1}
+    for names, province, district_name, subdistrict_name in _LANDMARKS:
+        district = district_by_name.get(district_name, "") if district_name else ""
+        subdistrict = ""
+        if subdistrict_name:
+            subdistrict = next((c for c in subdistricts.get(subdistrict_name, ()) if c[:4] == district), "")
+        target = _Target(province=province, district=district, subdistrict=subdistrict)
+        for name in names:
+            if name.isascii():
+                english_targets[name] = target
+            else:
+                bare[name] = target
+
+    ambiguous_pattern = _trie_pattern(_AMBIGUOUS_PROVINCES - _PREFIX_ONLY_PROVINCES)
+    location = "|".join(_LOCATION_WORDS)
+    english_names = sorted(english_targets, key=len, reverse=True)
+    return _Index(
+        province_prefixed=re.compile(r"(?:จังหวัด|จ\.)\s*(" + _trie_pattern(prefixed_provinces) + ")"),
+        district_prefixed=re.compile(
+            r"(?P<prefix>กิ่งอำเภอ|อำเภอ|อ\.|เขต)\s*(?P<name>"
+            + _trie_pattern(districts)
+            + r"|เมือง(?:ฯ|\s*(?:"
+            + _trie_pattern(provinces)
+            + "))?)"
+        ),
+        subdistrict_prefixed=re.compile(
+            r"(?P<prefix>ตำบล|ต\.|แขวง)\s*(?P<name>" + _trie_pattern(subdistricts) + ")"
+        ),
+        bare_thai=re.compile(
+            "(?P<name>" + _trie_pattern(bare) + ")|(?:" + location + r")\s*(?P<amb>" + ambiguous_pattern + ")"
+        ),
+        english=re.compile(
+            r"(?<![a-z])(?P<name>"
+            + "|".join(_english_pattern(n) for n in english_names)
+            + r")(?![a-z])(?P<province>\s+province)?",
+            re.I,
+        ),
+        english_district=re.compile(
+            r"(?<![a-z])(?:(?:amphoe|khet|district(?:\s+of)?)\s+(?P<after>(?:[a-z][a-z\-]*)(?:\s[a-z][a-z\-]*){0,3})"
+            r"|(?P<before>(?:[a-z][a-z\-]*\s){0,3}[a-z][a-z\-]*)\s+district)",
+            re.I,
+        ),
+        english_subdistrict=re.compile(
+            r"(?<![a-z])(?:(?:tambon|khwaeng|subdistrict(?:\s+of)?)\s+(?P<after>(?:[a-z][a-z\-]*)(?:\s[a-z][a-z\-]*){0,3})"
+            r"|(?P<before>(?:[a-z][a-z\-]*\s){0,3}[a-z][a-z\-]*)\s+(?:sub-?district|tambon|khwaeng))",
+            re.I,
+        ),
+        provinces=prefixed_provinces,
+        districts={k: tuple(v) for k, v in districts.items()},
+        subdistricts={k: tuple(v) for k, v in subdistricts.items()},
+        bare=bare,
+        english_targets=english_targets,
+        english_districts={k: tuple(v) for k, v in english_districts.items()},
+        english_subdistricts={k: tuple(v) for k, v in english_subdistricts.items()},
+    )
+
+
+@cache
+def _postal_areas(code: str) -> tuple[str, str, str]:
+    """(province, district, subdistrict) a postal code points to, each "" when its subdistricts disagree.
+
+    A subdistrict that spans two post-office zones lists both codes; it is the overflow of a neighbouring
+    district, so the district is decided by the subdistricts for which this is the only or first code.
+    """
+    subs = geothai.by_postal_code(code)
+    if not subs:
+        return ("", "", "")
+    provinces = {s.province_code for s in subs}
+    main = [s for s in subs if s.postal_codes[0] == code] or subs
+    districts = {s.district_code for s in main}
+    return (
+        next(iter(provinces)) if len(provinces) == 1 else "",
+        next(iter(districts)) if len(districts) == 1 else "",
+        subs[0].code if len(subs) == 1 else "",
+    )
+
+
+def _english_lookup(m: re.Match[str], names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Codes for "district of Bang Rak ..." (longest leading words) or "... in Bang Rak district" (trailing)."""
+    if m.group("after"):
+        words = m.group("after").lower().split()
+        candidates = [" ".join(words[:i]) for i in range(len(words), 0, -1)]
+    else:
+        words = m.group("before").lower().split()
+        candidates = [" ".join(words[i:]) for i in range(len(words))]
+    for candidate in candidates:
+        if candidate in names:
+            return names[candidate]
+    return ()
+
+
+def _continues_word(text: str, end: int) -> bool:
+    return _AFTER_PLACE.match(text, end) is None
+
+
+class _Found:
+    """Places in order of first mention; a child place brings its parents at the same position."""
+
+    def __init__(self) -> None:
+        self.provinces: dict[str, int] = {}
+        self.districts: dict[str, int] = {}
+        self.subdistricts: dict[str, int] = {}
+        self.postal: dict[str, int] = {}
+
+    def add(self, pos: int, province: str = "", district: str = "", subdistrict: str = "") -> None:
+        if subdistrict:
+            self.subdistricts.setdefault(subdistrict, pos)
+            district = district or subdistrict[:4]
+        if district:
+            self.districts.setdefault(district, pos)
+            province = province or district[:2]
+        if province:
+            self.provinces.setdefault(province, pos)
+
+    def add_target(self, pos: int, target: _Target) -> None:
+        self.add(pos, target.province, target.district, target.subdistrict)
+
+    def result(self) -> Places:
+        def ordered(found: dict[str, int]) -> tuple[str, ...]:
+            return tuple(sorted(found, key=found.__getitem__))
+
+        return Places(
+            ordered(self.provinces), ordered(self.districts), ordered(self.subdistricts), ordered(self.postal)
+        )
+
+
+def _narrow(codes: Iterable[str], *contexts: Iterable[str]) -> list[str]:
+    """Keep the candidates inside the first context that keeps any (district codes before province codes)."""
+    candidates = list(codes)
+    for context in contexts:
+        inside = [c for c in candidates if any(c.startswith(area) for area in context)]
+        if inside:
+            return inside
+    return candidates
+
+
+def find_places(text: str) -> Places:
+    """Provinces, districts, subdistricts and postal codes in `text` (see the module docstring)."""
+    if not text:
+        return Places()
+    index = _index()
+    found = _Found()
+    taken: list[tuple[int, int]] = []
+
+    for m in index.province_prefixed.finditer(text):
+        found.add(m.start(), province=index.provinces[m.group(1)])
+        taken.append(m.span())
+
+    for m in _POSTAL.finditer(text):
+        code = m.group(1)
+        if _MONEY_AFTER.match(text, m.end()) or _MONEY_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        if not geothai.by_postal_code(code):
+            continue
+        province, district, subdistrict = _postal_areas(code)
+        found.postal.setdefault(code, m.start())
+        found.add(m.start(), province, district, subdistrict)
+
+    if _LATIN.search(text):
+        for m in index.english.finditer(text):
+            name = re.sub(r"[\s\-]+", " ", m.group("name").lower())
+            key = name if name in index.english_targets else name.replace(" ", "")
+            target = index.english_targets.get(key) or index.english_targets.get(m.group("name").lower())
+            if target is None:
+                continue
+            if key in _ENGLISH_AMBIGUOUS and not m.group("province"):
+                continue
+            found.add_target(m.start(), target)
+            taken.append(m.span())
+
+    mueang: list[tuple[int, str]] = []
+    pending_districts: list[tuple[int, tuple[str, ...]]] = []
+    for m in index.district_prefixed.finditer(text):
+        name, prefix = m.group("name"), m.group("prefix")
+        if name.startswith("เมือง") and geo_key(name) not in index.districts:
+            rest = name[len("เมือง") :].strip().rstrip("ฯ")
+            mueang.append((m.start(), index.provinces.get(rest, "")))
+            taken.append(m.span())
+            continue
+        codes = index.districts[geo_key(name)]
+        if len(name) <= 3 and _continues_word(text, m.end()):
+            continue  # "อ.พลอย" is a teacher's name, not Phon district.
+        if prefix == "เขต":
+            codes = tuple(c for c in codes if c.startswith(BANGKOK)) or codes
+        pending_districts.append((m.start(), codes))
+        taken.append(m.span())
+
+    for m in index.bare_thai.finditer(text):
+        start, end = m.span()
+        if any(s <= start < e for s, e in taken):
+            continue
+        if m.group("name"):
+            target = index.bare[m.group("name")]
+            if len(m.group("name")) <= 4 and _continues_word(text, end):
+                continue
+            found.add_target(start, target)
+        elif m.group("amb") and not _continues_word(text, end):
+            found.add(m.start("amb"), province=index.provinces[m.group("amb")])
+
+    for m in index.english_district.finditer(text):
+        district_codes = _english_lookup(m, index.english_districts)
+        if district_codes:
+            pending_districts.append((m.start(), district_codes))
+        elif re.search(r"\bmueang\b", m.group(0), re.I):
+            mueang.append((m.start(), ""))
+
+    # Districts named in several provinces need the province from elsewhere in the text.
+    for pos, codes in pending_districts:
+        chosen = _narrow(codes, found.provinces) if len(codes) > 1 else list(codes)
+        if len(chosen) == 1:
+            found.add(pos, district=chosen[0])
+
+    # "อ.เมือง" alone is the capital district of the one province named.
+    for pos, province in mueang:
+        province = province or (next(iter(found.provinces)) if len(found.provinces) == 1 else "")
+        if province and province != BANGKOK:
+            found.add(pos, district=province + "01")
+
+    def resolve_subdistrict(pos: int, codes: tuple[str, ...], bangkok_only: bool) -> None:
+        candidates = [c for c in codes if c.startswith(BANGKOK)] if bangkok_only else list(codes)
+        if not candidates:
+            return
+        postal_subs = {s.code for p in found.postal for s in geothai.by_postal_code(p)}
+        chosen = _narrow(candidates, found.districts, found.provinces, postal_subs)
+        if len(chosen) == 1:
+            found.add(pos, subdistrict=chosen[0])
+
+    for m in index.subdistrict_prefixed.finditer(text):
+        name = m.group("name")
+        if len(name) <= 3 and _continues_word(text, m.end()):
+            continue
+        resolve_subdistrict(m.start(), index.subdistricts[geo_key(name)], m.group("prefix") == "แขวง")
+
+    for m in index.english_subdistrict.finditer(text):
+        subdistrict_codes = _english_lookup(m, index.english_subdistricts)
+        if subdistrict_codes:
+            resolve_subdistrict(m.start(), subdistrict_codes, False)
+
+    return found.result()
