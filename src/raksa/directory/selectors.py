@@ -29,12 +29,13 @@ def _directory_fingerprint() -> tuple[Any, ...]:
     agency = Agency._meta.db_table
     sql = (
         f"SELECT (SELECT COUNT(*) FROM {unit}), (SELECT MAX(updated_at) FROM {unit}),"
+        f" (SELECT COUNT(*) FROM {unit} WHERE is_active = %s),"
         f" (SELECT COUNT(*) FROM {area}), (SELECT MAX(id) FROM {area}),"
         f" (SELECT COUNT(*) FROM {rule}), (SELECT MAX(updated_at) FROM {rule}),"
         f" (SELECT COUNT(*) FROM {agency}), (SELECT MAX(updated_at) FROM {agency})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, [True])
         row = cursor.fetchone()
     return (connection.alias, *row) if row else (connection.alias,)
 
