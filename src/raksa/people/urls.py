@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import path
+
+from raksa.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("people/", views.person_search_page, name="search"),
+    path("people/<int:pk>/", views.person_detail, name="detail"),
+]

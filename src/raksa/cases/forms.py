@@ -1,0 +1,188 @@
+"""Forms of the case workspace. They parse and check simple fields; the services decide everything else and
+raise RaksaError, which `add_service_error` turns into a form error in both languages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import geothai
+from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from raksa.accounts.models import User
+from raksa.cases.models import EmergencyType, Status
+from raksa.core.errors import RaksaError
+from raksa.directory.models import Category, Unit
+
+
+def bilingual(message_th: str, message_en: str) -> SafeString:
+    """The current language's message first and prominent, the other one small beneath it."""
+    if (get_language() or "th").startswith("en"):
+        main, alt, alt_lang = message_en, message_th, "th"
+    else:
+        main, alt, alt_lang = message_th, message_en, "en"
+    return format_html(
+        '<span class="msg-main">{}</span><span class="msg-alt" lang="{}">{}</span>', main, alt_lang, alt
+    )
+
+
+def required_message(message_th: str, message_en: str) -> dict[str, Any]:
+    return {"required": _LazyBilingual(message_th, message_en)}
+
+
+class _LazyBilingual:
+    """Rendered when the error is raised, so it follows the language of that request."""
+
+    def __init__(self, message_th: str, message_en: str) -> None:
+        self.message_th = message_th
+        self.message_en = message_en
+
+    def __str__(self) -> str:
+        return bilingual(self.message_th, self.message_en)
+
+
+def add_service_error(form: forms.Form, error: RaksaError) -> None:
+    """Attach a service's error to the field it names, or to the whole form when the form has no such field."""
+    items: Iterable[Any] = error.errors or [error]
+    for item in items:
+        name = item.field if item.field in form.fields else None
+        form.add_error(name, bilingual(item.message_th, item.message_en))
+
+
+def province_choices() -> list[tuple[str, str]]:
+    english = (get_language() or "th").startswith("en")
+    rows = [(p.code, p.name_en if english else p.name_th) for p in geothai.provinces()]
+    return sorted(rows, key=lambda row: row[1])
+
+
+def _any(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", _("ทั้งหมด")), *choices]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("ค้นหา"),
+        required=False,
+        max_length=100,
+        help_text=_("เลขเรื่อง รหัสติดตาม ชื่อ เบอร์โทรศัพท์ หรือเลขประจำตัวประชาชน"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}),
+    )
+    # Callables: evaluated per request, so the labels follow the language being shown.
+    status = forms.ChoiceField(label=_("สถานะ"), required=False, choices=lambda: _any(Status.choices))
+    category = forms.ChoiceField(
+        label=_("ประเภทปัญหา"), required=False, choices=lambda: _any(Category.choices)
+    )
+    emergency_type = forms.ChoiceField(
+        label=_("เหตุฉุกเฉิน"), required=False, choices=lambda: _any(EmergencyType.choices)
+    )
+    province = forms.ChoiceField(label=_("จังหวัด"), required=False, choices=lambda: _any(province_choices()))
+    mine = forms.BooleanField(label=_("เฉพาะเรื่องของฉัน"), required=False)
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments for cases.selectors.case_list; empty values mean "no filter"."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "status": data.get("status") or None,
+            "category": data.get("category") or None,
+            "emergency_type": data.get("emergency_type") or None,
+            "province_code": data.get("province") or None,
+            "mine": bool(data.get("mine")),
+            "q": (data.get("q") or "").strip() or None,
+        }
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("บันทึก"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=required_message("กรุณาเขียนบันทึกก่อนบันทึก", "Please write the note first"),
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("ไฟล์"),
+        error_messages=required_message("กรุณาเลือกไฟล์", "Please choose a file"),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("สถานะใหม่"), choices=Status.choices)
+    reason = forms.CharField(label=_("เหตุผล"), required=False, max_length=500)
+
+
+class CloseForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("ผลการดำเนินงาน"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=required_message(
+            "ต้องระบุผลการดำเนินงานก่อนปิดเรื่อง", "An outcome is needed to close the case"
+        ),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("เหตุผลที่เปิดเรื่องอีกครั้ง"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages=required_message("ต้องระบุเหตุผลที่เปิดเรื่องอีกครั้ง", "A reason is needed to reopen the case"),
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("ผู้รับผิดชอบ"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, unit: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            User.objects.filter(unit=unit, is_active=True).order_by("display_name", "username")
+            if unit is not None
+            else User.objects.none()
+        )
+
+
+class ReferralForm(forms.Form):
+    to_unit = forms.ModelChoiceField(
+        label=_("ส่งต่อไปยังหน่วยงาน"),
+        queryset=Unit.objects.none(),
+        error_messages=required_message("กรุณาเลือกหน่วยงานที่จะส่งต่อ", "Please choose the unit to refer to"),
+    )
+    reason = forms.CharField(
+        label=_("เหตุผลในการส่งต่อ"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages=required_message("ต้องระบุเหตุผลในการส่งต่อ", "A reason for the referral is needed"),
+    )
+
+    def __init__(self, *args: Any, exclude_unit: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(is_active=True).select_related("agency").order_by("agency__code", "code")
+        if exclude_unit is not None:
+            units = units.exclude(pk=exclude_unit.pk)
+        field = self.fields["to_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units
+        english = (get_language() or "th").startswith("en")
+        # One group per agency: the directory has ~160 units and a flat list is unreadable on a phone.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for unit in units:
+            agency = unit.agency.name_en if english else unit.agency.name_th
+            groups.setdefault(agency, []).append((unit.pk, unit.name_en if english else unit.name_th))
+        field.choices = [("", _("— เลือกหน่วยงาน —")), *groups.items()]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("เหตุผลที่ปฏิเสธ"),
+        max_length=500,
+        error_messages=required_message("ต้องระบุเหตุผลที่ปฏิเสธ", "A reason for declining is needed"),
+    )

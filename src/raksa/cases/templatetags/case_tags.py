@@ -1,0 +1,201 @@
+"""Readable labels for the case workspace: timeline events, units, provinces, in the current language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geothai
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, pgettext
+
+from raksa.cases.models import CaseEvent, CaseParty, Channel, EmergencyType, Referral, Status
+from raksa.directory.models import Category
+
+register = template.Library()
+
+
+def _english() -> bool:
+    return (get_language() or "th").startswith("en")
+
+
+def _pick(th: str, en: str) -> str:
+    return (en or th) if _english() else (th or en)
+
+
+@register.filter
+def local_name(obj: Any) -> str:
+    """name_en under English, name_th otherwise (agencies, units, provinces); empty for None."""
+    if obj is None or obj == "":
+        return ""
+    return _pick(getattr(obj, "name_th", "") or "", getattr(obj, "name_en", "") or "")
+
+
+@register.filter
+def province_name(code: str | None) -> str:
+    if not code:
+        return ""
+    province = geothai.province(code)
+    return local_name(province) if province is not None else code
+
+
+def _choice_label(choices: Any, value: Any) -> str:
+    if not value:
+        return ""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _user_name(user: Any) -> str:
+    return str(user) if user is not None else ""
+
+
+# Event kind -> title. Kinds other apps add later fall back to the raw kind, so nothing is hidden.
+def _event_titles() -> dict[str, str]:
+    return {
+        "created": gettext("รับเรื่อง"),
+        "party_added": gettext("เพิ่มบุคคลที่เกี่ยวข้อง"),
+        "status_changed": gettext("เปลี่ยนสถานะ"),
+        "assigned": gettext("มอบหมายผู้รับผิดชอบ"),
+        "note_added": gettext("บันทึกเพิ่มเติม"),
+        "attachment_added": gettext("แนบไฟล์"),
+        "referral_created": gettext("ส่งต่อหน่วยงาน"),
+        "referral_accepted": gettext("หน่วยงานตอบรับการส่งต่อ"),
+        "referral_declined": gettext("หน่วยงานปฏิเสธการส่งต่อ"),
+        "closed": gettext("ปิดเรื่อง"),
+        "reopened": gettext("เปิดเรื่องอีกครั้ง"),
+        "person_merged": gettext("รวมข้อมูลบุคคลซ้ำ"),
+        "person_merge_reversed": gettext("ยกเลิกการรวมข้อมูลบุคคล"),
+        "forwarded": gettext("แจ้งทีมช่วยเหลือแล้ว"),
+        "on_scene": gettext("เจ้าหน้าที่ถึงที่เกิดเหตุ"),
+    }
+
+
+def _unit_label(code: Any, units: dict[str, Any]) -> str:
+    """Events store units by code; the view passes the units they name, so names cost one query per page."""
+    unit = units.get(code) if isinstance(code, str) else None
+    return local_name(unit) if unit is not None else str(code or "")
+
+
+def unit_codes(events: list[CaseEvent]) -> set[str]:
+    return {
+        value
+        for event in events
+        for key in ("to_unit", "owning_unit")
+        if isinstance(value := (event.data or {}).get(key), str) and value
+    }
+
+
+def event_description(event: CaseEvent, units: dict[str, Any] | None = None) -> tuple[str, str]:
+    """(title, detail) for one timeline line, both in the current language."""
+    data: dict[str, Any] = event.data or {}
+    units = units or {}
+    title = _event_titles().get(event.kind, event.kind.replace("_", " "))
+    details: list[str] = []
+    kind = event.kind
+    if kind == "created":
+        if data.get("emergency_type"):
+            details.append(gettext("ฉุกเฉิน") + ": " + _choice_label(EmergencyType, data["emergency_type"]))
+        if data.get("category"):
+            details.append(_choice_label(Category, data["category"]))
+        if data.get("channel"):
+            details.append(pgettext("timeline", "ช่องทาง: %s") % _choice_label(Channel, data["channel"]))
+        if data.get("owning_unit"):
+            details.append(pgettext("timeline", "หน่วยงาน: %s") % _unit_label(data["owning_unit"], units))
+    elif kind == "status_changed":
+        old = _choice_label(Status, data.get("from"))
+        new = _choice_label(Status, data.get("to"))
+        if old or new:
+            details.append(f"{old} → {new}")
+    elif kind == "assigned":
+        who = data.get("assignee_name") or data.get("assignee") or data.get("to")
+        if who:
+            details.append(pgettext("timeline", "ผู้รับผิดชอบ: %s") % who)
+    elif kind == "party_added":
+        role = _choice_label(CaseParty.Role, data.get("role"))
+        if role:
+            details.append(role)
+    elif kind == "attachment_added":
+        name = data.get("original_name") or data.get("name")
+        if name:
+            details.append(str(name))
+    elif kind in {"referral_created", "referral_accepted", "referral_declined"}:
+        unit = _unit_label(data.get("to_unit"), units)
+        if unit:
+            details.append(pgettext("timeline", "ถึง: %s") % unit)
+    elif kind == "reopened" and data.get("previous_outcome"):
+        details.append(pgettext("timeline", "ผลเดิม: %s") % data["previous_outcome"])
+    elif kind == "closed" and data.get("outcome"):
+        details.append(pgettext("timeline", "ผลการดำเนินงาน: %s") % data["outcome"])
+    for key, label in (("reason", pgettext("timeline", "เหตุผล: %s")),):
+        if data.get(key):
+            details.append(label % data[key])
+    return title, " · ".join(details)
+
+
+@register.simple_tag
+def event_line(event: CaseEvent, units: dict[str, Any] | None = None) -> SafeString:
+    title, detail = event_description(event, units)
+    who = _user_name(event.actor)
+    unit = local_name(event.unit)
+    by = " · ".join(p for p in (who, unit) if p)
+    return format_html(
+        '<strong class="event-title">{}</strong>{}{}',
+        title,
+        format_html('<span class="event-detail"> — {}</span>', detail) if detail else "",
+        format_html('<span class="muted small event-by"><br>{}</span>', by) if by else "",
+    )
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return _choice_label(Status, value)
+
+
+@register.filter
+def category_label(value: str) -> str:
+    return _choice_label(Category, value)
+
+
+@register.filter
+def emergency_label(value: str) -> str:
+    return _choice_label(EmergencyType, value)
+
+
+@register.filter
+def referral_state_label(value: str) -> str:
+    return _choice_label(Referral.State, value)
+
+
+def _public_stage_labels() -> dict[str, str]:
+    # PublicStage carries the Thai wording the public sees; staff reading in English get it translated here.
+    return {
+        "received": gettext("รับเรื่องแล้ว"),
+        "screening": gettext("กำลังตรวจสอบข้อมูล"),
+        "forwarded": gettext("ส่งต่อทีมช่วยเหลือแล้ว"),
+        "on_scene": gettext("เจ้าหน้าที่ลงพื้นที่แล้ว"),
+        "in_progress": gettext("อยู่ระหว่างให้ความช่วยเหลือ"),
+        "referred": gettext("ส่งต่อหน่วยงานที่เกี่ยวข้องแล้ว"),
+        "closed": gettext("ดำเนินการเสร็จสิ้น"),
+    }
+
+
+@register.filter
+def public_stage_label(value: str) -> str:
+    return _public_stage_labels().get(value, value)
+
+
+@register.filter
+def be_year(year: int | None) -> str:
+    """A Gregorian year as the Buddhist-era year Thai staff read (2026 -> 2569); English keeps Gregorian."""
+    if not year:
+        return ""
+    return str(year) if _english() else str(int(year) + 543)
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)

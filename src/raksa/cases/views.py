@@ -1,0 +1,414 @@
+"""The case workspace: the list, the case page and the actions on it. Views only parse input, call a service
+and redirect or re-render; what is allowed is decided in cases.services and cases.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from raksa.accounts.models import User
+from raksa.cases import access, selectors, services
+from raksa.cases.forms import (
+    AssignForm,
+    AttachmentForm,
+    CaseFilterForm,
+    CloseForm,
+    DeclineForm,
+    NoteForm,
+    ReferralForm,
+    ReopenForm,
+    StatusForm,
+    add_service_error,
+)
+from raksa.cases.models import Case, CaseParty, Referral, Status
+from raksa.cases.statuses import TRANSITIONS
+from raksa.cases.templatetags.case_tags import unit_codes
+from raksa.core.errors import NotFound, RaksaError
+from raksa.directory.models import Unit
+
+PAGE_SIZE = 25
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+# --- the list -----------------------------------------------------------------------------------------------
+
+
+def _encode_cursor(case: Case) -> str:
+    micros = (case.created_at - _EPOCH) // dt.timedelta(microseconds=1)
+    return f"{micros}.{case.pk}"
+
+
+def _after_cursor(qs: QuerySet[Case], cursor: str) -> QuerySet[Case]:
+    """Keyset pagination on (created_at, id): constant cost on any page, and no COUNT(*) over millions of rows."""
+    try:
+        micros_text, pk_text = cursor.split(".", 1)
+        created = _EPOCH + dt.timedelta(microseconds=int(micros_text))
+        pk = int(pk_text)
+    except (ValueError, OverflowError):
+        return qs
+    return qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET)
+    user = request.user
+    has_unit = access.staff_unit(user) is not None
+    rows: list[Case] = []
+    next_url = ""
+    if has_unit:
+        qs = selectors.case_list(user=user, **form.filters())
+        qs = qs.select_related("owning_unit", "assigned_to").order_by("-created_at", "-id")
+        after = request.GET.get("after", "")
+        if after:
+            qs = _after_cursor(qs, after)
+        rows = list(qs[: PAGE_SIZE + 1])
+        if len(rows) > PAGE_SIZE:
+            rows = rows[:PAGE_SIZE]
+            params = request.GET.copy()
+            params["after"] = _encode_cursor(rows[-1])
+            next_url = f"{reverse('cases:list')}?{params.urlencode()}"
+    first_params = request.GET.copy()
+    first_params.pop("after", None)
+    context = {
+        "form": form,
+        "cases": rows,
+        "has_unit": has_unit,
+        "next_url": next_url,
+        "is_later_page": bool(request.GET.get("after")),
+        "first_url": f"{reverse('cases:list')}?{first_params.urlencode()}",
+    }
+    htmx = _htmx(request)
+    partial = htmx is not None and not htmx.history_restore_request and htmx.target == "results"
+    response = render(request, "cases/_results.html" if partial else "cases/list.html", context)
+    # The same URL answers with a fragment or a page: caches must keep the two apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- the case page ------------------------------------------------------------------------------------------
+
+
+def _case_for_view(request: HttpRequest, number: str) -> Case:
+    """The case, with the access log written; a hidden case is exactly as missing as a case that never was."""
+    try:
+        return selectors.case_get_for_view(user=request.user, number=number, request=request)
+    except NotFound:
+        raise Http404() from None
+
+
+def _case_for_action(request: HttpRequest, number: str) -> Case:
+    try:
+        return selectors.case_get(user=request.user, number=number)
+    except NotFound:
+        raise Http404() from None
+
+
+def _parties(request: HttpRequest, case: Case) -> list[dict[str, Any]]:
+    parties = (
+        CaseParty.objects.filter(case=case)
+        .select_related("person")
+        .prefetch_related("person__identifiers")
+        .order_by("id")
+    )
+    cards = []
+    for party in parties:
+        card: dict[str, Any] = {"party": party, "person": party.person, "cases": None}
+        if party.role == CaseParty.Role.SUBJECT:
+            card["cases"] = list(
+                selectors.cases_for_person(user=request.user, person=party.person)
+                .select_related("owning_unit__agency")
+                .order_by("-created_at", "-id")[:50]
+            )
+        cards.append(card)
+    return cards
+
+
+def _status_actions(case: Case) -> list[tuple[str, Any]]:
+    """Buttons for the moves a button can make: referral and closure have their own forms."""
+    allowed = TRANSITIONS.get(case.status, frozenset())
+    return [
+        (value, label)
+        for value, label in Status.choices
+        if value in allowed and value not in {Status.REFERRED, Status.CLOSED} and case.status != Status.CLOSED
+    ]
+
+
+def _activity_context(case: Case) -> dict[str, Any]:
+    timeline = list(selectors.case_timeline(case=case))
+    return {
+        "case": case,
+        "notes": list(case.notes.select_related("author").order_by("created_at", "id")),
+        "timeline": timeline,
+        "units_by_code": Unit.objects.in_bulk(list(unit_codes(timeline)), field_name="code"),
+    }
+
+
+def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    level = access.access_level(user, case)
+    referrals = list(case.referrals.select_related("to_unit__agency", "from_unit", "created_by"))
+    my_unit = access.staff_unit(user)
+    context = {
+        **_activity_context(case),
+        "parties": _parties(request, case),
+        "attachments": list(case.attachments.select_related("uploaded_by")),
+        "referrals": referrals,
+        "can_write": level >= access.Level.WRITE,
+        "can_manage": level >= access.Level.MANAGE,
+        "my_unit": my_unit,
+        "status_actions": _status_actions(case),
+        "can_close": Status.CLOSED in TRANSITIONS.get(case.status, frozenset()),
+        "is_closed": case.status == Status.CLOSED,
+        "note_form": forms.get("note_form") or NoteForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "status_form": forms.get("status_form") or StatusForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "assign_form": forms.get("assign_form") or AssignForm(unit=case.owning_unit),
+        "referral_form": forms.get("referral_form") or ReferralForm(exclude_unit=case.owning_unit),
+        "decline_forms": {
+            r.pk: (forms.get("decline_form") if forms.get("decline_for") == r.pk else None) or DeclineForm()
+            for r in referrals
+        },
+        "open_section": forms.get("open_section", ""),
+    }
+    return context
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_view(request, number)
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+def _rerender(request: HttpRequest, number: str, error: RaksaError | None, **forms: Any) -> HttpResponse:
+    """The case page again, with the failed form filled in and its errors shown; nothing was saved."""
+    case = _case_for_view(request, number)
+    status = error.status if error is not None else 400
+    return render(request, "cases/detail.html", _case_context(request, case, **forms), status=status)
+
+
+def _htmx(request: HttpRequest) -> HtmxDetails | None:
+    htmx = getattr(request, "htmx", None)
+    return htmx if isinstance(htmx, HtmxDetails) and htmx else None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return _htmx(request) is not None
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # login_required runs first; this only informs the type checker
+        raise PermissionDenied
+    return user
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    form = NoteForm(request.POST)
+    error: RaksaError | None = None
+    if form.is_valid():
+        try:
+            services.note_add(actor=_actor(request), case=case, body=form.cleaned_data["body"])
+        except RaksaError as exc:
+            error = exc
+            add_service_error(form, exc)
+        else:
+            if not _is_htmx(request):
+                messages.success(request, _("บันทึกแล้ว"))
+                return redirect("cases:detail", number=case.number)
+            form = NoteForm()
+    if _is_htmx(request):
+        # htmx swaps only 2xx answers: errors come back as 200 with the form showing them.
+        context = {**_activity_context(case), "note_form": form, "can_write": True}
+        return render(request, "cases/_activity.html", context)
+    return _rerender(request, number, error, note_form=form)
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    error: RaksaError | None = None
+    if form.is_valid():
+        try:
+            services.attachment_add(actor=_actor(request), case=case, uploaded_file=form.cleaned_data["file"])
+        except RaksaError as exc:
+            error = exc
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("แนบไฟล์แล้ว"))
+            return redirect("cases:detail", number=case.number)
+    return _rerender(request, number, error, attachment_form=form, open_section="attachments")
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    case = _case_for_view(request, number)
+    attachment = get_object_or_404(case.attachments, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def status_change(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    form = StatusForm(request.POST)
+    error: RaksaError | None = None
+    if form.is_valid():
+        try:
+            services.case_change_status(
+                actor=_actor(request),
+                case=case,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except RaksaError as exc:
+            error = exc
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("เปลี่ยนสถานะแล้ว"))
+            return redirect("cases:detail", number=case.number)
+    return _rerender(request, number, error, status_form=form)
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    form = CloseForm(request.POST)
+    error: RaksaError | None = None
+    if form.is_valid():
+        try:
+            services.case_close(actor=_actor(request), case=case, outcome=form.cleaned_data["outcome"])
+        except RaksaError as exc:
+            error = exc
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("ปิดเรื่องแล้ว"))
+            return redirect("cases:detail", number=case.number)
+    return _rerender(request, number, error, close_form=form, open_section="close")
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    form = ReopenForm(request.POST)
+    error: RaksaError | None = None
+    if form.is_valid():
+        try:
+            services.case_reopen(actor=_actor(request), case=case, reason=form.cleaned_data["reason"])
+        except RaksaError as exc:
+            error = exc
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("เปิดเรื่องอีกครั้งแล้ว"))
+            return redirect("cases:detail", number=case.number)
+    return _rerender(request, number, error, reopen_form=form, open_section="reopen")
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    form = AssignForm(request.POST, unit=case.owning_unit)
+    error: RaksaError | None = None
+    if form.is_valid():
+        try:
+            services.case_assign(actor=_actor(request), case=case, assignee=form.cleaned_data["assignee"])
+        except RaksaError as exc:
+            error = exc
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("มอบหมายผู้รับผิดชอบแล้ว"))
+            return redirect("cases:detail", number=case.number)
+    return _rerender(request, number, error, assign_form=form, open_section="assign")
+
+
+@login_required
+@require_POST
+def referral_create(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    form = ReferralForm(request.POST, exclude_unit=case.owning_unit)
+    error: RaksaError | None = None
+    if form.is_valid():
+        try:
+            services.referral_create(
+                actor=_actor(request),
+                case=case,
+                to_unit=form.cleaned_data["to_unit"],
+                reason=form.cleaned_data["reason"],
+            )
+        except RaksaError as exc:
+            error = exc
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("ส่งต่อแล้ว"))
+            return redirect("cases:detail", number=case.number)
+    return _rerender(request, number, error, referral_form=form, open_section="refer")
+
+
+def _referral(request: HttpRequest, number: str, pk: int) -> tuple[Case, Referral]:
+    case = _case_for_action(request, number)
+    referral = get_object_or_404(Referral.objects.select_related("to_unit"), pk=pk, case=case)
+    return case, referral
+
+
+@login_required
+@require_POST
+def referral_accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    case, referral = _referral(request, number, pk)
+    try:
+        services.referral_accept(actor=_actor(request), referral=referral)
+    except RaksaError as exc:
+        form = DeclineForm()
+        add_service_error(form, exc)
+        return _rerender(request, number, exc, decline_form=form, decline_for=referral.pk)
+    messages.success(request, _("ตอบรับการส่งต่อแล้ว"))
+    return redirect("cases:detail", number=case.number)
+
+
+@login_required
+@require_POST
+def referral_decline(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    case, referral = _referral(request, number, pk)
+    form = DeclineForm(request.POST)
+    error: RaksaError | None = None
+    if form.is_valid():
+        try:
+            services.referral_decline(
+                actor=_actor(request), referral=referral, reason=form.cleaned_data["reason"]
+            )
+        except RaksaError as exc:
+            error = exc
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("ปฏิเสธการส่งต่อแล้ว"))
+            return redirect("cases:detail", number=case.number)
+    return _rerender(request, number, error, decline_form=form, decline_for=referral.pk)
