@@ -7,7 +7,8 @@ the report to the national centre. So:
   "อ.เมือง" with the province named anywhere, postal codes, English "X province" / "X district".
 - Bare province names count, except the few that are also everyday words (เลย "at all", ตาก "to dry",
   แพร่ "to spread", น่าน, ตรัง, ...): those need จ./จังหวัด, or a location word right before them (อยู่, ที่,
-  จาก ...) and nothing that continues the word after them; เลย only ever counts with จ./จังหวัด.
+  จาก ...) or a space (not ตาก), and nothing that continues the word after them; เลย and แพร่ only ever count
+  with จ./จังหวัด.
 - Bare district names count for Bangkok's เขต (people say "แถวบางนา"), capital districts (เมืองขอนแก่น) and a
   curated list of well-known towns; most district names are also village names or ordinary phrases.
 - A subdistrict name is accepted only when it resolves to one place after using the districts, provinces and
@@ -51,6 +52,8 @@ _AMBIGUOUS_PROVINCES = frozenset(
 # Never without จ./จังหวัด: "ไปเลย", "ดีมากเลย".
 _PREFIX_ONLY_PROVINCES = frozenset({"เลย", "แพร่"})
 _LOCATION_WORDS = ("อยู่", "ที่", "จาก", "แถว", "ใน", "ไป", "มา", "เมือง", "ถึง", "ย้าย", "กลับ")
+# Not even between spaces: "ตาก ผ้า" (dry the clothes).
+_NOT_ALONE_PROVINCES = frozenset({"ตาก"})
 # Words that may follow a place name directly (Thai has no spaces between words).
 _AFTER_PLACE = re.compile(
     r"(?:$|[^\u0e01-\u0e4e]|ค่ะ|คะ|ครับ|นะ|จ้า|ค่า|คับ|แล้ว|อ\.|จ\.|ต\.|อำเภอ|จังหวัด|ตำบล|แขวง|เขต|รหัส"
@@ -120,7 +123,7 @@ _LANDMARKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("แม่สอด", "mae sot"), "63", "แม่สอด", ""),
 )
 _MONEY_AFTER = re.compile(r"\s*(?:บาท|บ\.|฿|baht|thb|คน|ตัว|ครั้ง|ชิ้น|เม็ด|ปี|วัน|เดือน|km|กม|กิโล|เมตร|%)", re.I)
-_MONEY_BEFORE = re.compile(r"(?:เงิน|หนี้|ยืม|ค่า|ราคา|จ่าย|โอน|฿|เหลือ|ได้|ละ|ประมาณ|กว่า|บัญชี|\$)\s*$")
+_MONEY_BEFORE = re.compile(r"(?:เงิน|หนี้|ยืม|ค่า|ราคา|จ่าย|โอน|฿|บัญชี|\$|(?:ได้|ละ|ประมาณ|กว่า|เหลือ)\s*$)")
 _LATIN = re.compile(r"[A-Za-z]")
 _POSTAL = re.compile(r"(?<![\d/\-.,])([1-9]\d{4})(?![\d\-/,])")
 
@@ -250,7 +253,15 @@ def _index() -> _Index:
             r"(?P<prefix>ตำบล|ต\.|แขวง)\s*(?P<name>" + _trie_pattern(subdistricts) + ")"
         ),
         bare_thai=re.compile(
-            "(?P<name>" + _trie_pattern(bare) + ")|(?:" + location + r")\s*(?P<amb>" + ambiguous_pattern + ")"
+            "(?P<name>"
+            + _trie_pattern(bare)
+            + ")|(?:"
+            + location
+            + r")\s*(?P<amb>"
+            + ambiguous_pattern
+            + r")|(?<!\S)(?P<alone>"
+            + _trie_pattern(_AMBIGUOUS_PROVINCES - _PREFIX_ONLY_PROVINCES - _NOT_ALONE_PROVINCES)
+            + ")"
         ),
         english=re.compile(
             r"(?<![a-z])(?P<name>"
@@ -371,7 +382,7 @@ def find_places(text: str) -> Places:
 
     for m in _POSTAL.finditer(text):
         code = m.group(1)
-        if _MONEY_AFTER.match(text, m.end()) or _MONEY_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        if _MONEY_AFTER.match(text, m.end()) or _MONEY_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
         if not geothai.by_postal_code(code):
             continue
@@ -417,8 +428,10 @@ def find_places(text: str) -> Places:
             if len(m.group("name")) <= 4 and _continues_word(text, end):
                 continue
             found.add_target(start, target)
-        elif m.group("amb") and not _continues_word(text, end):
-            found.add(m.start("amb"), province=index.provinces[m.group("amb")])
+        else:
+            name = m.group("amb") or m.group("alone")
+            if not _continues_word(text, end):
+                found.add(m.start(), province=index.provinces[name])
 
     for m in index.english_district.finditer(text):
         district_codes = _english_lookup(m, index.english_districts)
