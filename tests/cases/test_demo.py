@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import io
+import re
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import TestCase, override_settings
+
+from raksa.cases.demo import CATEGORIES, EMERGENCY_TYPES, province_codes
+from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
+from raksa.cases.stages import STATUS_STAGE
+from raksa.people.models import Person
+from raksa.people.selectors import person_search
+
+PEOPLE = 100
+CASES = 160
+ROLES = {"call_taker", "responder", "case_worker", "supervisor", "admin"}
+
+
+def run_demo(**options: object) -> str:
+    out = io.StringIO()
+    call_command("demo", people=PEOPLE, cases=CASES, stdout=out, **options)
+    return out.getvalue()
+
+
+def printed_passwords(output: str) -> dict[str, str]:
+    rows = re.findall(r"^\s+(demo_\w+)\s+(\w+)\s+([\w-]+)\s+(\S+)\s*$", output, re.MULTILINE)
+    return {username: password for username, _role, _unit, password in rows}
+
+
+# A fast hasher: the demo hashes five passwords per run, and the test runs it four times.
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+class DemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.first_output = run_demo()
+
+    def test_it_loads_people_and_cases_across_all_77_provinces(self) -> None:
+        self.assertEqual(Person.objects.count(), PEOPLE)
+        self.assertEqual(Case.objects.count(), CASES)
+        self.assertEqual(set(Person.objects.values_list("province_code", flat=True)), set(province_codes()))
+        self.assertEqual(set(Case.objects.values_list("province_code", flat=True)), set(province_codes()))
+        self.assertEqual(len(province_codes()), 77)
+
+    def test_it_covers_every_category_and_emergency_type(self) -> None:
+        self.assertEqual(set(Case.objects.values_list("category", flat=True)), set(CATEGORIES))
+        self.assertEqual(
+            set(Case.objects.exclude(emergency_type="").values_list("emergency_type", flat=True)),
+            set(EMERGENCY_TYPES),
+        )
+        share = Case.objects.exclude(emergency_type="").count() / CASES
+        self.assertTrue(0.08 <= share <= 0.25, share)
+
+    def test_it_writes_a_real_timeline_for_every_case(self) -> None:
+        created = set(CaseEvent.objects.filter(kind="created").values_list("case_id", flat=True))
+        self.assertEqual(created, set(Case.objects.values_list("id", flat=True)))
+        for case in Case.objects.all():
+            self.assertEqual(case.public_stage, STATUS_STAGE[case.status], case.number)
+        self.assertGreater(len(set(Case.objects.values_list("status", flat=True))), 3)
+        self.assertTrue(Referral.objects.filter(state=Referral.State.ACCEPTED).exists())
+        # History reaches back: not every case was opened today.
+        days = {c.created_at.date() for c in Case.objects.all()}
+        self.assertGreater(len(days), 20)
+
+    def test_it_gives_thai_names_that_search_finds(self) -> None:
+        person = Person.objects.filter(status="thai").exclude(title="").order_by("id").first()
+        assert person is not None
+        self.assertTrue(person.name_key)
+        found = person_search(query=f"{person.title}{person.first_name_th} {person.last_name_th}")
+        self.assertIn(person.pk, [p.pk for p in found])
+        self.assertTrue(
+            Person.objects.filter(status__in=["migrant", "stateless"], identifiers__kind="phone").exists()
+        )
+
+    def test_it_has_people_that_several_agencies_work_with(self) -> None:
+        several = (
+            CaseParty.objects.filter(role=CaseParty.Role.SUBJECT)
+            .values("person")
+            .annotate(agencies=Count("case__owning_unit__agency", distinct=True))
+            .filter(agencies__gte=2)
+        )
+        self.assertGreaterEqual(several.count(), 5)
+
+    def test_it_prints_a_working_password_for_one_user_per_role(self) -> None:
+        passwords = printed_passwords(self.first_output)
+        self.assertEqual(len(passwords), 5)
+        roles = set()
+        for username, password in passwords.items():
+            user = authenticate(username=username, password=password)
+            self.assertIsNotNone(user, username)
+            assert user is not None
+            roles.add(user.role)
+        self.assertEqual(roles, ROLES)
+        admin = authenticate(username="demo_admin", password=passwords["demo_admin"])
+        assert admin is not None
+        self.assertTrue(admin.is_staff and admin.is_superuser)
+
+    def test_it_is_idempotent_and_prints_fresh_passwords_each_run(self) -> None:
+        before = (Person.objects.count(), Case.objects.count(), CaseEvent.objects.count())
+        old = printed_passwords(self.first_output)
+        second = run_demo()
+        self.assertEqual((Person.objects.count(), Case.objects.count(), CaseEvent.objects.count()), before)
+        self.assertIn("(0 new)", second)
+        new = printed_passwords(second)
+        self.assertIsNotNone(authenticate(username="demo_case_worker", password=new["demo_case_worker"]))
+        self.assertIsNone(authenticate(username="demo_case_worker", password=old["demo_case_worker"]))
+
+    def test_it_uses_the_given_password_for_every_demo_user(self) -> None:
+        output = run_demo(password="demo-password-2569")
+        self.assertEqual(set(printed_passwords(output).values()), {"demo-password-2569"})
+        self.assertIsNotNone(authenticate(username="demo_responder", password="demo-password-2569"))
+
+    def test_it_tops_up_a_partial_load(self) -> None:
+        out = io.StringIO()
+        call_command("demo", people=PEOPLE + 10, cases=CASES + 5, stdout=out)
+        self.assertEqual(Person.objects.count(), PEOPLE + 10)
+        self.assertEqual(Case.objects.count(), CASES + 5)
+        self.assertIn("10 new", out.getvalue())
