@@ -1,0 +1,271 @@
+"""Request and response shapes of the JSON API (pydantic v2, through django-ninja's Schema).
+
+Input schemas forbid unknown fields: a misspelt key ("nationalid") is answered with an error naming it instead of
+being silently dropped, which would save a person without the identifier the caller meant to send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from raksa.cases.models import Case, CaseEvent, CaseParty, Channel, EmergencyType, Referral, Status, Urgency
+from raksa.cases.selectors import cases_for_person
+from raksa.directory.models import Category
+from raksa.people.models import CitizenshipStatus, Person, Sex
+
+# Like the workspace's person page: enough for any real history, bounded for a person on thousands of cases.
+PERSON_CASES_MAX = 200
+
+
+class InputSchema(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- errors -----------------------------------------------------------------------------------------------------
+
+
+class FieldErrorOut(Schema):
+    field: str
+    code: str
+    message_th: str
+    message_en: str
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="Stable, machine-readable error code (see the API description)")
+    message_th: str
+    message_en: str
+    errors: list[FieldErrorOut] = Field(default_factory=list, description="One entry per field at fault")
+
+
+# --- people -----------------------------------------------------------------------------------------------------
+
+
+class AddressIn(InputSchema):
+    text: str = Field("", max_length=500)
+    province_code: str = Field("", max_length=2, description="2-digit DOPA province code")
+    district_code: str = Field("", max_length=4, description="4-digit DOPA district code")
+    subdistrict_code: str = Field("", max_length=6, description="6-digit DOPA subdistrict code")
+    postal_code: str = Field("", max_length=5)
+
+
+class AddressOut(Schema):
+    text: str
+    province_code: str
+    district_code: str
+    subdistrict_code: str
+    postal_code: str
+    is_current: bool
+
+
+class IdentifierOut(Schema):
+    kind: str
+    value: str
+    label: str
+
+
+class PersonIn(InputSchema):
+    title: str = Field("", max_length=40)
+    first_name_th: str = Field("", max_length=100)
+    last_name_th: str = Field("", max_length=100)
+    first_name_en: str = Field("", max_length=100)
+    last_name_en: str = Field("", max_length=100)
+    nickname: str = Field("", max_length=60)
+    sex: Sex = Sex.UNKNOWN
+    birth_date: dt.date | None = None
+    age: int | None = Field(None, ge=0, le=130, description="Stated age, when the birth date is unknown")
+    nationality: str = Field("TH", max_length=2, description="ISO 3166 alpha-2")
+    status: CitizenshipStatus = CitizenshipStatus.UNKNOWN
+    national_id: str | None = Field(None, description="13 digits; the check digit must be valid")
+    passport: str | None = Field(None, max_length=64)
+    phones: list[str] = Field(default_factory=list, description="Thai numbers; +66 and Thai digits accepted")
+    line_user_id: str | None = Field(None, max_length=64)
+    address: AddressIn | None = None
+
+
+class PersonSummary(Schema):
+    id: int
+    display_name: str
+    title: str
+    first_name_th: str
+    last_name_th: str
+    first_name_en: str
+    last_name_en: str
+    nickname: str
+    sex: str
+    birth_year: int | None
+    province_code: str
+
+
+class CaseSummary(Schema):
+    number: str
+    tracking_code: str
+    status: str
+    public_stage: str
+    category: str
+    emergency_type: str
+    urgency: str
+    channel: str
+    summary: str
+    province_code: str
+    owning_unit: str = Field(description="Unit code")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_owning_unit(obj: Case) -> str:
+        return obj.owning_unit.code
+
+
+class PersonOut(PersonSummary):
+    birth_date: dt.date | None
+    birth_year_estimated: bool
+    nationality: str
+    status: str
+    identifiers: list[IdentifierOut]
+    addresses: list[AddressOut]
+    cases: list[CaseSummary] = Field(
+        description=f"Only the cases the caller may see, newest first (at most {PERSON_CASES_MAX})"
+    )
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_cases(obj: Person, context: dict[str, Any]) -> list[Case]:
+        # The person index is shared, the cases are not: filter with the caller's own visibility rules.
+        user = context["request"].auth
+        return list(cases_for_person(user=user, person=obj).select_related("owning_unit")[:PERSON_CASES_MAX])
+
+
+# --- cases ------------------------------------------------------------------------------------------------------
+
+
+class PartyIn(InputSchema):
+    person_id: int
+    role: CaseParty.Role
+
+
+class CaseIn(InputSchema):
+    summary: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    channel: Channel = Channel.API
+    category: Category = Category.OTHER
+    emergency_type: EmergencyType | None = Field(None, description="Only for the five emergencies")
+    urgency: Urgency | None = Field(None, description="Derived from the emergency type when left out")
+    subject_id: int | None = None
+    reporter_id: int | None = None
+    parties: list[PartyIn] = Field(default_factory=list)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    location_text: str = Field("", max_length=500)
+    province_code: str = Field("", max_length=2, description="2-digit DOPA province code")
+    district_code: str = Field("", max_length=4)
+    subdistrict_code: str = Field("", max_length=6)
+
+
+class PartyOut(Schema):
+    role: str
+    person: PersonSummary
+
+
+class NoteIn(InputSchema):
+    body: str = Field(min_length=1, max_length=20000)
+
+
+class NoteOut(Schema):
+    id: int
+    body: str
+    author: str = Field(description="Username")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return obj.author.username
+
+
+class StatusIn(InputSchema):
+    status: Status
+    reason: str = Field("", max_length=1000)
+    outcome: str = Field("", max_length=500, description="Required when closing")
+
+
+class ReferralIn(InputSchema):
+    to_unit: str = Field(min_length=1, max_length=32, description="Unit code, e.g. dcy-hq")
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class ReferralOut(Schema):
+    id: int
+    from_unit: str
+    to_unit: str
+    reason: str
+    state: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    decline_reason: str
+
+    @staticmethod
+    def resolve_from_unit(obj: Referral) -> str:
+        return obj.from_unit.code
+
+    @staticmethod
+    def resolve_to_unit(obj: Referral) -> str:
+        return obj.to_unit.code
+
+
+class CaseOut(CaseSummary):
+    description: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    location_text: str
+    district_code: str
+    subdistrict_code: str
+    assigned_to: str | None = Field(description="Username")
+    outcome: str
+    closed_at: dt.datetime | None
+    updated_at: dt.datetime
+    parties: list[PartyOut]
+    referrals: list[ReferralOut]
+    notes: list[NoteOut]
+
+    @staticmethod
+    def resolve_assigned_to(obj: Case) -> str | None:
+        return obj.assigned_to.username if obj.assigned_to else None
+
+    @staticmethod
+    def resolve_parties(obj: Case) -> list[CaseParty]:
+        return list(obj.parties.select_related("person"))
+
+    @staticmethod
+    def resolve_referrals(obj: Case) -> list[Referral]:
+        return list(obj.referrals.select_related("from_unit", "to_unit"))
+
+    @staticmethod
+    def resolve_notes(obj: Case) -> list[Any]:
+        return list(obj.notes.select_related("author"))
+
+
+class CaseListOut(Schema):
+    items: list[CaseSummary]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    actor: str | None = Field(description="Username")
+    unit: str | None = Field(description="Unit code")
+    data: dict[str, Any]
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_actor(obj: CaseEvent) -> str | None:
+        return obj.actor.username if obj.actor else None
+
+    @staticmethod
+    def resolve_unit(obj: CaseEvent) -> str | None:
+        return obj.unit.code if obj.unit else None
