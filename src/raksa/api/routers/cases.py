@@ -1,0 +1,224 @@
+"""Cases: the logbook, with exactly the workspace's permissions (the services and selectors enforce them)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja import Status as HttpStatus
+
+from raksa.api.schemas import (
+    CaseIn,
+    CaseListOut,
+    CaseOut,
+    ErrorOut,
+    EventOut,
+    NoteIn,
+    NoteOut,
+    ReferralIn,
+    ReferralOut,
+    StatusIn,
+)
+from raksa.cases.models import Case, CaseEvent, EmergencyType, Note, Referral, Status
+from raksa.cases.selectors import case_get, case_get_for_view, case_list, case_timeline
+from raksa.cases.services import (
+    case_change_status,
+    case_close,
+    case_create,
+    note_add,
+    referral_create,
+)
+from raksa.core.errors import NotFound, invalid
+from raksa.directory.models import Category, Unit
+from raksa.people.models import Person
+from raksa.people.selectors import person_get
+
+router = Router()
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+CASE_NUMBER = "Case number, e.g. 2569-000123"
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+# --- cursor pagination ------------------------------------------------------------------------------------------
+# Keyset on (created_at, id), newest first: constant cost at any depth and no COUNT(*) over millions of rows.
+
+
+def encode_cursor(case: Case) -> str:
+    raw = f"{case.created_at.isoformat()}|{case.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created, pk = raw.split("|")
+        created_at = dt.datetime.fromisoformat(created)
+        if created_at.tzinfo is None:
+            raise ValueError("naive time")
+        return created_at, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise invalid(
+            "cursor",
+            "invalid_cursor",
+            "ตัวชี้หน้าไม่ถูกต้อง ให้ใช้ค่า next_cursor จากผลลัพธ์ก่อนหน้า",
+            "Invalid cursor; pass the next_cursor of a previous page",
+        ) from exc
+
+
+def page(cases: QuerySet[Case], *, cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
+    cases = cases.order_by("-created_at", "-id")
+    if cursor:
+        created_at, pk = decode_cursor(cursor)
+        cases = cases.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
+    items = list(cases[: limit + 1])
+    if len(items) > limit:
+        items = items[:limit]
+        return items, encode_cursor(items[-1])
+    return items, None
+
+
+# --- look-ups that turn an unknown reference into a 400 naming the field ----------------------------------------
+
+
+def _person(pk: int, field: str) -> Person:
+    try:
+        return person_get(pk=pk)
+    except (NotFound, Person.DoesNotExist):
+        raise invalid(field, "unknown_person", "ไม่พบบุคคลตามรหัสที่ระบุ", f"No person with id {pk}") from None
+
+
+def _unit(code: str, field: str) -> Unit:
+    # An inactive unit is found here and refused by referral_create with its own, clearer error.
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise invalid(field, "unknown_unit", "ไม่พบหน่วยงานตามรหัสที่ระบุ", f"No unit with code '{code}'")
+    return unit
+
+
+# --- endpoints --------------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "",
+    response={200: CaseListOut, **ERRORS},
+    summary="List cases",
+    description="Only cases the caller may see, newest first. Follow `next_cursor` for the next page.",
+)
+def cases_list(
+    request: HttpRequest,
+    status: Status | None = None,
+    category: Category | None = None,
+    emergency_type: EmergencyType | None = None,
+    province: str | None = Query(None, min_length=2, max_length=2, description="2-digit DOPA province code"),
+    mine: bool = Query(False, description="Only cases assigned to the caller"),
+    q: str | None = Query(None, max_length=200, description="Case number, tracking code, name, phone, ID"),
+    cursor: str | None = Query(None, max_length=200),
+    limit: int = Query(20, ge=1, le=100),
+) -> dict[str, Any]:
+    cases = case_list(
+        user=_user(request),
+        status=status,
+        category=category,
+        emergency_type=emergency_type,
+        province_code=province,
+        mine=mine,
+        q=(q or "").strip() or None,
+    ).select_related("owning_unit")
+    items, next_cursor = page(cases, cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("", response={201: CaseOut, 409: ErrorOut, **ERRORS}, summary="Create a case")
+def cases_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
+    subject = _person(payload.subject_id, "subject_id") if payload.subject_id is not None else None
+    reporter = _person(payload.reporter_id, "reporter_id") if payload.reporter_id is not None else None
+    parties = [
+        (_person(party.person_id, f"parties.{index}.person_id"), str(party.role))
+        for index, party in enumerate(payload.parties)
+    ]
+    case = case_create(
+        actor=_user(request),
+        channel=payload.channel,
+        summary=payload.summary,
+        description=payload.description,
+        category=payload.category,
+        emergency_type=payload.emergency_type or "",
+        urgency=payload.urgency,
+        subject=subject,
+        reporter=reporter,
+        parties=parties,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        location_text=payload.location_text,
+        province_code=payload.province_code,
+        district_code=payload.district_code,
+        subdistrict_code=payload.subdistrict_code,
+    )
+    return HttpStatus(201, case)
+
+
+@router.get(
+    "/{number}",
+    response={200: CaseOut, **ERRORS},
+    summary="Get a case",
+    description="A case the caller may not see answers 404, like a missing one. The read is access-logged.",
+)
+def cases_get(request: HttpRequest, number: str) -> Case:
+    return case_get_for_view(user=_user(request), number=number, request=request, channel="api")
+
+
+@router.get(
+    "/{number}/events",
+    response={200: list[EventOut], **ERRORS},
+    summary="Case timeline",
+    description="Every recorded event, oldest first. The read is access-logged.",
+)
+def cases_events(request: HttpRequest, number: str) -> list[CaseEvent]:
+    case = case_get_for_view(user=_user(request), number=number, request=request, channel="api")
+    return case_timeline(case=case)
+
+
+@router.post(
+    "/{number}/status",
+    response={200: CaseOut, 409: ErrorOut, **ERRORS},
+    summary="Change a case's status",
+    description=(
+        "`closed` needs an `outcome`; a closed case goes back to `active` (reopened) with a `reason`. "
+        "A move the status machine does not allow answers 409 `illegal_transition`."
+    ),
+)
+def cases_change_status(request: HttpRequest, number: str, payload: StatusIn) -> Case:
+    user = _user(request)
+    case = case_get(user=user, number=number)
+    if payload.status == Status.CLOSED:
+        return case_close(actor=user, case=case, outcome=payload.outcome or payload.reason)
+    # Leaving "closed" is a reopen, which case_change_status routes to case_reopen (reason required).
+    return case_change_status(actor=user, case=case, status=payload.status, reason=payload.reason)
+
+
+@router.post("/{number}/notes", response={201: NoteOut, **ERRORS}, summary="Add a note")
+def cases_add_note(request: HttpRequest, number: str, payload: NoteIn) -> HttpStatus[Note]:
+    user = _user(request)
+    case = case_get(user=user, number=number)
+    return HttpStatus(201, note_add(actor=user, case=case, body=payload.body))
+
+
+@router.post(
+    "/{number}/referrals",
+    response={201: ReferralOut, 409: ErrorOut, **ERRORS},
+    summary="Refer a case to another unit",
+)
+def cases_refer(request: HttpRequest, number: str, payload: ReferralIn) -> HttpStatus[Referral]:
+    user = _user(request)
+    case = case_get(user=user, number=number)
+    to_unit = _unit(payload.to_unit, "to_unit")
+    return HttpStatus(201, referral_create(actor=user, case=case, to_unit=to_unit, reason=payload.reason))

@@ -1,0 +1,67 @@
+"""People: the shared master index. Any staff member with a unit may search and read it; the cases listed on a
+person are only the ones the caller may see."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja import Status as HttpStatus
+
+from raksa.api.schemas import ErrorOut, PersonIn, PersonOut, PersonSummary
+from raksa.cases.access import access_log_write
+from raksa.people.models import Person
+from raksa.people.selectors import person_get, person_search
+from raksa.people.services import person_create
+
+router = Router()
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
+
+
+@router.get(
+    "",
+    response={200: list[PersonSummary], **ERRORS},
+    summary="Search people",
+    description=(
+        "By phone, national ID, passport, LINE user id, or Thai or English name (titles ignored). "
+        "The search is written to the access log."
+    ),
+)
+def people_search(
+    request: HttpRequest,
+    q: str = Query(..., min_length=1, max_length=200, description="Phone, ID number or name"),
+    limit: int = Query(20, ge=1, le=50),
+) -> list[Person]:
+    people = person_search(query=q.strip(), limit=limit)
+    # Search results are personal data too: logged like the workspace's search page.
+    access_log_write(user=request.auth, action="person_search", request=request, channel="api")  # type: ignore[attr-defined]
+    return people
+
+
+@router.get(
+    "/{int:person_id}",
+    response={200: PersonOut, 404: ErrorOut, **ERRORS},
+    summary="Get a person",
+    description="A merged person answers with the surviving record. The read is written to the access log.",
+)
+def people_get(request: HttpRequest, person_id: int) -> Person:
+    person = person_get(pk=person_id)
+    access_log_write(user=request.auth, action="view_person", person=person, request=request, channel="api")  # type: ignore[attr-defined]
+    return person
+
+
+@router.post(
+    "",
+    response={201: PersonOut, 409: ErrorOut, **ERRORS},
+    summary="Create a person",
+    description="A national ID, passport, phone or LINE id that already belongs to someone answers 409.",
+)
+def people_create(request: HttpRequest, payload: PersonIn) -> HttpStatus[Person]:
+    fields = payload.model_dump(exclude={"address", "phones"})
+    person = person_create(
+        actor=request.auth,  # type: ignore[attr-defined]
+        phones=tuple(payload.phones),
+        address=payload.address.model_dump() if payload.address else None,
+        **fields,
+    )
+    return HttpStatus(201, person)
