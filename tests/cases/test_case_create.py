@@ -60,10 +60,12 @@ class CaseCreateTests(RaksaTestCase):
     def test_it_records_every_role_of_people_involved(self):
         victim, parent, suspect = person(), person("แม่", "ดีใจ"), person("นาย", "ร้าย")
         case = self.create(
-            subject=victim, parties=[(parent, "guardian"), (suspect, "alleged_perpetrator"), (victim, "subject")]
+            subject=victim,
+            parties=[(parent, "guardian"), (suspect, "alleged_perpetrator"), (victim, "subject")],
         )
         self.assertEqual(
-            sorted(case.parties.values_list("role", flat=True)), ["alleged_perpetrator", "guardian", "subject"]
+            sorted(case.parties.values_list("role", flat=True)),
+            ["alleged_perpetrator", "guardian", "subject"],
         )
         self.assertEqual(kinds(case), ["created", "party_added", "party_added", "party_added"])
 
@@ -100,11 +102,15 @@ class CaseCreateTests(RaksaTestCase):
 
     def test_it_refuses_areas_that_do_not_nest(self):
         self.assert_invalid("district_code", "area_mismatch", province_code="10", district_code="5001")
-        self.assert_invalid("subdistrict_code", "area_mismatch", district_code="1002", subdistrict_code="100101")
+        self.assert_invalid(
+            "subdistrict_code", "area_mismatch", district_code="1002", subdistrict_code="100101"
+        )
 
     def test_it_derives_province_and_district_from_the_smallest_area(self):
         case = self.create(subdistrict_code="500101")
-        self.assertEqual((case.province_code, case.district_code, case.subdistrict_code), ("50", "5001", "500101"))
+        self.assertEqual(
+            (case.province_code, case.district_code, case.subdistrict_code), ("50", "5001", "500101")
+        )
 
     def test_it_does_not_let_staff_without_a_unit_open_cases(self):
         with self.assertRaises(Forbidden):
