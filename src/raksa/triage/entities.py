@@ -79,9 +79,7 @@ _NAME_STOP = re.compile(
     r"เลข|บัตร|จ\.|อ\.|ต\.|แขวง|เขต|จังหวัด|อำเภอ|ตำบล"
 )
 # Words that follow ชื่อ but are not a name: "ไม่ทราบชื่อ", "ชื่ออะไร", "ชื่อเสียง".
-_NOT_NAMES = frozenset(
-    {"อะไร", "ไม่ทราบ", "ไม่รู้", "เสียง", "บัญชี", "ผู้ใช้", "ว่า", "คือ", "เล่น", "จริง", "นี้", "เดียวกัน"}
-)
+_NOT_NAMES = ("อะไร", "ไม่", "เสียง", "บัญชี", "ผู้ใช้", "ว่า", "คือ", "เล่น", "จริง", "นี้", "เดียวกัน", "ชื่อ")
 _NOT_ENGLISH_NAMES = frozenset({"I", "Is", "The", "Not", "Unknown", "Please", "Help", "My", "Her", "His"})
 
 
@@ -138,7 +136,7 @@ def _thai_name_part(word: str | None) -> str:
     stop = _NAME_STOP.search(word)
     if stop is not None:
         word = word[: stop.start()]
-    return word if len(word) >= 2 and word not in _NOT_NAMES else ""
+    return word if len(word) >= 2 and not word.startswith(_NOT_NAMES) else ""
 
 
 def _names(text: str) -> list[tuple[int, str]]:

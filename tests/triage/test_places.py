@@ -1,0 +1,77 @@
+from raksa.triage.places import find_places
+
+
+def provinces(text: str) -> tuple[str, ...]:
+    return find_places(text).province_codes
+
+
+class PlacesTests:
+    def test_it_reads_province_prefixes(self):
+        assert provinces("อยู่ จ.เชียงใหม่") == ("50",)
+        assert provinces("บ้านอยู่จังหวัดขอนแก่น") == ("40",)
+
+    def test_it_reads_the_capital_district_with_the_province_anywhere(self):
+        places = find_places("อ.เมือง จ.ขอนแก่น")
+        assert places.province_codes == ("40",)
+        assert places.district_codes == ("4001",)
+        assert find_places("อำเภอเมืองขอนแก่น").district_codes == ("4001",)
+
+    def test_it_reads_subdistrict_and_district(self):
+        places = find_places("ต.สุเทพ อ.เมืองเชียงใหม่")
+        assert places.subdistrict_codes == ("500108",)
+        assert places.district_codes == ("5001",)
+        assert places.province_codes == ("50",)
+
+    def test_it_reads_bangkok_khet_and_khwaeng(self):
+        places = find_places("เขตบางรัก แขวงสีลม")
+        assert places.province_codes == ("10",)
+        assert places.district_codes == ("1004",)
+        assert places.subdistrict_codes == ("100402",)
+
+    def test_it_reads_the_names_people_use_for_bangkok(self):
+        for text in ("อยู่กทม.ค่ะ", "กรุงเทพฯ", "กรุงเทพมหานคร", "in Bangkok", "BKK"):
+            assert provinces(text) == ("10",), text
+
+    def test_it_finds_the_area_of_an_address_with_only_a_postal_code(self):
+        places = find_places("ที่อยู่ 10500")
+        assert places.postal_codes == ("10500",)
+        assert places.province_codes == ("10",)
+        assert places.district_codes == ("1004",)
+
+    def test_it_does_not_read_amounts_as_postal_codes(self):
+        assert find_places("ติดหนี้ 50000 บาท").postal_codes == ()
+        assert find_places("ยืมเงินนอกระบบ 30000").postal_codes == ()
+
+    def test_it_reads_english_names(self):
+        assert provinces("she is in Chiang Mai now") == ("50",)
+        assert provinces("Khon Kaen province") == ("40",)
+        assert find_places("in Bang Rak district").district_codes == ("1004",)
+
+    def test_it_does_not_fire_on_everyday_words_that_are_province_names(self):
+        assert provinces("ไม่ได้ไปไหนเลย") == ()
+        assert provinces("ตากผ้าอยู่หลังบ้าน") == ()
+        assert provinces("เชื้อแพร่ระบาด") == ()
+        assert provinces("my nan is sick") == ()
+
+    def test_it_reads_ambiguous_province_names_with_a_prefix_or_a_location_word(self):
+        assert provinces("จ.เลย") == ("42",)
+        assert provinces("อยู่ยะลาค่ะ") == ("95",)
+        assert provinces("in Nan province") == ("55",)
+
+    def test_it_needs_the_province_for_a_district_name_found_in_several(self):
+        assert find_places("อ.จอมทอง").district_codes == ()
+        assert find_places("อ.จอมทอง จ.เชียงใหม่").district_codes == ("5002",)
+
+    def test_it_reads_well_known_places(self):
+        assert provinces("แถวสยาม") == ("10",)
+        assert provinces("ถนนข้าวสาร") == ("10",)
+        assert find_places("พัทยา").district_codes == ("2004",)
+        assert provinces("หาดป่าตอง") == ("83",)
+        assert provinces("แถวนิมมาน") == ("50",)
+        assert provinces("หัวหิน") == ("77",)
+
+    def test_it_keeps_the_order_of_mention(self):
+        assert provinces("ย้ายจากยะลา มาอยู่หาดใหญ่") == ("95", "90")
+
+    def test_it_finds_nothing_in_text_without_places(self):
+        assert find_places("ขอความช่วยเหลือด้วยค่ะ") == find_places("")
