@@ -42,6 +42,10 @@ class PlacesTests:
         assert find_places("ติดหนี้ 50000 บาท").postal_codes == ()
         assert find_places("ยืมเงินนอกระบบ 30000").postal_codes == ()
 
+    def test_it_does_not_read_house_or_room_numbers_as_postal_codes(self):
+        assert find_places("บ้านเลขที่ 50000").postal_codes == ()
+        assert find_places("ห้อง 10110").postal_codes == ()
+
     def test_it_reads_english_names(self):
         assert provinces("she is in Chiang Mai now") == ("50",)
         assert provinces("Khon Kaen province") == ("40",)

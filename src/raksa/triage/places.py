@@ -123,7 +123,11 @@ _LANDMARKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
     (("แม่สอด", "mae sot"), "63", "แม่สอด", ""),
 )
 _MONEY_AFTER = re.compile(r"\s*(?:บาท|บ\.|฿|baht|thb|คน|ตัว|ครั้ง|ชิ้น|เม็ด|ปี|วัน|เดือน|km|กม|กิโล|เมตร|%)", re.I)
-_MONEY_BEFORE = re.compile(r"(?:เงิน|หนี้|ยืม|ค่า|ราคา|จ่าย|โอน|฿|บัญชี|\$|(?:ได้|ละ|ประมาณ|กว่า|เหลือ)\s*$)")
+# Amounts, and house, room and lane numbers, are not postal codes.
+_MONEY_BEFORE = re.compile(
+    r"(?:เงิน|หนี้|ยืม|ค่า|ราคา|จ่าย|โอน|฿|บัญชี|\$|(?:ได้|ละ|ประมาณ|กว่า|เหลือ|ห้อง|เลขที่|ซอย|ซ\.|ม\.|หมู่|no\.?|#)\s*$)",
+    re.I,
+)
 _LATIN = re.compile(r"[A-Za-z]")
 _POSTAL = re.compile(r"(?<![\d/\-.,])([1-9]\d{4})(?![\d\-/,])")
 
