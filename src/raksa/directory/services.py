@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -226,44 +226,67 @@ def _validated(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _upsert(
-    model: type[models.Model], lookup: Mapping[str, Any], values: Mapping[str, Any]
+    model: type[models.Model], existing: Any, lookup: Mapping[str, Any], values: Mapping[str, Any]
 ) -> tuple[Any, str]:
-    """Create or update by lookup, saving only when something differs so updated_at means a real change."""
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
+    """Create, or update the existing row, saving only when something differs so updated_at means a real change."""
+    if existing is None:
         return model._default_manager.create(**lookup, **values), "created"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    changed = [name for name, value in values.items() if getattr(existing, name) != value]
     if not changed:
-        return obj, "unchanged"
+        return existing, "unchanged"
     for name in changed:
-        setattr(obj, name, values[name])
-    obj.save()
-    return obj, "updated"
+        setattr(existing, name, values[name])
+    existing.save()
+    return existing, "updated"
 
 
-def _sync_areas(unit: Unit, wanted: Iterable[str], stats: LoadStats) -> None:
-    wanted_set = set(wanted)
-    current = set(unit.areas.values_list("area_code", flat=True))
-    removed, _ = unit.areas.filter(area_code__in=current - wanted_set).delete()
-    stats.count(stats.removed, "areas", removed)
-    new = sorted(wanted_set - current)
-    ServiceArea.objects.bulk_create([ServiceArea(unit=unit, area_code=code) for code in new])
-    stats.count(stats.created, "areas", len(new))
+class _Sync:
+    """A unit's areas and contacts made equal to the file's, with the whole current state read in two queries."""
 
+    def __init__(self, stats: LoadStats) -> None:
+        self.stats = stats
+        self.areas: dict[int, dict[str, int]] = {}
+        for pk, unit_id, code in ServiceArea.objects.values_list("pk", "unit_id", "area_code"):
+            self.areas.setdefault(unit_id, {})[code] = pk
+        self.contacts: dict[int, dict[tuple[str, str], Contact]] = {}
+        for contact in Contact.objects.all():
+            self.contacts.setdefault(contact.unit_id, {})[(contact.kind, contact.value)] = contact
+        self.new_areas: list[ServiceArea] = []
+        self.stale_areas: list[int] = []
+        self.new_contacts: list[Contact] = []
+        self.stale_contacts: list[int] = []
 
-def _sync_contacts(unit: Unit, wanted: list[dict[str, Any]], stats: LoadStats) -> None:
-    keys = {(c["kind"], c["value"]) for c in wanted}
-    stale = [c.pk for c in unit.contacts.all() if (c.kind, c.value) not in keys]
-    removed, _ = Contact.objects.filter(pk__in=stale).delete()
-    stats.count(stats.removed, "contacts", removed)
-    for contact in wanted:
-        _, outcome = _upsert(
-            Contact,
-            {"unit": unit, "kind": contact["kind"], "value": contact["value"]},
-            {"label": contact["label"], "on_call": contact["on_call"], "priority": contact["priority"]},
+    def unit(self, unit: Unit, row: Mapping[str, Any]) -> None:
+        current_areas = self.areas.get(unit.pk, {})
+        wanted_areas = set(row["areas"])
+        self.stale_areas += [pk for code, pk in current_areas.items() if code not in wanted_areas]
+        self.new_areas += [
+            ServiceArea(unit=unit, area_code=c) for c in sorted(wanted_areas - set(current_areas))
+        ]
+
+        current = self.contacts.get(unit.pk, {})
+        wanted = {(c["kind"], c["value"]): c for c in row["contacts"]}
+        self.stale_contacts += [contact.pk for key, contact in current.items() if key not in wanted]
+        for key, c in wanted.items():
+            values = {"label": c["label"], "on_call": c["on_call"], "priority": c["priority"]}
+            if key in current:
+                _, outcome = _upsert(Contact, current[key], {}, values)
+                if outcome == "updated":
+                    self.stats.count(self.stats.updated, "contacts")
+            else:
+                self.new_contacts.append(Contact(unit=unit, kind=key[0], value=key[1], **values))
+
+    def flush(self) -> None:
+        self.stats.count(
+            self.stats.removed, "areas", ServiceArea.objects.filter(pk__in=self.stale_areas).delete()[0]
         )
-        if outcome != "unchanged":
-            stats.count(getattr(stats, outcome), "contacts")
+        self.stats.count(
+            self.stats.removed, "contacts", Contact.objects.filter(pk__in=self.stale_contacts).delete()[0]
+        )
+        ServiceArea.objects.bulk_create(self.new_areas)
+        Contact.objects.bulk_create(self.new_contacts)
+        self.stats.count(self.stats.created, "areas", len(self.new_areas))
+        self.stats.count(self.stats.created, "contacts", len(self.new_contacts))
 
 
 def directory_load(*, path: str | Path | None = None, stdout: _Writer | None = None) -> LoadStats:
@@ -279,6 +302,7 @@ def directory_load(*, path: str | Path | None = None, stdout: _Writer | None = N
         for row in data["agencies"]:
             agency, outcome = _upsert(
                 Agency,
+                agencies.get(row["code"]),
                 {"code": row["code"]},
                 {
                     "name_th": row["name_th"],
@@ -291,10 +315,13 @@ def directory_load(*, path: str | Path | None = None, stdout: _Writer | None = N
             if outcome != "unchanged":
                 stats.count(getattr(stats, outcome), "agencies")
 
+        units: dict[str, Unit] = {u.code: u for u in Unit.objects.all()}
+        sync = _Sync(stats)
         in_file: set[str] = set()
         for row in data["units"]:
             unit, outcome = _upsert(
                 Unit,
+                units.get(row["code"]),
                 {"code": row["code"]},
                 {
                     "agency_id": agencies[row["agency"]].pk,
@@ -308,17 +335,19 @@ def directory_load(*, path: str | Path | None = None, stdout: _Writer | None = N
             in_file.add(unit.code)
             if outcome != "unchanged":
                 stats.count(getattr(stats, outcome), "units")
-            _sync_areas(unit, row["areas"], stats)
-            _sync_contacts(unit, row["contacts"], stats)
+            sync.unit(unit, row)
+        sync.flush()
 
         for unit in Unit.objects.filter(is_active=True).exclude(code__in=in_file).order_by("code"):
             unit.is_active = False
             unit.save(update_fields=["is_active", "updated_at"])
             stats.deactivated.append(unit.code)
 
+        rules = {r.category: r for r in RoutingRule.objects.all()}
         for row in data["routing"]:
             _, outcome = _upsert(
                 RoutingRule,
+                rules.get(row["category"]),
                 {"category": row["category"]},
                 {"agency_id": agencies[row["agency"]].pk, "note": row.get("note", "")},
             )
