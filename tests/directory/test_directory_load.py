@@ -31,7 +31,7 @@ def counts() -> tuple[int, int, int, int, int]:
     )
 
 
-class DirectoryFileTests(RaksaTestCase):
+class DirectoryLoadTests(RaksaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
