@@ -48,3 +48,25 @@ class AccessLogTests(RaksaTestCase):
         someone = person()
         row = access_log_write(user=self.case_worker, action="person_view", person=someone)
         self.assertEqual((row.person, row.case, row.ip, row.path), (someone, None, None, ""))
+
+
+class AdminAccessLogTests(RaksaTestCase):
+    def test_it_logs_a_case_opened_in_the_admin_and_hides_other_units_cases(self):
+        from raksa.accounts.models import Role
+        from tests.base import make_user
+
+        staff = make_user("staff_bkk", Role.ADMIN, self.bkk_office)
+        staff.is_staff = staff.is_superuser = True
+        staff.save()
+        own = open_case(self.call_taker, self.bkk_office)
+        other = open_case(self.call_taker, self.cm_office)
+        self.client.force_login(staff)
+        response = self.client.get(f"/admin/cases/case/{own.pk}/change/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(AccessLog.objects.get().case, own)
+        listing = self.client.get("/admin/cases/case/")
+        self.assertContains(listing, own.number)
+        self.assertNotContains(listing, other.number)
+        hidden = self.client.get(f"/admin/cases/case/{other.pk}/change/")
+        self.assertNotEqual(hidden.status_code, 200)
+        self.assertEqual(AccessLog.objects.count(), 1)
