@@ -323,6 +323,30 @@ class ReferralTests(WorkspaceTestCase):
         referral.refresh_from_db()
         self.assertEqual(referral.state, "accepted")
 
+        # The timeline names the receiving unit, not its code.
+        page = self.client.get(reverse("cases:detail", args=[self.bkk_case.number]))
+        self.assertContains(page, "หน่วยงานตอบรับการส่งต่อ")
+        self.assertContains(page, f"ถึง: {self.dcy_hq.name_th}")
+
+
+class TimelineTests(WorkspaceTestCase):
+    def test_it_tells_each_event_in_words_in_both_languages(self) -> None:
+        services.case_change_status(
+            actor=self.case_worker, case=self.bkk_case, status=Status.SCREENING, reason="รอข้อมูลเพิ่ม"
+        )
+        self.client.force_login(self.case_worker)
+        url = reverse("cases:detail", args=[self.bkk_case.number])
+        page = self.client.get(url)
+        self.assertContains(page, "เปลี่ยนสถานะ")
+        self.assertContains(page, "รับเรื่องใหม่ → คัดกรอง")
+        self.assertContains(page, "เหตุผล: รอข้อมูลเพิ่ม")
+
+        self.client.post("/i18n/setlang/", {"language": "en", "next": url})
+        page = self.client.get(url)
+        self.assertContains(page, "Status changed")
+        self.assertContains(page, "New → Screening")
+        self.assertContains(page, "Reason: รอข้อมูลเพิ่ม")
+
 
 class AttachmentTests(WorkspaceTestCase):
     @override_settings(RAKSA_ATTACHMENT_MAX_BYTES=10)
