@@ -1,0 +1,364 @@
+"""Cue phrases for triage: what a call-taker listens for, in Thai (formal, colloquial, misspelt) and English.
+
+The lexicon does three jobs: its matches are features for the statistical model, they are the evidence shown
+to the call-taker, and they carry the negation and past-tense reading ("ไม่ได้ถูกขัง", "เมื่อปีที่แล้วเคยถูกขัง ตอนนี้
+ปลอดภัยแล้ว") that character n-grams cannot see. Phrases are matched on `normalize()`d text (lower-cased,
+elongation collapsed), longest first, so "ขู่จะฆ่า" wins over "ฆ่า".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+# fmt: off
+EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
+    "threat": (
+        "ขู่ฆ่า", "ขู่จะฆ่า", "ขู่จะทำร้าย", "ขู่ทำร้าย", "ขู่จะยิง", "ขู่ยิง", "ขู่จะแทง", "ขู่จะเผา", "ขู่จะตัด",
+        "ข่มขู่", "ขู่กรรโชก", "ถูกขู่", "โดนขู่", "มาขู่", "ขู่ว่า", "ขู่", "รีดไถ", "แบล็คเมล์", "ทวงหนี้",
+        "ถือมีด", "ถือปืน", "ถือขวาน", "ถือดาบ", "ถือไม้", "ถือเสียม", "ถือมีดขู่", "พกปืน", "พกมีด", "ชักมีด",
+        "เอามีด", "เอาปืน", "มีดปังตอ", "มีดอีโต้", "อีโต้", "มีด", "ปืน", "ขวาน", "ดาบ", "อาวุธ", "จ่อหัว", "จ่อคอ",
+        "จ่อ", "จี้", "ไล่ฟัน", "ไล่แทง", "ไล่ยิง", "ไล่ตี", "จะยิง", "จะแทง", "จะฆ่า", "ฆ่า", "ตายกันไปข้าง",
+        "ต้องตาย", "ราดน้ำมัน", "น้ำกรด", "เผาบ้าน", "เผาห้อง", "ทำร้าย", "จะมาทำร้าย", "ดักรอ", "ดักปล้น", "ปล้น",
+        "threaten", "threatened", "threatening", "threat", "knife", "gun", "machete", "weapon", "kill", "stab",
+        "shoot", "pointing a gun", "hurt me", "hurt us", "trying to hurt", "blackmail", "extort", "acid",
+        "waving a gun", "with a knife",
+    ),
+    "detention": (
+        "ถูกขัง", "โดนขัง", "ขังไว้", "ถูกกักขัง", "กักขัง", "กักขังหน่วงเหนี่ยว", "กักตัว", "ถูกกักตัว", "กักไว้",
+        "ขังตัว", "ขังอยู่", "ขังในห้อง", "จับขัง", "ขัง", "ล่ามโซ่", "ล่ามไว้", "ล่าม", "มัดมือ", "จับมัด", "ล็อกห้อง",
+        "ล็อคห้อง", "ล็อกประตู", "ล็อคประตู", "ล็อกบ้าน", "ล็อคบ้าน", "ล็อคไว้", "ล็อกไว้", "ล็อคกุญแจ", "ล็อกกุญแจ",
+        "ไม่ให้ออก", "ไม่ให้ออกไปไหน", "ออกไปไหนไม่ได้", "ออกไม่ได้", "ไม่ให้กลับบ้าน", "ไม่ให้ขึ้นฝั่ง",
+        "ไม่ยอมให้ลง", "ยึดพาสปอร์ต", "ยึดบัตร", "ยึดโทรศัพท์", "ยึดมือถือ", "จับตัว", "ตัวประกัน", "เรียกค่าไถ่",
+        "ช่วยพาออก", "ช่วยหนูออก", "กรงเหล็ก", "กรงหมา", "กรงไม้",
+        "locked in", "locked me", "locked inside", "lock us", "lock the door", "locked the door", "locked up",
+        "held against", "being held", "are held", "held in", "trapped", "cannot leave", "can't leave",
+        "wont let me leave", "won't let me leave", "wont let us leave", "wont let her go", "chained",
+        "took our passports", "keeps our passports", "took my phone", "kidnapped", "cannot get out",
+    ),
+    "abuse_risk": (
+        "ลวนลาม", "ล่วงละเมิด", "ข่มขืน", "ขืนใจ", "ปล้ำ", "อนาจาร", "ลูบคลำ", "จับหน้าอก", "จับตัว", "แอบถ่าย",
+        "รูปโป๊", "คลิปโป๊", "ขอดูรูป", "ส่งรูปโป๊", "นัดเจอ", "ไปค้างคืน", "ค้างคืน", "ไปนอนด้วย", "นอนด้วย",
+        "เข้าห้อง", "ม่านรูด", "พาเข้าโรงแรม", "โรงแรม", "ขายบริการ", "ขายตัว", "ค้าประเวณี", "ไปกับแขก", "ให้แขก",
+        "เพศสัมพันธ์", "ลามก", "พูดจาลามก", "เปิดอวัยวะเพศ", "ชวนขึ้นรถ", "ชวนเด็ก", "ล่อลวง", "ลากเข้า", "ลากขึ้นรถ",
+        "พาขึ้นห้อง", "พาขึ้นรถ", "grooming", "groom", "touching me", "touch me", "harass", "harassing", "rape",
+        "sexual", "molest", "nude", "nudes", "sleep with", "sleep over", "sell sex", "stalking", "grab me",
+        "lure", "peeping", "filming", "drugged", "forces himself", "forcing",
+    ),
+    "frenzy": (
+        "คลุ้มคลั่ง", "คลั่ง", "คลั้ง", "อาละวาด", "อาระวาด", "ควบคุมตัวเองไม่ได้", "ห้ามไม่อยู่", "ห้ามไม่ได้", "หลอน",
+        "หูแว่ว", "เมายา", "เมายาบ้า", "อาการทางจิต", "ขาดยา", "จิตเวช", "ทุบข้าวของ", "ทุบของ", "ทำลายข้าวของ",
+        "พังบ้าน", "พังประตู", "ขว้าง", "ขว้างปา", "กรีดร้อง", "ทำร้ายตัวเอง", "ฆ่าตัวตาย", "จะกระโดด", "คนบ้า",
+        "ไม่ปกติ", "ไล่ชก", "ไล่ทุบ", "ทุบตี", "ตัวประกัน",
+        "going crazy", "crazy", "out of control", "rampage", "running amok", "amok", "psychotic", "breakdown",
+        "hallucinating", "paranoid", "smashing", "breaking everything", "breaking windows", "raging", "high on",
+        "on meth", "on ice", "attacking", "destroying",
+    ),
+    "gathering": (
+        "มั่วสุม", "มั่วสุ่ม", "มั่ว", "ตั้งวง", "รวมตัว", "รวมกลุ่ม", "จับกลุ่ม", "ปาร์ตี้ยา", "ปาร์ตี้", "ตั้งวงเสพ",
+        "บ่อน", "บ่อนพนัน", "การพนัน", "พนัน", "ไฮโล", "ไพ่", "ไก่ชน", "เด็กแว้น", "แว้น", "ซิ่ง", "แข่งรถ", "ยกพวก",
+        "ตีกัน", "นัดตีกัน", "กินเหล้า", "ดื่มเหล้า", "สี่คูณร้อย", "ยาแก้ไอ", "ดูดบ้อง", "กัญชา",
+        "gathering", "drug party", "doing drugs", "gambling", "gang", "street racing", "drinking", "fight club",
+        "smoking meth", "underage",
+    ),
+}
+
+CATEGORY_CUES: dict[str, tuple[str, ...]] = {
+    "family_violence": (
+        "สามี", "ผัว", "ภรรยา", "เมีย", "แฟน", "แฟนเก่า", "อดีตสามี", "ลูกเขย", "แม่ยาย", "พี่เขย", "ครอบครัว",
+        "ความรุนแรงในครอบครัว", "ทำร้ายร่างกาย", "ตบ", "ต่อย", "ทุบตี", "หย่า", "ทะเลาะ", "คุ้มครองสวัสดิภาพ",
+        "husband", "wife", "boyfriend", "partner", "ex ", "domestic", "protection order",
+    ),
+    "unplanned_pregnancy": (
+        "ท้อง", "ตั้งครรภ์", "ตั้งท้อง", "ท้องไม่พร้อม", "ยุติการตั้งครรภ์", "ทำแท้ง", "ฝากครรภ์", "คลอด", "สองขีด",
+        "ประจำเดือนขาด", "แม่วัยใส", "แม่วัยรุ่น", "pregnant", "pregnancy", "abortion", "baby due",
+    ),
+    "human_trafficking": (
+        "ค้ามนุษย์", "หลอกไปทำงาน", "หลอกมาทำงาน", "ถูกหลอก", "นายหน้า", "เอเจนซี่", "พาสปอร์ต", "หนังสือเดินทาง",
+        "แรงงานต่างด้าว", "แรงงาน", "คนงาน", "เรือประมง", "คอลเซ็นเตอร์", "บังคับใช้แรงงาน", "บังคับให้ทำงาน",
+        "ขายบริการ", "ค้าประเวณี", "คาราโอเกะ", "นั่งดริ้งค์", "แม่เล้า", "ยึดบัตร", "ไม่จ่ายค่าแรง", "ค่าจ้าง",
+        "กัมพูชา", "ปอยเปต", "เมียวดี", "พม่า", "มหาชัย", "ต่างประเทศ", "ทำงานต่างประเทศ",
+        "trafficking", "passport", "agency", "scam compound", "scammer", "job abroad", "workers", "forced to work",
+        "sell sex", "recruit",
+    ),
+    "drugs": (
+        "ยาเสพติด", "ยาบ้า", "ไอซ์", "ยาไอซ์", "เสพยา", "เสพ", "ติดยา", "เมายา", "กัญชา", "กระท่อม", "สี่คูณร้อย",
+        "บำบัด", "ยาแก้ไอ", "ค้ายา", "ขายยา", "ดูดยา", "drug", "drugs", "meth", "yaba", "ice", "rehab", "addicted",
+        "high on",
+    ),
+    "homelessness": (
+        "ไร้บ้าน", "คนไร้บ้าน", "เร่ร่อน", "ไม่มีที่อยู่", "ไม่มีที่นอน", "ไม่มีบ้าน", "ไร้ที่พึ่ง", "นอนข้างถนน",
+        "นอนใต้สะพาน", "ไม่มีที่ไป", "ไล่ออกจากห้อง", "ไล่ออกจากบ้าน", "ที่พักชั่วคราว", "homeless", "nowhere to live",
+        "shelter", "sleeping outside", "evicted",
+    ),
+    "begging": (
+        "ขอทาน", "ขอเงิน", "ขายพวงมาลัย", "เปิดหมวก", "แก๊งขอทาน", "beg", "begging", "beggar", "beggars",
+    ),
+    "child_protection": (
+        "เด็ก", "ลูก", "หลาน", "ทารก", "นักเรียน", "ขวบ", "เด็กนักเรียน", "ทอดทิ้ง", "ถูกทิ้ง", "บูลลี่", "รังแก",
+        "แกล้ง", "อุปการะ", "กำพร้า", "ไม่ได้ไปโรงเรียน", "พ่อเลี้ยง", "แม่เลี้ยง", "ครู", "child", "children",
+        "kid", "kids", "baby", "toddler", "daughter", "son", "student", "school", "foster", "neglected",
+    ),
+    "missing_person": (
+        "หาย", "หายตัว", "หายไป", "หายออกจากบ้าน", "ตามหา", "ติดต่อไม่ได้", "ขาดการติดต่อ", "ยังไม่กลับ", "ไม่กลับบ้าน",
+        "หนีออกจากบ้าน", "คนหาย", "หาไม่เจอ", "โทรไม่ติด", "missing", "lost contact", "can't find", "cannot find",
+        "got lost", "looking for", "find my",
+    ),
+    "elderly_care": (
+        "ผู้สูงอายุ", "คนแก่", "คนชรา", "สถานสงเคราะห์คนชรา", "บ้านพักคนชรา", "เบี้ยยังชีพ", "เบี้ยผู้สูงอายุ", "ยาย",
+        "ตา", "ตายาย", "ติดเตียง", "อัลไซเมอร์", "ความจำเสื่อม", "elderly", "grandmother", "grandfather", "old man",
+        "old woman", "bedridden", "dementia", "aged",
+    ),
+    "disability_support": (
+        "พิการ", "คนพิการ", "ผู้พิการ", "บัตรคนพิการ", "เบี้ยความพิการ", "เบี้ยคนพิการ", "รถเข็น", "วีลแชร์", "ตาบอด",
+        "หูหนวก", "ออทิสติก", "ดาวน์ซินโดรม", "อัมพาต", "ขาเทียม", "ทางลาด", "ผู้ป่วยจิตเวช", "disabled",
+        "disability", "wheelchair", "blind", "deaf", "autistic", "autism",
+    ),
+    "financial_hardship": (
+        "ไม่มีเงิน", "ตกงาน", "หนี้", "หนี้นอกระบบ", "เจ้าหนี้", "ทวงหนี้", "ค่าเช่า", "ค่าไฟ", "ค่าเทอม",
+        "เงินช่วยเหลือ", "เงินสงเคราะห์", "บัตรสวัสดิการ", "ทุนประกอบอาชีพ", "รายได้", "ไม่มีข้าวกิน", "ถุงยังชีพ",
+        "หิว", "money", "debt", "loan", "lost my job", "financial", "welfare", "food", "rent",
+    ),
+    "other": (
+        "สอบถาม", "ขอบคุณ", "ทดสอบ", "ร้องเรียน", "บริจาค", "อาสาสมัคร", "ติดตามเรื่อง", "หลอกโอนเงิน",
+        "test", "thanks", "thank you", "hello", "donate", "volunteer",
+    ),
+}
+
+# Cues that alone justify an emergency when present and not negated or past (the safety net under the model).
+STRONG_CUES: dict[str, tuple[str, ...]] = {
+    "threat": ("ขู่ฆ่า", "ขู่จะฆ่า", "ขู่จะยิง", "ขู่จะแทง", "ถือมีด", "ถือปืน", "จ่อหัว", "จ่อคอ", "ไล่ฟัน", "ไล่แทง",
+               "ไล่ยิง", "threatening to kill", "pointing a gun", "with a knife", "waving a gun"),
+    "detention": ("ถูกขัง", "โดนขัง", "ขังไว้", "ถูกกักขัง", "กักขัง", "ล่ามโซ่", "ออกไปไหนไม่ได้", "locked in",
+                  "locked me", "held against", "being held", "trapped"),
+    "abuse_risk": ("ลวนลาม", "ข่มขืน", "ขืนใจ", "ปล้ำ", "ล่วงละเมิด", "ลูบคลำ", "rape", "molest", "grooming"),
+    "frenzy": ("คลุ้มคลั่ง", "คลั่ง", "คลั้ง", "อาละวาด", "running amok", "out of control", "psychotic", "rampage"),
+    "gathering": ("มั่วสุม", "มั่วสุ่ม", "ปาร์ตี้ยา", "drug party", "gambling den", "street racing"),
+}
+
+# Words that cancel a cue right after them: "ไม่ได้ถูกขัง", "nobody is threatening", "not locked in".
+NEGATIONS: tuple[str, ...] = (
+    "ไม่ได้", "ไม่มี", "ไม่ใช่", "ไม่เคย", "ไม่ได้ถูก", "ไม่ได้โดน", "ไม่มีใคร", "ไม่มีการ", "ไม่ถูก", "ไม่โดน", "มิได้",
+    "not ", "no ", "never ", "n't ", "nobody ", "no one ", "not being ", "isn't ", "wasn't ", "no longer ",
+)
+# A report told about the past: with nothing present-tense left, its cues no longer make an emergency now.
+PAST_MARKERS: tuple[str, ...] = (
+    "เคย", "เมื่อปีที่แล้ว", "ปีที่แล้ว", "ปีก่อน", "หลายปีก่อน", "ปีที่ผ่านมา", "ตอนเด็ก", "ตอนเป็นเด็ก", "สมัยก่อน",
+    "เมื่อก่อน", "นานมาแล้ว", "เมื่อตอนอายุ", "ตอนอายุ", "ช่วงปี", "เมื่อปี", "เดือนก่อน", "เมื่อเดือนที่แล้ว",
+    "last year", "years ago", "year ago", "used to", "when i was", "in the past", "long ago", "back in", "in 20",
+    "that was", "months ago", "last month",
+)
+RESOLVED_MARKERS: tuple[str, ...] = (
+    "ปลอดภัยแล้ว", "ปลอดภัยดี", "ไม่เป็นไรแล้ว", "จบไปแล้ว", "จบแล้ว", "ออกมาได้แล้ว", "ออกมาได้นานแล้ว",
+    "หนีออกมาได้", "แยกทางกันแล้ว", "หย่ากันแล้ว", "ถูกจับไปแล้ว", "ถูกจับแล้ว", "เลิกแล้ว", "หายแล้ว", "ย้ายออกมาแล้ว",
+    "กลับมาแล้ว", "กลับไทยได้แล้ว", "กลับบ้านแล้ว", "อาการดีแล้ว", "เงียบแล้ว", "ไม่มีแล้ว", "ปิดไปนานแล้ว",
+    "เลิกกันแล้ว", "เพิ่งกลับมา",
+    "now safe", "i am safe", "i'm safe", "am fine now", "is over", "it's over", "moved away", "in prison",
+    "escaped", "broke up", "divorced", "now i am back", "back in thailand", "anymore",
+)
+# Signs that something is happening now; they keep an emergency alive whatever else was said about the past.
+PRESENT_MARKERS: tuple[str, ...] = (
+    "ตอนนี้ยัง", "ยังอยู่", "กำลัง", "คืนนี้", "อีกแล้ว", "กลับมาอีก", "มาอีก", "ช่วยด้วย", "ด่วน", "ช่วยที",
+    "ตอนนี้เขา", "ตอนนี้ถือ", "ตอนนี้ถูก", "ตอนนี้โดน", "ยังไม่หยุด", "เดี๋ยวนี้",
+    "right now", "tonight", "help!", "help me", "please help", "now he", "now she", "is back", "came back",
+    "again",
+)
+# Calls for help with no detail: with nothing else to go on, the safety bias treats them as an emergency.
+HELP_CALLS: tuple[str, ...] = ("ช่วยด้วย", "ช่วยหนูด้วย", "ช่วยที", "sos", "help!", "help me", "ด่วน")
+# fmt: on
+
+_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: str  # emergency type or category
+    phrase: str  # as matched in the normalised text
+    start: int
+    end: int
+    negated: bool = False
+    past: bool = False
+
+    @property
+    def live(self) -> bool:
+        return not (self.negated or self.past)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the lexicon saw in one normalised report."""
+
+    emergency: tuple[Cue, ...]
+    category: tuple[Cue, ...]
+    negation_phrases: tuple[str, ...]
+    past: bool
+    resolved: bool
+    present: bool
+    help_call: bool
+
+    def live(self, label: str) -> list[Cue]:
+        return [c for c in self.emergency if c.label == label and c.live]
+
+    def strong_live(self) -> dict[str, list[Cue]]:
+        found: dict[str, list[Cue]] = {}
+        for cue in self.emergency:
+            if cue.live and cue.phrase in _STRONG_SETS[cue.label]:
+                found.setdefault(cue.label, []).append(cue)
+        return found
+
+
+class _StrongSets(dict[str, "_Strong"]):
+    def __missing__(self, label: str) -> _Strong:
+        value = self[label] = _Strong(STRONG_CUES.get(label, ()))
+        return value
+
+
+class _Strong:
+    """Membership that also counts longer matches containing a strong cue ("ถือมีดขู่" contains "ถือมีด")."""
+
+    def __init__(self, phrases: tuple[str, ...]) -> None:
+        self.phrases = phrases
+        self.memo: dict[str, bool] = {}
+
+    def __contains__(self, phrase: object) -> bool:
+        if not isinstance(phrase, str):
+            return False
+        if phrase not in self.memo:
+            self.memo[phrase] = any(p in phrase for p in self.phrases)
+        return self.memo[phrase]
+
+
+_STRONG_SETS = _StrongSets()
+
+
+def _alternation(phrases: set[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
+
+
+@cache
+def _matchers() -> tuple[re.Pattern[str], dict[str, list[str]], re.Pattern[str], dict[str, list[str]]]:
+    emergency_index: dict[str, list[str]] = {}
+    for label, phrases in EMERGENCY_CUES.items():
+        for phrase in phrases:
+            emergency_index.setdefault(phrase, []).append(label)
+    category_index: dict[str, list[str]] = {}
+    for label, phrases in CATEGORY_CUES.items():
+        for phrase in phrases:
+            category_index.setdefault(phrase, []).append(label)
+    return (
+        re.compile(_alternation(set(emergency_index))),
+        emergency_index,
+        re.compile(_alternation(set(category_index))),
+        category_index,
+    )
+
+
+def _any(text: str, markers: tuple[str, ...]) -> bool:
+    return any(m in text for m in markers)
+
+
+def _negation_start(text: str, start: int, phrase: str) -> int | None:
+    """Where the negation governing a cue that starts at `start` begins, if there is one.
+
+    Thai: the negation sits in the same space-delimited chunk just before the cue ("ไม่ได้ถูกขัง"). English: within
+    the three words before it ("nobody is threatening", "i'm not locked in").
+    """
+    if _THAI.search(phrase):
+        window_start = max(text.rfind(" ", 0, start) + 1, start - 14)
+    else:
+        window_start = start
+        for _ in range(3):
+            window_start = text.rfind(" ", 0, max(window_start - 1, 0)) + 1
+            if window_start == 0:
+                break
+    window = text[window_start:start] + ("" if _THAI.search(phrase) else " ")
+    found = [window.find(neg) for neg in NEGATIONS if neg in window]
+    return window_start + min(found) if found else None
+
+
+def _sentence_of(text: str, start: int) -> str:
+    """The clause a cue sits in, together with the clause before it (where Thai often puts the time)."""
+    separators = ".!?;,\n"
+    left = max(text.rfind(s, 0, start) for s in separators)
+    left = max(text.rfind(s, 0, left) for s in separators) if left > 0 else left
+    rights = [i for i in (text.find(s, start) for s in separators) if i != -1]
+    return text[left + 1 : min(rights) if rights else len(text)]
+
+
+def read(text: str) -> Reading:
+    """Scan normalised text for cues and mark each as negated or past."""
+    emergency_re, emergency_index, category_re, category_index = _matchers()
+    past_doc = _any(text, PAST_MARKERS)
+    resolved = _any(text, RESOLVED_MARKERS)
+    present = _any(text, PRESENT_MARKERS)
+    cues: list[Cue] = []
+    negations: list[str] = []
+    for match in emergency_re.finditer(text):
+        phrase = match.group(0)
+        negation_at = _negation_start(text, match.start(), phrase)
+        if negation_at is not None:
+            negations.append(text[negation_at : match.end()].strip())
+        past = False
+        if past_doc and not present:
+            # Past only when the time words are near the cue, or the story says it is over.
+            past = resolved or _any(_sentence_of(text, match.start()), PAST_MARKERS)
+        for label in emergency_index[phrase]:
+            cues.append(
+                Cue(label, phrase, match.start(), match.end(), negated=negation_at is not None, past=past)
+            )
+    cats = [
+        Cue(label, m.group(0), m.start(), m.end())
+        for m in category_re.finditer(text)
+        for label in category_index[m.group(0)]
+    ]
+    return Reading(
+        emergency=tuple(cues),
+        category=tuple(cats),
+        negation_phrases=tuple(dict.fromkeys(negations)),
+        past=past_doc,
+        resolved=resolved,
+        present=present,
+        help_call=_any(text, HELP_CALLS),
+    )
+
+
+FEATURE_NAMES: tuple[str, ...] = (
+    *(f"live:{t}" for t in EMERGENCY_CUES),
+    *(f"strong:{t}" for t in EMERGENCY_CUES),
+    *(f"dead:{t}" for t in EMERGENCY_CUES),
+    *(f"cat:{c}" for c in CATEGORY_CUES),
+    "past",
+    "resolved",
+    "present",
+    "help_call",
+    "negation",
+)
+
+
+def features(reading: Reading) -> list[float]:
+    """Dense lexicon features in FEATURE_NAMES order (small counts, capped, so one word cannot dominate)."""
+    live = dict.fromkeys(EMERGENCY_CUES, 0.0)
+    strong = dict.fromkeys(EMERGENCY_CUES, 0.0)
+    dead = dict.fromkeys(EMERGENCY_CUES, 0.0)
+    for cue in reading.emergency:
+        if cue.live:
+            live[cue.label] += 1
+            if cue.phrase in _STRONG_SETS[cue.label]:
+                strong[cue.label] = 1.0
+        else:
+            dead[cue.label] += 1
+    cats = dict.fromkeys(CATEGORY_CUES, 0.0)
+    for cue in reading.category:
+        cats[cue.label] += 1
+    return [
+        *(min(v, 3.0) / 3.0 for v in live.values()),
+        *strong.values(),
+        *(min(v, 3.0) / 3.0 for v in dead.values()),
+        *(min(v, 3.0) / 3.0 for v in cats.values()),
+        float(reading.past),
+        float(reading.resolved),
+        float(reading.present),
+        float(reading.help_call),
+        float(bool(reading.negation_phrases)),
+    ]
