@@ -198,7 +198,11 @@ def full_name_key(first: str, last: str) -> str:
 
 def name_similarity(a: str, b: str) -> float:
     """How alike two names are, 0.0 to 1.0, on their keys; word order and titles do not matter."""
-    ka, kb = name_key(a), name_key(b)
+    return key_similarity(name_key(a), name_key(b))
+
+
+def key_similarity(ka: str, kb: str) -> float:
+    """name_similarity for keys already computed (the stored Person.name_key): cheap enough for hundreds of rows."""
     if not ka or not kb:
         return 0.0
     return max(fuzz.token_sort_ratio(ka, kb), fuzz.ratio(ka, kb)) / 100.0

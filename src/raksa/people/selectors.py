@@ -18,7 +18,7 @@ from raksa.people.models import Identifier, Person
 _DOCUMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,20}$")
 _MAX_CHAIN = 10
 # Name queries read at most this many rows before ranking, however common the name.
-_NAME_QUERY_LIMIT = 200
+_NAME_QUERY_LIMIT = 150
 
 
 def _survivor(person: Person) -> Person:
@@ -106,7 +106,7 @@ def person_search(*, query: str, limit: int = 20) -> list[Person]:
 
     def rank(person: Person) -> tuple[float, int]:
         exact_prefix = person.name_key.startswith(key) or person.last_name_key.startswith(key)
-        return (-(matching.name_similarity(key, person.name_key) + (0.5 if exact_prefix else 0.0)), person.pk)
+        return (-(matching.key_similarity(key, person.name_key) + (0.5 if exact_prefix else 0.0)), person.pk)
 
     identifier_ids = {p.pk for p in hits}
     names = sorted((p for p in found.values() if p.pk not in identifier_ids), key=rank)

@@ -666,7 +666,7 @@ def _enrich(person: Person, wanted: dict[str, str], names: dict[str, Any]) -> Pe
 def _score(
     person: Person, *, key: str, soundex: str, last_key: str, birth_year: int | None, province_code: str
 ) -> Candidate:
-    similarity = matching.name_similarity(key, person.name_key)
+    similarity = matching.key_similarity(key, person.name_key)
     score = 0.6 * similarity
     reasons = []
     if similarity >= 0.8:
