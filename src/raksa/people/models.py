@@ -37,7 +37,9 @@ class Person(TimeStampedModel):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_year_estimated = models.BooleanField(default=False)
     nationality = models.CharField(max_length=2, blank=True, default="TH", help_text="ISO 3166 alpha-2")
-    status = models.CharField(max_length=12, choices=CitizenshipStatus.choices, default=CitizenshipStatus.UNKNOWN)
+    status = models.CharField(
+        max_length=12, choices=CitizenshipStatus.choices, default=CitizenshipStatus.UNKNOWN
+    )
     # Home province (2-digit DOPA code), from the current address; used to rank name matches.
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
     # Search keys derived from the names (titles stripped, spaces folded, lower-case), kept by person_save.
