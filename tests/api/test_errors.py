@@ -71,6 +71,7 @@ class ApiErrorTests(ApiTestCase):
         body = self.assertError(response, 400, "invalid_input")
         self.assertEqual(body["message_th"], "ข้อมูลไม่ถูกต้อง")
         self.assertEqual(body["message_en"], "Invalid input")
+        self.assertIn("ข้อมูลไม่ถูกต้อง".encode(), response.content)  # readable UTF-8, not \u escapes
         self.assertEqual([(e["field"], e["code"]) for e in body["errors"]], [("nationalid", "unknown_field")])
         self.assertFalse(Person.objects.exists())
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from raksa.accounts.auth import BearerTokenAuth
 from raksa.api import errors
@@ -73,6 +74,12 @@ Inside `errors` of an `invalid_input` answer (the request did not match the sche
 """
 
 
+class ThaiJSONRenderer(JSONRenderer):
+    """UTF-8 as is: Thai names and messages stay readable in logs and curl, not \\u0e2a escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class StaffBearer(BearerTokenAuth):
     """A valid token of a user who belongs to a unit; without a unit there is nothing the user may see."""
 
@@ -92,6 +99,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=StaffBearer(),
+    renderer=ThaiJSONRenderer(),
 )
 errors.install(api, body_params={"payload"})
 api.add_router("/people", people.router, tags=["people"])

@@ -61,10 +61,10 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created, pk = raw.split("|")
-        created_at = dt.datetime.fromisoformat(created)
-        if created_at.tzinfo is None:
-            raise ValueError("naive time")
-        return created_at, int(pk)
+        created_at, case_id = dt.datetime.fromisoformat(created), int(pk)
+        if created_at.tzinfo is None or not 0 < case_id < 2**63:
+            raise ValueError("not a cursor this API issued")
+        return created_at, case_id
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise invalid(
             "cursor",
