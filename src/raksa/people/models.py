@@ -42,7 +42,7 @@ class Person(TimeStampedModel):
     )
     # Home province (2-digit DOPA code), from the current address; used to rank name matches.
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
-    # Search keys derived from the names (titles stripped, spaces folded, lower-case), kept by person_save.
+    # Search keys derived from the names (titles stripped, spaces folded, lower-case), kept by services._refresh_keys.
     name_key = models.CharField(max_length=220, blank=True, db_index=True)
     last_name_key = models.CharField(max_length=110, blank=True, db_index=True)
     name_soundex = models.CharField(max_length=40, blank=True, db_index=True)
