@@ -32,6 +32,12 @@ class ApiAuthTests(ApiTestCase):
         token_revoke(token=ApiToken.objects.get(user=self.case_worker))
         self.assertEqual(self.client.get("/api/v1/cases", **headers).status_code, 401)
 
+    def test_it_rejects_the_token_of_a_deactivated_user(self):
+        headers = self.auth(self.case_worker)
+        self.case_worker.is_active = False
+        self.case_worker.save(update_fields=["is_active"])
+        self.assertEqual(self.client.get("/api/v1/cases", **headers).json(), UNAUTHORIZED)
+
     def test_it_does_not_accept_a_browser_session_instead_of_a_token(self):
         self.client.force_login(self.case_worker)
         self.assertEqual(self.client.get("/api/v1/cases").status_code, 401)

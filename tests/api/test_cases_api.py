@@ -1,3 +1,6 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from raksa.cases.models import AccessLog, Case, CaseParty, Note, Referral
 from raksa.cases.services import referral_accept
 from tests.api.base import ApiTestCase
@@ -30,6 +33,18 @@ class CaseListApiTests(ApiTestCase):
                 break
         self.assertEqual(seen, list(reversed(numbers)))
         self.assertEqual(pages, 3)
+
+    def test_it_reads_a_page_in_the_same_few_queries_however_long_it_is(self):
+        def queries(limit: int) -> list[str]:
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.get("/api/v1/cases", self.case_worker, limit=limit).status_code, 200)
+            return [q["sql"].upper() for q in captured.captured_queries]
+
+        for _ in range(6):
+            self.make_case()
+        queries(1)  # the token's first use is recorded once; not part of reading a page
+        self.assertEqual(len(queries(2)), len(queries(6)))
+        self.assertFalse([sql for sql in queries(6) if "COUNT(" in sql])
 
     def test_it_filters(self):
         violence = self.make_case(category="family_violence")
