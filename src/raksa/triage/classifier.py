@@ -206,11 +206,17 @@ def decide(model: Model, scores: Scores) -> TriageResult:
         category=category,
         urgency=urgency,
         confidence=round(float(confidence), 4),
-        evidence=tuple(dict.fromkeys(e.strip() for e in evidence if e.strip()))[:8],
+        evidence=_distinct(evidence)[:8],
         emergency_scores={k: round(v, 4) for k, v in p.items()},
         category_scores={k: round(v, 4) for k, v in category_scores.items()},
         backend="offline",
     )
+
+
+def _distinct(phrases: list[str]) -> tuple[str, ...]:
+    """Phrases in order, without repeats or phrases already inside a longer one ("ปีที่แล้ว" in "เมื่อปีที่แล้ว")."""
+    unique = list(dict.fromkeys(p.strip() for p in phrases if p.strip()))
+    return tuple(p for p in unique if not any(p != q and p in q for q in unique))
 
 
 def classify_offline(text: str, model: Model | None = None) -> TriageResult:
