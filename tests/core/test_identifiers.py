@@ -42,4 +42,8 @@ class NationalIdTests:
         assert normalize_national_id(thai) == nid
         assert is_valid_national_id(thai)
         assert not is_valid_national_id(nid[:12])
-        assert not is_valid_national_id("0" + nid[1:])
+
+    def test_it_accepts_type_zero_ids_of_people_without_thai_status(self):
+        nid = make_national_id("008990012345")
+        assert is_valid_national_id(nid)
+        assert not is_valid_national_id(nid[:12] + str((int(nid[12]) + 3) % 10))

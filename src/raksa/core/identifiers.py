@@ -56,8 +56,9 @@ def normalize_national_id(raw: str) -> str | None:
 
 
 def is_valid_national_id(raw: str) -> bool:
+    # Type-0 numbers (people without Thai registration status: stateless, migrants) are real IDs too.
     digits = normalize_national_id(raw)
-    if digits is None or digits[0] == "0":
+    if digits is None:
         return False
     return national_id_check_digit(digits[:12]) == int(digits[12])
 
