@@ -57,7 +57,7 @@ Raksa's case logbook over HTTP, with the same permissions as the staff workspace
 
 **Authentication.** Send `Authorization: Bearer rk_...` (create one with `raksa token create`). Staff without a
 unit get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
-like one that does not exist. Every read of a case or a person is written to the access log.
+like one that does not exist. Every read of a case or a person, and every people search, is access-logged.
 
 **Errors.** Every failure is JSON:
 `{{"code": "...", "message_th": "...", "message_en": "...", "errors": [{{"field", "code", "message_th",
