@@ -14,7 +14,12 @@ KHON_KAEN = "40"
 
 def make_unit(code: str, agency: Agency, kind: str, province: str = "", areas: tuple[str, ...] = ()) -> Unit:
     unit = Unit.objects.create(
-        code=code, agency=agency, name_th=f"หน่วย {code}", name_en=f"Unit {code}", kind=kind, province_code=province
+        code=code,
+        agency=agency,
+        name_th=f"หน่วย {code}",
+        name_en=f"Unit {code}",
+        kind=kind,
+        province_code=province,
     )
     for area in areas:
         ServiceArea.objects.create(unit=unit, area_code=area)
@@ -38,9 +43,24 @@ class RaksaTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.centre_agency = Agency.objects.create(code="centre", name_th="ศูนย์ช่วยเหลือสังคม", name_en="Social Assistance Center", kind=Agency.Kind.CENTRE)
-        cls.ops = Agency.objects.create(code="ops", name_th="สำนักงานปลัดกระทรวง", name_en="Office of the Permanent Secretary", kind=Agency.Kind.OFFICE)
-        cls.dcy = Agency.objects.create(code="dcy", name_th="กรมกิจการเด็กและเยาวชน", name_en="Department of Children and Youth", kind=Agency.Kind.DEPARTMENT)
+        cls.centre_agency = Agency.objects.create(
+            code="centre",
+            name_th="ศูนย์ช่วยเหลือสังคม",
+            name_en="Social Assistance Center",
+            kind=Agency.Kind.CENTRE,
+        )
+        cls.ops = Agency.objects.create(
+            code="ops",
+            name_th="สำนักงานปลัดกระทรวง",
+            name_en="Office of the Permanent Secretary",
+            kind=Agency.Kind.OFFICE,
+        )
+        cls.dcy = Agency.objects.create(
+            code="dcy",
+            name_th="กรมกิจการเด็กและเยาวชน",
+            name_en="Department of Children and Youth",
+            kind=Agency.Kind.DEPARTMENT,
+        )
         cls.centre = make_unit("centre-1300", cls.centre_agency, Unit.Kind.CENTRE)
         cls.bkk_office = make_unit("pso-10", cls.ops, Unit.Kind.PROVINCIAL_OFFICE, BANGKOK, (BANGKOK,))
         cls.cm_office = make_unit("pso-50", cls.ops, Unit.Kind.PROVINCIAL_OFFICE, CHIANG_MAI, (CHIANG_MAI,))

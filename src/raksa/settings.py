@@ -50,7 +50,9 @@ if _database_url:
     except Exception as exc:  # the library raises several types for malformed URLs
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
     if _db.get("ENGINE") not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
-        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://) or SQLite (sqlite:///)")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point at PostgreSQL (postgres://) or SQLite (sqlite:///)"
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "raksa.sqlite3")}

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import os
 import signal
@@ -26,10 +27,8 @@ def wait_for_health(url: str, proc: subprocess.Popen, attempts: int = 300) -> di
                 return json.loads(response.read())
         except OSError as exc:
             last_error = exc
-            try:  # wait a little for the server to come up, without sleeping blindly
+            with contextlib.suppress(subprocess.TimeoutExpired):  # give the server a moment to come up
                 proc.wait(timeout=0.1)
-            except subprocess.TimeoutExpired:
-                pass
     raise AssertionError(f"no answer from {url}: {last_error}")
 
 
@@ -37,16 +36,25 @@ class ServeCommandTests:
     def test_it_migrates_then_serves_health_and_stops_cleanly(self, tmp_path: Path):
         env = {**os.environ, "RAKSA_VAR_DIR": str(tmp_path)}
         env.pop("DATABASE_URL", None)
-        migrate = subprocess.run([*RAKSA, "migrate", "--no-input"], env=env, capture_output=True, text=True, timeout=300)
+        migrate = subprocess.run(
+            [*RAKSA, "migrate", "--no-input"], env=env, capture_output=True, text=True, timeout=300
+        )
         assert migrate.returncode == 0, migrate.stderr
         assert (tmp_path / "raksa.sqlite3").exists()
 
         port = free_port()
         proc = subprocess.Popen(
-            [*RAKSA, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [*RAKSA, "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
-            assert wait_for_health(f"http://127.0.0.1:{port}/healthz", proc) == {"status": "ok", "database": "ok"}
+            assert wait_for_health(f"http://127.0.0.1:{port}/healthz", proc) == {
+                "status": "ok",
+                "database": "ok",
+            }
         finally:
             proc.send_signal(signal.SIGTERM)
             output, _ = proc.communicate(timeout=30)

@@ -9,7 +9,14 @@ from raksa.core.identifiers import (
 
 class PhoneTests:
     def test_it_normalises_mobiles_to_national_form(self):
-        for raw in ["0812345678", "081-234-5678", "081 234 5678", "+66 81 234 5678", "+66812345678", "66812345678"]:
+        for raw in [
+            "0812345678",
+            "081-234-5678",
+            "081 234 5678",
+            "+66 81 234 5678",
+            "+66812345678",
+            "66812345678",
+        ]:
             assert normalize_phone(raw) == "0812345678", raw
 
     def test_it_reads_thai_digits(self):

@@ -32,4 +32,8 @@ class SettingsTests:
         ]:
             result = run_with({name: value})
             assert result.returncode != 0, (name, value)
-            assert "ImproperlyConfigured" in result.stderr and name in result.stderr, (name, value, result.stderr)
+            assert "ImproperlyConfigured" in result.stderr and name in result.stderr, (
+                name,
+                value,
+                result.stderr,
+            )

@@ -8,5 +8,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unavailable", "detail": str(exc)[:200]}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "detail": str(exc)[:200]}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "ok"})

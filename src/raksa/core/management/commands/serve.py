@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -42,9 +43,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(f"Raksa is serving on http://{host}:{port}/ (worker {'off' if no_worker else 'on'})")
-        try:
+        self.stdout.write(
+            f"Raksa is serving on http://{host}:{port}/ (worker {'off' if no_worker else 'on'})"
+        )
+        with contextlib.suppress(OSError, ValueError):  # raised when the signal handler closes the socket
             server.run()
-        except (OSError, ValueError):
-            pass  # closed by the signal handler
         self.stdout.write("Raksa stopped.")
