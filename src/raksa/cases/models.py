@@ -103,6 +103,10 @@ class Case(TimeStampedModel):
             # Supervisors whose unit serves single districts (4-digit service areas).
             models.Index(fields=["district_code", "-created_at"], name="case_district_recent"),
             models.Index(fields=["assigned_to", "-created_at"], name="case_assignee_recent"),
+            # The centre's list filtered by one column, newest first, without sorting a whole status or category.
+            models.Index(fields=["status", "-created_at"], name="case_status_recent"),
+            models.Index(fields=["emergency_type", "-created_at"], name="case_emergency_recent"),
+            models.Index(fields=["category", "-created_at"], name="case_category_recent"),
         ]
 
     def __str__(self) -> str:

@@ -658,13 +658,12 @@ def referral_create(*, actor: User, case: Case, to_unit: Unit, reason: str) -> R
 
 
 def _lock_referral(actor: User, referral: Referral) -> tuple[Referral, Case]:
-    try:
-        locked = (
-            Referral.objects.select_for_update(of=("self",)).select_related("to_unit").get(pk=referral.pk)
-        )
-    except Referral.DoesNotExist:
-        raise not_found("referral", "การส่งต่อ") from None
-    case = _lock(Case(pk=locked.case_id))
+    # Case first, then referral: the same order as referral_create, so the two never deadlock.
+    case_id = Referral.objects.filter(pk=referral.pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise not_found("referral", "การส่งต่อ")
+    case = _lock(Case(pk=case_id))
+    locked = Referral.objects.select_for_update(of=("self",)).select_related("to_unit").get(pk=referral.pk)
     require(actor, case, Level.READ)
     if staff_unit(actor) is None or actor.unit_id != locked.to_unit_id:
         raise forbidden("decide on a referral to another unit", "ตอบรับหรือปฏิเสธการส่งต่อของหน่วยงานอื่น")
