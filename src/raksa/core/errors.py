@@ -25,7 +25,7 @@ class FieldError:
         }
 
 
-@dataclass
+@dataclass(eq=False)  # exceptions compare and hash by identity, as logging and tracebacks expect
 class RaksaError(Exception):
     code: str
     message_th: str
