@@ -70,6 +70,15 @@ class WorkspaceBrowserTests(StaticLiveServerTestCase):
             province_code=BANGKOK,
             owning_unit=self.bkk_office,
         )
+        self.emergency = services.case_create(
+            actor=self.call_taker,
+            channel="line",
+            summary="มีผู้ถูกขังอยู่ในห้องเช่า",
+            category="human_trafficking",
+            emergency_type="detention",
+            province_code=BANGKOK,
+            owning_unit=self.bkk_office,
+        )
 
     @contextmanager
     def browser(self) -> Iterator:
@@ -98,6 +107,8 @@ class WorkspaceBrowserTests(StaticLiveServerTestCase):
             results = page.locator("#results")
             expect(results).to_contain_text(self.case.number)
             expect(results).to_contain_text(self.other.number)
+            expect(results.locator("tr.is-emergency .badge.emergency")).to_be_visible()
+            page.screenshot(path=str(SCREENSHOTS / "raksa-list-375-all.png"))
 
             # Filtering refreshes only the results, and the address keeps the filter.
             page.evaluate("window.stillTheSamePage = true")
@@ -133,6 +144,8 @@ class WorkspaceBrowserTests(StaticLiveServerTestCase):
             expect(page.locator("button:has-text('Add note')")).to_be_visible()
             expect(page.locator(".case-head")).to_contain_text("Family violence")
             page.screenshot(path=str(SCREENSHOTS / "raksa-case-375-en.png"))
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.screenshot(path=str(SCREENSHOTS / "raksa-case-1280-en.png"))
 
     def test_it_gives_a_worker_from_another_province_a_404(self) -> None:
         from playwright.sync_api import expect
