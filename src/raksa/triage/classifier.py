@@ -39,8 +39,11 @@ LEXICON_WEIGHT = 1.0
 C = 8.0
 EMERGENCY_CLASSES: tuple[str, ...] = ("none", *EMERGENCY_TYPES)
 URGENCY_CLASSES: tuple[str, ...] = ("normal", "urgent")
-# Out-of-fold emergency recall the threshold is chosen for (missing an emergency is far worse than a false alarm).
-TARGET_RECALL = 0.99
+# "none" must reach this probability to be answered: below it the likeliest emergency type is chosen. Set on
+# the dev set as the issue asks (emergency recall >= 0.97 with false alarms <= 10%); with threshold=None,
+# train() instead picks the lowest threshold whose grouped out-of-fold recall reaches TARGET_RECALL.
+THRESHOLD = 0.85
+TARGET_RECALL = 0.98
 THRESHOLD_BOUNDS = (0.5, 0.97)
 
 
@@ -351,7 +354,7 @@ def train(
     *,
     out: Path | str | None = MODEL_PATH,
     folds: int = 5,
-    threshold: float | None = None,
+    threshold: float | None = THRESHOLD,
 ) -> dict[str, Any]:
     """Train the three heads and write the artifact; deterministic for the same rows (order does not matter).
 

@@ -169,6 +169,7 @@ HELP_CALLS: tuple[str, ...] = ("ช่วยด้วย", "ช่วยหน�
 # fmt: on
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
+_NOW_OVER = re.compile("ตอนนี้(?:(?!อีก)[^ ]){0,20}(?<!อีก)แล้ว")
 
 
 @dataclass(frozen=True)
@@ -290,8 +291,9 @@ def read(text: str) -> Reading:
     """Scan normalised text for cues and mark each as negated or past."""
     emergency_re, emergency_index, category_re, category_index = _matchers()
     past_doc = _any(text, PAST_MARKERS)
-    resolved = _any(text, RESOLVED_MARKERS)
-    present = _any(text, PRESENT_MARKERS)
+    # "ตอนนี้โตแล้ว", "ตอนนี้กลับไทยได้แล้ว": now is after it ended (but "ตอนนี้ถูกขังอีกแล้ว" is not).
+    resolved = _any(text, RESOLVED_MARKERS) or bool(_NOW_OVER.search(text))
+    present = _any(text, PRESENT_MARKERS) or (_any(text, ("ตอนนี้", "now ", "now,")) and not resolved)
     cues: list[Cue] = []
     negations: list[str] = []
     for match in emergency_re.finditer(text):

@@ -1,0 +1,224 @@
+"""Triage decisions as a call-taker sees them: emergency type, category, urgency, confidence and evidence.
+
+Plain pytest classes: triage is a pure library, these tests need neither Django nor a database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from raksa.core.identifiers import make_national_id
+from raksa.triage import EMERGENCY_TYPES, TriageResult, triage
+from raksa.triage.classifier import classify_offline, decide, read_jsonl, shipped_model, train
+from raksa.triage.evaluation import evaluate
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "data" / "triage" / "dev.jsonl"
+TRAIN = ROOT / "data" / "triage" / "train.jsonl"
+
+
+class EmergencyTests:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("ผู้ชายข้างห้องถือมีดตะโกนว่าจะฆ่าเมีย ตอนนี้ยังไม่ออกมา", "threat"),
+            ("a man outside my house is threatening to stab me", "threat"),
+            ("นายจ้างขังพวกเราไว้ในโกดัง ไม่ให้ออกไปไหน", "detention"),
+            ("my employer locked us in the warehouse and we cannot leave", "detention"),
+            ("ลุงข้างบ้านพยายามลวนลามหลานสาว 10 ขวบ ตอนนี้อยู่กันสองคน", "abuse_risk"),
+            ("a stranger keeps trying to molest my niece, they are alone now", "abuse_risk"),
+            ("คนเมายาบ้าคลุ้มคลั่งถือมีดไล่คนในตลาด", "frenzy"),
+            ("a man on meth is going crazy and attacking people in the market", "frenzy"),
+            ("วัยรุ่นมั่วสุมเสพยาในบ้านร้างท้ายซอย", "gathering"),
+            ("a gang of teenagers is doing drugs in the empty lot right now", "gathering"),
+        ],
+    )
+    def test_it_recognises_each_emergency_in_thai_and_english(self, text: str, expected: str) -> None:
+        result = triage(text)
+        assert result.emergency_type == expected
+        assert result.urgency == "emergency"
+
+    def test_it_gives_an_emergency_its_category_too(self) -> None:
+        assert triage("ผัวถือมีดขู่จะฆ่า ตอนนี้หนูหลบอยู่ในห้อง").category == "family_violence"
+        assert triage("คนงานพม่าถูกนายจ้างขังไว้ ยึดพาสปอร์ตหมด").category == "human_trafficking"
+        assert triage("ลูกชายเมายาบ้าคลั่ง ทุบข้าวของในบ้าน").category == "drugs"
+
+    def test_it_reads_a_line_style_short_message(self) -> None:
+        result = triage("ช่วยด้วย มีคนถือมีดขู่ อยู่หน้าเซเว่น")
+        assert result.emergency_type == "threat"
+        assert any("ถือมีด" in phrase for phrase in result.evidence)
+
+    def test_it_reads_stretched_and_misspelt_words(self) -> None:
+        assert triage("ช่วยยยยย ผัวจะฆ่าาาา").emergency_type == "threat"
+
+
+class NegationAndPastTests:
+    def test_it_does_not_raise_an_emergency_for_a_negated_cue(self) -> None:
+        result = triage("ไม่ได้ถูกขังค่ะ แค่อยากถามเรื่องเบี้ยผู้สูงอายุ")
+        assert result.emergency_type is None
+        assert result.category == "elderly_care"
+        assert "ไม่ได้ถูกขัง" in result.evidence
+
+    def test_it_does_not_raise_an_emergency_for_an_english_negation(self) -> None:
+        result = triage("nobody is threatening me and i am not locked in, i just want to ask about the allowance")
+        assert result.emergency_type is None
+
+    def test_it_treats_a_past_event_as_no_emergency_now(self) -> None:
+        result = triage("เมื่อปีที่แล้วเคยถูกขัง ตอนนี้ปลอดภัยแล้ว")
+        assert result.emergency_type is None
+        assert result.urgency != "emergency"
+        assert "เมื่อปีที่แล้ว" in result.evidence
+
+    def test_it_treats_an_english_past_event_as_no_emergency_now(self) -> None:
+        assert triage("years ago my ex husband threatened me with a knife, now i am safe").emergency_type is None
+
+    def test_it_keeps_the_emergency_when_the_past_comes_back_now(self) -> None:
+        result = triage("เคยถูกสามีทำร้ายเมื่อปีก่อน ตอนนี้เขากลับมาอีก ถือมีดอยู่หน้าบ้าน")
+        assert result.emergency_type == "threat"
+
+
+class ReporterTests:
+    def test_it_accepts_a_witness_report(self) -> None:
+        result = triage("เห็นเพื่อนบ้านถูกสามีเอาปืนจ่อหัว ได้ยินเสียงร้อง")
+        assert result.emergency_type == "threat"
+        assert result.category == "family_violence"
+
+    def test_it_reads_english_only(self) -> None:
+        result = triage("my stepfather keeps coming into my room at night, mom is away tonight")
+        assert result.emergency_type == "abuse_risk"
+
+    def test_it_reads_mixed_thai_and_english(self) -> None:
+        result = triage("help เราโดนขังอยู่ใน factory boss ยึด passport")
+        assert result.emergency_type == "detention"
+        assert result.category == "human_trafficking"
+
+    def test_it_routes_an_ordinary_request_as_normal(self) -> None:
+        result = triage("อยากทำบัตรคนพิการให้ลูก ต้องใช้เอกสารอะไรบ้าง")
+        assert result.emergency_type is None
+        assert result.category == "disability_support"
+        assert result.urgency == "normal"
+        assert result.confidence > 0.5
+
+
+class SafetyBiasTests:
+    def test_it_answers_an_unsure_emergency_with_a_low_confidence(self) -> None:
+        # "none" is the single likeliest answer but not clearly dominant: the emergency wins, flagged as unsure.
+        model = shipped_model()
+        scores = model.scores("มีผู้ชายแปลกหน้ายืนมองบ้านอยู่นานแล้ว")
+        p_none = (model.threshold + 0.5) / 2
+        unsure = replace(
+            scores,
+            emergency={"none": p_none, "threat": 1 - p_none - 0.04, **dict.fromkeys(EMERGENCY_TYPES[1:], 0.01)},
+        )
+        result = decide(model, unsure)
+        assert result.emergency_type == "threat"
+        assert result.urgency == "emergency"
+        assert result.confidence < 0.5
+
+    def test_it_never_answers_none_to_a_live_strong_cue(self) -> None:
+        # Odd wording the model has not seen, but "ถูกขัง" is live: the safety net keeps the emergency.
+        result = classify_offline("เลขบัญชีธนาคาร ถูกขัง")
+        assert result.emergency_type == "detention"
+
+    def test_it_treats_a_bare_call_for_help_as_an_emergency(self) -> None:
+        assert triage("ช่วยด้วย").urgency == "emergency"
+        assert triage("SOS").urgency == "emergency"
+
+    def test_it_gives_scores_that_sum_to_one(self) -> None:
+        result = classify_offline("ลูกติดยา อยากพาไปบำบัด")
+        assert sum(result.emergency_scores.values()) == pytest.approx(1.0, abs=1e-3)
+        assert sum(result.category_scores.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+class EvidenceTests:
+    def test_it_shows_the_phrase_that_decided_it(self) -> None:
+        result = triage("พ่อเลี้ยงพยายามข่มขืนน้องสาว คืนนี้แม่ไม่อยู่บ้าน")
+        assert result.emergency_type == "abuse_risk"
+        assert "ข่มขืน" in result.evidence
+
+    def test_it_shows_category_cues_for_a_non_emergency(self) -> None:
+        result = triage("มีเด็กขอทานอยู่หน้าห้างทุกวัน")
+        assert result.category == "begging"
+        assert "ขอทาน" in result.evidence
+
+
+class PipelineEntitiesTests:
+    """triage() passes the raw text to entity extraction and routing; the contract keys come through."""
+
+    def test_it_reads_thai_digits_in_a_phone(self) -> None:
+        assert triage("แจ้งเบอร์ ๐๘๙๑๒๓๔๕๖๗ ครับ ยายอยู่คนเดียว").entities.phones == ("0891234567",)
+
+    def test_it_reads_a_plus66_phone(self) -> None:
+        assert triage("ลูกติดยา อยากพาไปบำบัด โทร +66 81 234 5678").entities.phones == ("0812345678",)
+
+    def test_it_refuses_an_invalid_check_digit(self) -> None:
+        valid = make_national_id("110170023070")
+        invalid = valid[:12] + str((int(valid[12]) + 1) % 10)
+        entities = triage(f"เลขบัตร {valid} และของแม่ {invalid}").entities
+        assert entities.national_ids == (valid,)
+        assert entities.invalid_national_ids == (invalid,)
+
+    def test_it_finds_a_bangkok_khet_and_khwaeng(self) -> None:
+        result = triage("คนไร้บ้านนอนอยู่หน้าตลาด แขวงคลองจั่น เขตบางกะปิ")
+        assert result.entities.province_codes == ("10",)
+        assert result.entities.district_codes == ("1006",)
+
+    def test_it_finds_the_province_from_a_postal_code_alone(self) -> None:
+        result = triage("ยายอยู่คนเดียว ไม่มีคนดูแล รหัสไปรษณีย์ 50200")
+        assert result.entities.province_codes == ("50",)
+
+    def test_it_routes_an_emergency_to_the_provinces_rapid_response_unit(self) -> None:
+        result = triage("ช่วยด้วย ผัวถือมีดขู่ฆ่า บ้านอยู่ อ.เมือง จ.ขอนแก่น")
+        assert result.routing is not None
+        assert result.routing.unit_code == "rru-40"
+
+    def test_it_serialises_to_the_cli_contract(self) -> None:
+        data = triage("มีคนถือมีดขู่").as_dict()
+        assert set(data) >= {"emergency_type", "category", "urgency", "confidence", "evidence", "entities"}
+        assert set(data["entities"]) >= {
+            "phones",
+            "national_ids",
+            "invalid_national_ids",
+            "province_codes",
+            "district_codes",
+            "ages",
+        }
+        json.dumps(data, ensure_ascii=False)
+
+
+class DevSetQualityTests:
+    """An honest regression guard: the shipped model on the hand-written dev set (never trained on)."""
+
+    def test_it_meets_the_quality_floors_on_the_dev_set(self) -> None:
+        rows = read_jsonl(DEV)
+        assert len(rows) >= 300
+        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
+        ev = evaluate(rows, predictions)
+        assert ev.emergency_recall >= 0.97
+        assert ev.false_alarm_rate <= 0.10
+        assert ev.emergency.macro_f1 >= 0.90
+        assert ev.category.macro_f1 >= 0.85
+
+    def test_it_keeps_dev_apart_from_train(self) -> None:
+        train_texts = {r["text"] for r in read_jsonl(TRAIN)}
+        assert len(train_texts) >= 1500
+        assert not [r for r in read_jsonl(DEV) if r["text"] in train_texts]
+
+
+class TrainingTests:
+    def test_it_trains_deterministically(self, tmp_path: Path) -> None:
+        rows = read_jsonl(TRAIN)[::6]
+        first = train(rows, out=tmp_path / "a.json", folds=2)
+        second = train(list(reversed(rows)), out=tmp_path / "b.json", folds=2)
+        assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+        assert first["threshold"] == second["threshold"]
+        from raksa.triage.classifier import Model
+
+        model = Model.load(tmp_path / "a.json")
+        result = classify_offline("มีคนถือมีดขู่จะฆ่า", model=model)
+        assert isinstance(result, TriageResult)
+        assert result.emergency_type == "threat"
