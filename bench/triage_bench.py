@@ -55,7 +55,9 @@ def cold_start() -> float:
     times = []
     for _ in range(5):
         start = time.perf_counter()
-        done = subprocess.run([str(exe), "triage"], input=line + "\n", capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            [str(exe), "triage"], input=line + "\n", capture_output=True, text=True, env=env
+        )
         times.append(time.perf_counter() - start)
         if done.returncode != 0 or '"threat"' not in done.stdout:
             raise SystemExit(f"raksa triage failed: {done.returncode} {done.stdout} {done.stderr}")
@@ -70,10 +72,14 @@ def main() -> int:
     p95 = latencies[int(len(latencies) * 0.95)] * 1000
     cold = cold_start()
     print(f"reports: {len(items)} (dev + train texts), one process, one thread")
-    print(f"throughput (median of 5): {rate:.0f} reports/s  target >= {TARGET_RATE:.0f}  ratio {rate / TARGET_RATE:.2f}x")
+    print(
+        f"throughput (median of 5): {rate:.0f} reports/s  target >= {TARGET_RATE:.0f}  ratio {rate / TARGET_RATE:.2f}x"
+    )
     print(f"latency per report: p50 {p50:.2f} ms, p95 {p95:.2f} ms")
-    print(f"cold start `raksa triage` (1 line, median of 5): {cold:.2f} s  target <= {TARGET_COLD:.1f} s  "
-          f"ratio {TARGET_COLD / cold:.2f}x headroom")
+    print(
+        f"cold start `raksa triage` (1 line, median of 5): {cold:.2f} s  target <= {TARGET_COLD:.1f} s  "
+        f"ratio {TARGET_COLD / cold:.2f}x headroom"
+    )
     return 0 if rate >= TARGET_RATE and cold <= TARGET_COLD else 1
 
 

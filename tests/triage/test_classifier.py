@@ -64,7 +64,9 @@ class NegationAndPastTests:
         assert "ไม่ได้ถูกขัง" in result.evidence
 
     def test_it_does_not_raise_an_emergency_for_an_english_negation(self) -> None:
-        result = triage("nobody is threatening me and i am not locked in, i just want to ask about the allowance")
+        result = triage(
+            "nobody is threatening me and i am not locked in, i just want to ask about the allowance"
+        )
         assert result.emergency_type is None
 
     def test_it_treats_a_past_event_as_no_emergency_now(self) -> None:
@@ -74,7 +76,9 @@ class NegationAndPastTests:
         assert "เมื่อปีที่แล้ว" in result.evidence
 
     def test_it_treats_an_english_past_event_as_no_emergency_now(self) -> None:
-        assert triage("years ago my ex husband threatened me with a knife, now i am safe").emergency_type is None
+        assert (
+            triage("years ago my ex husband threatened me with a knife, now i am safe").emergency_type is None
+        )
 
     def test_it_keeps_the_emergency_when_the_past_comes_back_now(self) -> None:
         result = triage("เคยถูกสามีทำร้ายเมื่อปีก่อน ตอนนี้เขากลับมาอีก ถือมีดอยู่หน้าบ้าน")
@@ -112,7 +116,11 @@ class SafetyBiasTests:
         p_none = (model.threshold + 0.5) / 2
         unsure = replace(
             scores,
-            emergency={"none": p_none, "threat": 1 - p_none - 0.04, **dict.fromkeys(EMERGENCY_TYPES[1:], 0.01)},
+            emergency={
+                "none": p_none,
+                "threat": 1 - p_none - 0.04,
+                **dict.fromkeys(EMERGENCY_TYPES[1:], 0.01),
+            },
         )
         result = decide(model, unsure)
         assert result.emergency_type == "threat"

@@ -59,11 +59,18 @@ class ClassifyCommandTests:
 
 
 class EvalCommandTests:
-    def test_it_prints_per_class_figures_and_confusion(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_it_prints_per_class_figures_and_confusion(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         path = tmp_path / "gold.jsonl"
         rows = [
             {"text": "มีคนถือมีดขู่จะฆ่า", "emergency_type": "threat", "category": "other", "urgency": "emergency"},
-            {"text": "ขอเบี้ยคนพิการ", "emergency_type": None, "category": "disability_support", "urgency": "normal"},
+            {
+                "text": "ขอเบี้ยคนพิการ",
+                "emergency_type": None,
+                "category": "disability_support",
+                "urgency": "normal",
+            },
             {"text": "วัยรุ่นมั่วสุมเสพยา", "emergency_type": "gathering", "category": "drugs"},
         ]
         path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
@@ -83,7 +90,9 @@ class ExportCorrectionsCommandTests:
     def test_it_exports_corrections(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         store = tmp_path / "corrections.jsonl"
         monkeypatch.setenv("RAKSA_TRIAGE_CORRECTIONS", str(store))
-        correction_record(text="ลูกหายจากบ้าน", emergency_type=None, category="missing_person", urgency="urgent")
+        correction_record(
+            text="ลูกหายจากบ้าน", emergency_type=None, category="missing_person", urgency="urgent"
+        )
         code, out = run(["export-corrections"], monkeypatch=monkeypatch)
         assert code == 0
         assert json.loads(out)["category"] == "missing_person"

@@ -27,7 +27,9 @@ class StandIn:
             def do_POST(self) -> None:  # noqa: N802 (http.server naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length))
-                stand_in.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
+                stand_in.requests.append(
+                    {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+                )
                 if stand_in.mode == "slow":
                     stand_in.release.wait(5)  # held until the test ends; the client gives up first
                 if stand_in.mode == "error":
@@ -41,7 +43,11 @@ class StandIn:
                     "object": "chat.completion",
                     "model": body.get("model"),
                     "choices": [
-                        {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": content},
+                            "finish_reason": "stop",
+                        }
                     ],
                 }
                 data = json.dumps(payload).encode()
@@ -106,7 +112,12 @@ class LlmBackendTests:
         assert request["body"]["messages"][-1]["content"].startswith("ยายอยู่คนเดียว")
 
     def test_it_keeps_an_emergency_the_llm_missed(self, stand_in: StandIn) -> None:
-        stand_in.answer = {"emergency_type": None, "category": "family_violence", "urgency": "normal", "confidence": 0.9}
+        stand_in.answer = {
+            "emergency_type": None,
+            "category": "family_violence",
+            "urgency": "normal",
+            "confidence": 0.9,
+        }
         result = triage("ผัวถือมีดขู่จะฆ่า ตอนนี้อยู่หน้าห้อง")
         assert result.backend == "llm"
         assert result.emergency_type == "threat"
@@ -141,7 +152,9 @@ class LlmBackendTests:
 
 class ParseAnswerTests:
     def test_it_accepts_a_fenced_answer(self) -> None:
-        answer = parse_answer('```json\n{"emergency_type": "threat", "category": "other", "confidence": 0.7}\n```')
+        answer = parse_answer(
+            '```json\n{"emergency_type": "threat", "category": "other", "confidence": 0.7}\n```'
+        )
         assert answer is not None
         assert answer["emergency_type"] == "threat"
         assert answer["urgency"] == "emergency"

@@ -123,9 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="raksa triage", description="Thai triage of social-help reports")
     sub = parser.add_subparsers(dest="command", required=True)
     p_train = sub.add_parser("train", help="rebuild the shipped model from labelled JSON Lines")
-    p_train.add_argument("--data", action="append", help="labelled file (repeatable); default data/triage/train.jsonl")
+    p_train.add_argument(
+        "--data", action="append", help="labelled file (repeatable); default data/triage/train.jsonl"
+    )
     p_train.add_argument("--out", help="where to write the model (default: the shipped model)")
-    p_train.add_argument("--folds", type=int, default=5, help="cross-validation folds for calibration (0 = none)")
+    p_train.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds for calibration (0 = none)"
+    )
     p_eval = sub.add_parser("eval", help="per-class precision/recall/F1 and confusion matrices")
     p_eval.add_argument("file")
     p_eval.add_argument("--json", action="store_true", help="print the figures as JSON")
