@@ -11,7 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("raksa.api.urls")),
     path("", include("raksa.accounts.urls")),
-    path("", include("raksa.people.urls")),
+    path("", include("raksa.cases.people_urls")),
     path("", include("raksa.cases.urls")),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raksa.people import views
+from raksa.cases import people_views as views
 
 app_name = "people"
 
