@@ -38,7 +38,7 @@ class PeopleApiTests(ApiTestCase):
         )
         log = AccessLog.objects.get()
         self.assertEqual(
-            (log.user, log.person, log.action, log.channel), (self.case_worker, person, "view_person", "api")
+            (log.user, log.person, log.action, log.channel), (self.case_worker, person, "person_view", "api")
         )
         self.assertEqual(log.path, f"/api/v1/people/{person.pk}")
 

@@ -65,7 +65,7 @@ class PersonPageTests(RaksaTestCase):
         self.client.force_login(self.case_worker)
         self.client.get(reverse("people:detail", args=[self.person.pk]))
         log = AccessLog.objects.get(user=self.case_worker, person=self.person)
-        self.assertEqual(log.action, "view_person")
+        self.assertEqual(log.action, "person_view")
 
     def test_it_hides_people_from_a_user_without_a_unit(self) -> None:
         self.client.force_login(self.outsider)

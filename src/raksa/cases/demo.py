@@ -27,18 +27,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import geothai
 
 from raksa.core.identifiers import make_national_id
 
 BANGKOK = "10"
-BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
 DEMO_SEED = 1300
 DEFAULT_PEOPLE = 600
 DEFAULT_CASES = 1200
 PASSWORD_ENV = "RAKSA_DEMO_PASSWORD"
+# Ages and birth dates are planned from this fixed day, so that a re-run in any later year plans the same people
+# (with the same national IDs) and finds them; the people simply grow older, as people do.
+PLAN_DATE = dt.date(2026, 1, 1)
 
 # (username, role, unit code, display name): one staff member per role (DESIGN.md's personas).
 DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
@@ -666,10 +667,6 @@ def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, st
     return rows
 
 
-def _bangkok_today() -> dt.date:
-    return dt.datetime.now(BANGKOK_TZ).date()
-
-
 def demo_load(
     *,
     people: int = DEFAULT_PEOPLE,
@@ -690,9 +687,7 @@ def demo_load(
     directory_load()
     say("directory loaded")
     result = DemoResult(users=demo_users_ensure(password=password))
-    # One "today" per seed and year keeps the plan (ages, birth dates) the same on every re-run that day and after.
-    today = dt.date(_bangkok_today().year, 1, 1)
-    people_plan = plan_people(count=people, seed=seed, today=today)
+    people_plan = plan_people(count=people, seed=seed, today=PLAN_DATE)
     person_ids = _people_load(people_plan, say)
     result.people_total = len(person_ids)
     result.people_created = sum(1 for pk in person_ids.values() if pk < 0)
@@ -713,14 +708,17 @@ def _people_load(plan: list[PersonSpec], say: Callable[[str], None]) -> dict[int
     from raksa.people.services import person_create
 
     actor = User.objects.get(username="demo_call_taker")
-    values = [spec.identifiers[0] for spec in plan]
-    existing = dict(Identifier.objects.filter(value__in=values).values_list("value", "person_id"))
+    values = [value for spec in plan for value in spec.identifiers]
+    existing: dict[str, int] = {}
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        existing.update(Identifier.objects.filter(value__in=chunk).values_list("value", "person_id"))
     out: dict[int, int] = {}
     missing = []
     for spec in plan:
-        pk = existing.get(spec.identifiers[0])
-        if pk is not None:
-            out[spec.index] = pk
+        found = next((existing[v] for v in spec.identifiers if v in existing), None)
+        if found is not None:
+            out[spec.index] = found
         else:
             missing.append(spec)
     batch = 100

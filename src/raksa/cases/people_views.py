@@ -50,7 +50,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if person.pk != pk:
         # Merged into another record: the survivor's page is the one place to read and log.
         return redirect("people:detail", pk=person.pk)
-    access_log_write(user=_viewer(request), action="view_person", person=person, request=request)
+    access_log_write(user=_viewer(request), action="person_view", person=person, request=request)
     cases = list(
         cases_for_person(user=request.user, person=person).select_related("owning_unit__agency")[:200]
     )

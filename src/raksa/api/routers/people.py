@@ -46,7 +46,7 @@ def people_search(
 )
 def people_get(request: HttpRequest, person_id: int) -> Person:
     person = person_get(pk=person_id)
-    access_log_write(user=request.auth, action="view_person", person=person, request=request, channel="api")  # type: ignore[attr-defined]
+    access_log_write(user=request.auth, action="person_view", person=person, request=request, channel="api")  # type: ignore[attr-defined]
     return person
 
 
