@@ -516,3 +516,203 @@ EXTRA = [
     ("", "elderly_care", "urgent", "เห็นยายข้างบ้านไม่ออกมาจากบ้านสามวันแล้ว เรียกก็ไม่ตอบ"),
     ("", "child_protection", "urgent", "เห็นเด็กข้างบ้านถูกตีทุกวัน วันนี้เห็นเลือดออกที่หัว"),
 ]
+
+# A second batch, written later with different words, so no scenario leans on one way of saying it.
+# fmt: off
+SCENARIOS += [
+    ("threat", "family_violence", "emergency", [
+        "สามีบอกว่าคืนนี้จะเอาให้ตาย เขาลับมีดอยู่ในครัว",
+        "ผัวเก่าตามมาถึงหอ ขู่จะเอาเลือดหัวออก ยืนเคาะประตูไม่หยุด",
+        "แฟนเอาปืนพกมาวางบนโต๊ะ บอกถ้าพูดอีกคำจะยิง",
+        "he says he is going to kill me tonight, he has a pistol in the car",
+        "my partner grabbed a kitchen knife and is screaming that i will die",
+        "เมียถือกรรไกรไล่แทงผัว ลูกๆ ร้องไห้อยู่ในบ้าน",
+        "พ่อเมาแล้วเอาปืนลูกซองออกมา บอกจะยิงแม่",
+        "ถูกสามีตามฆ่า ตอนนี้หลบอยู่ร้านข้างทาง",
+    ]),
+    ("threat", "other", "emergency", [
+        "มีคนขับรถตามประกบ ชี้ปืนใส่ ตอนนี้จอดอยู่ข้างหลัง",
+        "กลุ่มผู้ชายล้อมหน้าร้าน ขู่จะเผาร้านถ้าไม่จ่ายค่าคุ้มครอง",
+        "a group is threatening to burn down our shop unless we pay",
+        "death threat from my landlord, he is banging on my door with a hammer",
+        "โดนคนในเฟซบุ๊กขู่เอาชีวิต ส่งรูปหน้าบ้านมาให้ดู",
+        "มีคนเมาเอาขวดแตกจ่อคนขายของในตลาด",
+        "someone pulled a gun on my brother at the gas station",
+        "เจ้าของที่ขู่จะยิงชาวบ้านที่ไม่ยอมย้ายออก ถือปืนยาวเดินอยู่",
+    ]),
+    ("threat", "child_protection", "emergency", [
+        "พ่อขู่ลูกว่าจะตัดหัวถ้ายังร้องไห้ ตอนนี้ถือมีดอยู่",
+        "รุ่นพี่ที่โรงเรียนขู่จะรุมกระทืบน้องหลังเลิกเรียน พกมีดมาด้วย",
+        "the babysitter threatened to hurt my son and is still with him",
+    ]),
+    ("detention", "human_trafficking", "emergency", [
+        "คนงานบอกว่ามีคนเฝ้าประตูตลอด ห้ามออกจากแคมป์ ยึดบัตรหมด",
+        "หนูถูกพาข้ามแดนมาแล้วไม่ให้กลับ ต้องทำงานหลอกคนทั้งวัน",
+        "they keep us in a locked house near the border and beat anyone who tries to leave",
+        "my cousin is held captive at a compound in myawaddy",
+        "ผู้หญิงลาวหลายคนถูกกักไว้ที่ร้านอาหาร ต้องทำงานไม่มีวันหยุด ห้ามออกไปไหน",
+        "ลูกชายไปทำงานแล้วติดอยู่ในตึก มีการ์ดถือปืนเฝ้า ออกมาไม่ได้",
+    ]),
+    ("detention", "family_violence", "emergency", [
+        "ผัวตอกตะปูปิดหน้าต่าง ไม่ให้หนูออกจากบ้าน",
+        "my husband won't let me out of the house and hid my passport and phone",
+        "แฟนไม่ยอมให้ออกจากห้อง ขังไว้ตั้งแต่เมื่อวาน ไม่มีอะไรกิน",
+    ]),
+    ("detention", "child_protection", "emergency", [
+        "มีเด็กเล็กถูกขังลืมไว้ในรถตู้โรงเรียน",
+        "neighbours keep their son locked in a dog cage in the yard",
+        "เด็กถูกผูกขาไว้กับเตียง ไม่ให้ออกไปเล่น ร้องทั้งวัน",
+    ]),
+    ("detention", "other", "emergency", [
+        "ถูกเพื่อนร่วมห้องขังไว้ในห้องน้ำ ออกไม่ได้",
+        "i'm being kept in a room and they won't let me go",
+        "ถูกจับตัวมาไว้ในบ้านไม่รู้ที่ไหน ตอนนี้แอบโทร",
+    ]),
+    ("abuse_risk", "child_protection", "emergency", [
+        "ผู้ชายข้างบ้านชอบเรียกเด็กผู้หญิงเข้าไปในบ้าน ให้ขนม แล้วปิดประตู ตอนนี้เด็กอยู่ในนั้น",
+        "ลุงเขยให้หลานดูคลิปโป๊แล้วจะจับตัว วันนี้อยู่บ้านกันสองคน",
+        "มีคนแปลกหน้ามาตามตื๊อเด็กนักเรียนหญิงที่ป้ายรถเมล์ จะพาไปโรงแรม",
+        "my 12 year old says a man online wants her to undress on video call tonight",
+        "the coach keeps touching the girls inappropriately and he is alone with them now",
+        "ครูสอนพิเศษถอดเสื้อผ้าเด็กในห้อง แม่เด็กไม่อยู่",
+        "พ่อเลี้ยงมอมเหล้าลูกสาว แล้วพาเข้าห้อง",
+        "someone is sending messages to my son asking for naked photos and wants to meet",
+    ]),
+    ("abuse_risk", "other", "emergency", [
+        "มีคนใส่ยาในแก้วเพื่อนหนู ตอนนี้เพื่อนเริ่มไม่รู้สึกตัว ผู้ชายจะพาออกไป",
+        "ผู้ชายในรถไฟพยายามจับก้นและตามมาที่ห้องน้ำ",
+        "my landlord has a key to my room and keeps coming in at night, he is outside now",
+        "a drunk man is forcing a woman into his car in the parking lot",
+        "เจ้านายนัดไปโรงแรม บอกถ้าไม่ไปจะไล่ออก คืนนี้",
+        "มีคนโรคจิตโชว์ของลับแล้วเดินตามเด็กผู้หญิง",
+        "ถูกคนขับวินพาไปที่เปลี่ยว พยายามถอดกางเกง",
+    ]),
+    ("abuse_risk", "human_trafficking", "emergency", [
+        "เจ้าของร้านคาราโอเกะบังคับน้องอายุ 16 ให้ออกไปกับลูกค้าคืนนี้",
+        "agent says my sister must entertain men at a hotel tonight to pay off her debt",
+    ]),
+    ("frenzy", "drugs", "emergency", [
+        "ชายเสพยาเกิดภาพหลอน วิ่งไล่ฟันหมาแมวในซอย",
+        "ลูกเสพยาจนหลุด ทุบรถพ่อ พังประตูบ้าน ตอนนี้ยังถือชะแลง",
+        "my brother used drugs and is screaming that people are after him, he has a knife",
+        "ผัวดูดยาแล้วหวาดระแวง ขังตัวเองในห้อง ถือปืน",
+        "a junkie is rampaging through the market throwing things at people",
+    ]),
+    ("frenzy", "other", "emergency", [
+        "แม่ป่วยจิตเวช ไม่ได้กินยา ตอนนี้สติแตก จะจุดไฟเผาบ้าน",
+        "มีผู้ชายไม่ใส่เสื้อ ตะโกนโวยวาย ทุบกระจกรถคนอื่นกลางถนน",
+        "my dad has schizophrenia and has become violent, he is throwing furniture",
+        "คนเมาคลั่งขับรถไล่ชนคนในงานวัด",
+        "ลูกชายซึมเศร้าหนัก ปีนระเบียงชั้น 8 จะกระโดด",
+    ]),
+    ("gathering", "drugs", "emergency", [
+        "วัยรุ่นสิบกว่าคนสุมหัวเสพยาอยู่ในศาลาท่าน้ำ ได้กลิ่นแรงมาก",
+        "ปาร์ตี้ยาเค ยาอี ในผับเถื่อน มีเด็กอายุไม่ถึง",
+        "a group of young people smoking ice and selling drugs at the bus terminal",
+        "มีแก๊งมาตั้งวงดูดยาไอซ์ในห้องเช่าข้างบ้านทุกคืน คืนนี้เสียงดังมาก",
+    ]),
+    ("gathering", "child_protection", "emergency", [
+        "เด็ก ม.ต้น รวมตัวกันดื่มเบียร์ในป่าช้า ตีกันด้วย",
+        "แก๊งเด็กแว้นซิ่งรถปาดหน้ากันกลางดึก พกอาวุธ",
+        "underage kids partying and drinking in an empty house, some passed out",
+    ]),
+    ("gathering", "other", "emergency", [
+        "ในหมู่บ้านมีวงไพ่ วงไฮโล คนมารวมกันเยอะ เมาแล้วทะเลาะกัน",
+        "people betting on cockfights behind the market, fights breaking out",
+        "มีการตั้งบ่อนพนันในงานศพ มีนักเลงคุม",
+    ]),
+    ("", "family_violence", "urgent", [
+        "ผัวตีหนูเมื่อวานจนหัวแตก ตอนนี้มาอยู่กับพี่สาวแล้ว กลัวเขาตามมา อยากแจ้งความ",
+        "my husband hit me last week and i have bruises, i am staying at a friend's place",
+    ]),
+    ("", "family_violence", "normal", [
+        "แม่สามีด่าว่าทุกวัน เครียดจนนอนไม่หลับ",
+        "i think my friend is in an abusive relationship, how can i help her",
+        "สามีไม่ส่งเสียค่าเลี้ยงดูลูกหลังแยกทาง",
+    ]),
+    ("", "unplanned_pregnancy", "normal", [
+        "ลูกสาวอายุ 17 ท้อง อยากให้เรียนต่อ ทำยังไงดี",
+        "my girlfriend is pregnant and we are both students, what support is there",
+    ]),
+    ("", "human_trafficking", "normal", [
+        "ได้รับข้อความชวนไปทำงานต่างประเทศ ให้โอนค่าดำเนินการก่อน",
+        "my employer keeps my passport and i want it back",
+    ]),
+    ("", "drugs", "normal", [
+        "สามีเสพยามาหลายปี อยากให้เขาเข้าบำบัดแต่เขาไม่ยอม",
+        "is there a free drug treatment centre near udon thani",
+    ]),
+    ("", "homelessness", "normal", [
+        "ไม่มีที่อยู่หลังออกจากโรงพยาบาล ญาติไม่รับ",
+        "an old man has been sleeping at the bus stop for weeks",
+    ]),
+    ("", "begging", "normal", [
+        "มีผู้หญิงอุ้มเด็กเดินขอเงินตามร้านอาหาร",
+        "there is a beggar with no legs at the market every morning",
+    ]),
+    ("", "child_protection", "normal", [
+        "เด็กข้างบ้านถูกปล่อยให้อยู่กับยายที่ป่วย ไม่มีคนพาไปโรงเรียน",
+        "my nephew is being bullied online, what can we do",
+    ]),
+    ("", "missing_person", "urgent", [
+        "ลูกชายออกไปเล่นเกมตั้งแต่เมื่อวานยังไม่กลับ โทรศัพท์ปิด",
+        "my mother went to the market this morning and has not come back, she has dementia",
+    ]),
+    ("", "elderly_care", "normal", [
+        "พ่ออายุ 82 ต้องการคนช่วยพาไปหาหมอทุกเดือน",
+        "my grandmother needs a nursing home but we cannot afford it",
+    ]),
+    ("", "disability_support", "normal", [
+        "ลูกเป็นซีพี อยากได้กายอุปกรณ์",
+        "my son is autistic and i need help finding a special school",
+    ]),
+    ("", "financial_hardship", "normal", [
+        "ค้างค่าเช่าสองเดือน ลูกต้องใช้เงินค่ารักษา",
+        "i am a single mother with no income, is there any assistance",
+    ]),
+    ("", "other", "normal", [
+        "อยากทราบว่าโทร 1300 เสียเงินไหม",
+        "แจ้งเปลี่ยนเบอร์ติดต่อ",
+        "how long does it take to get a reply",
+        "ขอใบรับรองว่าเคยแจ้งเรื่องไว้",
+    ]),
+]
+# fmt: on
+
+EXTRA += [
+    (
+        "",
+        "family_violence",
+        "normal",
+        "เคยโดนแฟนเก่ากักตัวไว้ในคอนโดเมื่อสองปีที่แล้ว ตอนนี้ย้ายไปอยู่ต่างจังหวัดแล้ว อยากลบรูปที่เขาถือไว้",
+    ),
+    ("", "other", "normal", "ไม่มีใครถือมีดนะคะ แค่ทะเลาะกันเสียงดัง เงียบไปแล้ว"),
+    ("", "child_protection", "normal", "ไม่ได้โดนลวนลามครับ แต่ลูกบอกว่าเพื่อนชอบแกล้ง"),
+    ("", "drugs", "normal", "ลูกไม่ได้คลั่งหรืออาละวาด แค่สงสัยว่าเสพยา อยากให้ตรวจ"),
+    ("", "other", "normal", "เมื่อวานมีวัยรุ่นมั่วสุม แต่ตำรวจมาจัดการแล้ว ตอนนี้ไม่มีแล้ว ขอบคุณค่ะ"),
+    ("", "human_trafficking", "normal", "ไม่ได้ถูกขังหรือถูกบังคับ แต่นายจ้างให้ทำงานเกินเวลาทุกวัน"),
+    ("", "other", "normal", "the gambling den was closed by police last month, just letting you know"),
+    (
+        "",
+        "family_violence",
+        "normal",
+        "he is not hitting me and there is no weapon, but he shouts a lot, i want counselling",
+    ),
+    (
+        "",
+        "child_protection",
+        "normal",
+        "my daughter was harassed at school last year, she changed schools and is fine now",
+    ),
+    (
+        "",
+        "disability_support",
+        "normal",
+        "my brother had a psychotic episode years ago, he is stable now and needs a disability card",
+    ),
+    ("threat", "other", "emergency", "ตอนนี้มีคนยืนถือมีดอยู่หน้าห้อง"),
+    ("frenzy", "other", "emergency", "มีคนคลั่งถือมีดในรถเมล์ ช่วยด้วย"),
+    ("abuse_risk", "child_protection", "emergency", "ช่วยหนูด้วย พ่อเลี้ยงจะเข้ามาในห้อง"),
+    ("detention", "other", "emergency", "help i can't get out, they locked me in"),
+    ("gathering", "drugs", "emergency", "มั่วสุมเสพยาใต้สะพานตอนนี้"),
+]

@@ -39,11 +39,11 @@ LEXICON_WEIGHT = 1.0
 C = 8.0
 EMERGENCY_CLASSES: tuple[str, ...] = ("none", *EMERGENCY_TYPES)
 URGENCY_CLASSES: tuple[str, ...] = ("normal", "urgent")
-# "none" must reach this probability to be answered: below it the likeliest emergency type is chosen. Set on
-# the dev set as the issue asks (emergency recall >= 0.97 with false alarms <= 10%); with threshold=None,
-# train() instead picks the lowest threshold whose grouped out-of-fold recall reaches TARGET_RECALL.
-THRESHOLD = 0.85
-TARGET_RECALL = 0.98
+# "none" must reach a probability threshold to be answered: below it the likeliest emergency type is chosen.
+# train() sets the threshold from grouped out-of-fold predictions on the training set: the lowest one whose
+# emergency recall reaches TARGET_RECALL (the issue's floor is 0.97). The dev set plays no part in it, so the
+# dev figures stay honest.
+TARGET_RECALL = 0.97
 THRESHOLD_BOUNDS = (0.5, 0.97)
 
 
@@ -354,7 +354,7 @@ def train(
     *,
     out: Path | str | None = MODEL_PATH,
     folds: int = 5,
-    threshold: float | None = THRESHOLD,
+    threshold: float | None = None,
 ) -> dict[str, Any]:
     """Train the three heads and write the artifact; deterministic for the same rows (order does not matter).
 
@@ -408,6 +408,13 @@ def _train(
         oof_report = {
             "emergency_recall": round(float(np.mean(flagged[is_emergency])), 4),
             "false_alarm_rate": round(float(np.mean(flagged[~is_emergency])), 4),
+            "curve": {
+                f"{t:.2f}": [
+                    round(float(np.mean((p_none < t)[is_emergency])), 4),
+                    round(float(np.mean((p_none < t)[~is_emergency])), 4),
+                ]
+                for t in (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
+            },
         }
     vocab, idf = _fit_vocab(rows, ngram_range)
     fitted = _fit_heads(_matrix(rows, vocab, idf, ngram_range), labels)

@@ -23,7 +23,9 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "ต้องตาย", "ราดน้ำมัน", "น้ำกรด", "เผาบ้าน", "เผาห้อง", "ทำร้าย", "จะมาทำร้าย", "ดักรอ", "ดักปล้น", "ปล้น",
         "threaten", "threatened", "threatening", "threat", "knife", "gun", "machete", "weapon", "kill", "stab",
         "shoot", "pointing a gun", "hurt me", "hurt us", "trying to hurt", "blackmail", "extort", "acid",
-        "waving a gun", "with a knife",
+        "waving a gun", "with a knife", "เอาให้ตาย", "ตามฆ่า", "เอาชีวิต", "ขู่เอาชีวิต", "ลับมีด", "ปืนพก", "ปืนลูกซอง",
+        "ปืนยาว", "ชี้ปืน", "จ่อปืน", "ขวดแตก", "กรรไกร", "ค่าคุ้มครอง", "กระทืบ", "going to kill", "gonna kill", "will kill",
+        "death threat", "pistol", "pulled a gun", "hammer", "burn down",
     ),
     "detention": (
         "ถูกขัง", "โดนขัง", "ขังไว้", "ถูกกักขัง", "กักขัง", "กักขังหน่วงเหนี่ยว", "กักตัว", "ถูกกักตัว", "กักไว้",
@@ -35,7 +37,10 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "locked in", "locked me", "locked inside", "lock us", "lock the door", "locked the door", "locked up",
         "held against", "being held", "are held", "held in", "trapped", "cannot leave", "can't leave",
         "wont let me leave", "won't let me leave", "wont let us leave", "wont let her go", "chained",
-        "took our passports", "keeps our passports", "took my phone", "kidnapped", "cannot get out",
+        "took our passports", "keeps our passports", "took my phone", "kidnapped", "cannot get out", "ห้ามออก",
+        "ไม่ให้ไปไหน", "ไม่ให้ออกจาก", "ขังลืม", "ผูกขา", "ออกมาไม่ได้", "ติดอยู่ในตึก", "เฝ้าประตู", "not allowed to leave",
+        "held captive", "captive", "hostage", "won't let me out", "won't let me go", "keep us in", "kept in", "confined",
+        "can't get out", "locked me in",
     ),
     "abuse_risk": (
         "ลวนลาม", "ล่วงละเมิด", "ข่มขืน", "ขืนใจ", "ปล้ำ", "อนาจาร", "ลูบคลำ", "จับหน้าอก", "จับตัว", "แอบถ่าย",
@@ -44,7 +49,9 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "เพศสัมพันธ์", "ลามก", "พูดจาลามก", "เปิดอวัยวะเพศ", "ชวนขึ้นรถ", "ชวนเด็ก", "ล่อลวง", "ลากเข้า", "ลากขึ้นรถ",
         "พาขึ้นห้อง", "พาขึ้นรถ", "grooming", "groom", "touching me", "touch me", "harass", "harassing", "rape",
         "sexual", "molest", "nude", "nudes", "sleep with", "sleep over", "sell sex", "stalking", "grab me",
-        "lure", "peeping", "filming", "drugged", "forces himself", "forcing",
+        "lure", "peeping", "filming", "drugged", "forces himself", "forcing", "จับก้น", "จูบ", "ถอดเสื้อ", "ถอดกางเกง",
+        "ถอดเสื้อผ้า", "มอมเหล้า", "มอมยา", "ใส่ยาในแก้ว", "โชว์ของลับ", "โรคจิต", "ตื๊อ", "inappropriately", "undress",
+        "naked", "spiked", "entertain men",
     ),
     "frenzy": (
         "คลุ้มคลั่ง", "คลั่ง", "คลั้ง", "อาละวาด", "อาระวาด", "ควบคุมตัวเองไม่ได้", "ห้ามไม่อยู่", "ห้ามไม่ได้", "หลอน",
@@ -53,14 +60,16 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "ไม่ปกติ", "ไล่ชก", "ไล่ทุบ", "ทุบตี", "ตัวประกัน",
         "going crazy", "crazy", "out of control", "rampage", "running amok", "amok", "psychotic", "breakdown",
         "hallucinating", "paranoid", "smashing", "breaking everything", "breaking windows", "raging", "high on",
-        "on meth", "on ice", "attacking", "destroying",
+        "on meth", "on ice", "attacking", "destroying", "สติแตก", "ภาพหลอน", "หวาดระแวง", "หลุด", "โวยวาย", "ทุบกระจก",
+        "ไล่ชน", "violent", "schizophrenia", "throwing", "screaming", "rampaging", "lost his mind", "junkie",
     ),
     "gathering": (
         "มั่วสุม", "มั่วสุ่ม", "มั่ว", "ตั้งวง", "รวมตัว", "รวมกลุ่ม", "จับกลุ่ม", "ปาร์ตี้ยา", "ปาร์ตี้", "ตั้งวงเสพ",
         "บ่อน", "บ่อนพนัน", "การพนัน", "พนัน", "ไฮโล", "ไพ่", "ไก่ชน", "เด็กแว้น", "แว้น", "ซิ่ง", "แข่งรถ", "ยกพวก",
         "ตีกัน", "นัดตีกัน", "กินเหล้า", "ดื่มเหล้า", "สี่คูณร้อย", "ยาแก้ไอ", "ดูดบ้อง", "กัญชา",
         "gathering", "drug party", "doing drugs", "gambling", "gang", "street racing", "drinking", "fight club",
-        "smoking meth", "underage",
+        "smoking meth", "underage", "สุมหัว", "ยาเค", "ยาอี", "ผับเถื่อน", "วงไพ่", "วงเหล้า", "betting", "cockfight",
+        "partying", "rave",
     ),
 }
 
