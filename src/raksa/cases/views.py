@@ -4,6 +4,7 @@ and redirect or re-render; what is allowed is decided in cases.services and case
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -243,22 +244,43 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
     return _rerender(request, number, error, note_form=form)
 
 
-@login_required
-@require_POST
-def attachment_add(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_for_action(request, number)
-    form = AttachmentForm(request.POST, request.FILES)
+def _submit(
+    request: HttpRequest,
+    case: Case,
+    form: Any,
+    form_name: str,
+    perform: Callable[[dict[str, Any]], object],
+    done: str,
+    **rerender: Any,
+) -> HttpResponse:
+    """The one shape of every form action on a case: validate, call the service, then either go back to the case
+    with a message or show the page again with the form and the service's error in Thai and English."""
     error: RaksaError | None = None
     if form.is_valid():
         try:
-            services.attachment_add(actor=_actor(request), case=case, uploaded_file=form.cleaned_data["file"])
+            perform(form.cleaned_data)
         except RaksaError as exc:
             error = exc
             add_service_error(form, exc)
         else:
-            messages.success(request, _("แนบไฟล์แล้ว"))
+            messages.success(request, done)
             return redirect("cases:detail", number=case.number)
-    return _rerender(request, number, error, attachment_form=form, open_section="attachments")
+    return _rerender(request, case.number, error, **{form_name: form}, **rerender)
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    return _submit(
+        request,
+        case,
+        AttachmentForm(request.POST, request.FILES),
+        "attachment_form",
+        lambda data: services.attachment_add(actor=_actor(request), case=case, uploaded_file=data["file"]),
+        _("แนบไฟล์แล้ว"),
+        open_section="attachments",
+    )
 
 
 @login_required
@@ -278,100 +300,78 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> HttpRespo
 @require_POST
 def status_change(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
-    form = StatusForm(request.POST)
-    error: RaksaError | None = None
-    if form.is_valid():
-        try:
-            services.case_change_status(
-                actor=_actor(request),
-                case=case,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except RaksaError as exc:
-            error = exc
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("เปลี่ยนสถานะแล้ว"))
-            return redirect("cases:detail", number=case.number)
-    return _rerender(request, number, error, status_form=form)
+    return _submit(
+        request,
+        case,
+        StatusForm(request.POST),
+        "status_form",
+        lambda data: services.case_change_status(
+            actor=_actor(request), case=case, status=data["status"], reason=data["reason"]
+        ),
+        _("เปลี่ยนสถานะแล้ว"),
+    )
 
 
 @login_required
 @require_POST
 def case_close(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
-    form = CloseForm(request.POST)
-    error: RaksaError | None = None
-    if form.is_valid():
-        try:
-            services.case_close(actor=_actor(request), case=case, outcome=form.cleaned_data["outcome"])
-        except RaksaError as exc:
-            error = exc
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("ปิดเรื่องแล้ว"))
-            return redirect("cases:detail", number=case.number)
-    return _rerender(request, number, error, close_form=form, open_section="close")
+    return _submit(
+        request,
+        case,
+        CloseForm(request.POST),
+        "close_form",
+        lambda data: services.case_close(actor=_actor(request), case=case, outcome=data["outcome"]),
+        _("ปิดเรื่องแล้ว"),
+        open_section="close",
+    )
 
 
 @login_required
 @require_POST
 def case_reopen(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
-    form = ReopenForm(request.POST)
-    error: RaksaError | None = None
-    if form.is_valid():
-        try:
-            services.case_reopen(actor=_actor(request), case=case, reason=form.cleaned_data["reason"])
-        except RaksaError as exc:
-            error = exc
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("เปิดเรื่องอีกครั้งแล้ว"))
-            return redirect("cases:detail", number=case.number)
-    return _rerender(request, number, error, reopen_form=form, open_section="reopen")
+    return _submit(
+        request,
+        case,
+        ReopenForm(request.POST),
+        "reopen_form",
+        lambda data: services.case_reopen(actor=_actor(request), case=case, reason=data["reason"]),
+        _("เปิดเรื่องอีกครั้งแล้ว"),
+        open_section="reopen",
+    )
 
 
 @login_required
 @require_POST
 def case_assign(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
-    form = AssignForm(request.POST, unit=case.owning_unit)
-    error: RaksaError | None = None
-    if form.is_valid():
-        try:
-            services.case_assign(actor=_actor(request), case=case, assignee=form.cleaned_data["assignee"])
-        except RaksaError as exc:
-            error = exc
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("มอบหมายผู้รับผิดชอบแล้ว"))
-            return redirect("cases:detail", number=case.number)
-    return _rerender(request, number, error, assign_form=form, open_section="assign")
+    return _submit(
+        request,
+        case,
+        AssignForm(request.POST, unit=case.owning_unit),
+        "assign_form",
+        lambda data: services.case_assign(actor=_actor(request), case=case, assignee=data["assignee"]),
+        _("มอบหมายผู้รับผิดชอบแล้ว"),
+        open_section="assign",
+    )
 
 
 @login_required
 @require_POST
 def referral_create(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
-    form = ReferralForm(request.POST, exclude_unit=case.owning_unit)
-    error: RaksaError | None = None
-    if form.is_valid():
-        try:
-            services.referral_create(
-                actor=_actor(request),
-                case=case,
-                to_unit=form.cleaned_data["to_unit"],
-                reason=form.cleaned_data["reason"],
-            )
-        except RaksaError as exc:
-            error = exc
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("ส่งต่อแล้ว"))
-            return redirect("cases:detail", number=case.number)
-    return _rerender(request, number, error, referral_form=form, open_section="refer")
+    return _submit(
+        request,
+        case,
+        ReferralForm(request.POST, exclude_unit=case.owning_unit),
+        "referral_form",
+        lambda data: services.referral_create(
+            actor=_actor(request), case=case, to_unit=data["to_unit"], reason=data["reason"]
+        ),
+        _("ส่งต่อแล้ว"),
+        open_section="refer",
+    )
 
 
 def _referral(request: HttpRequest, number: str, pk: int) -> tuple[Case, Referral]:
@@ -398,17 +398,14 @@ def referral_accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @require_POST
 def referral_decline(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     case, referral = _referral(request, number, pk)
-    form = DeclineForm(request.POST)
-    error: RaksaError | None = None
-    if form.is_valid():
-        try:
-            services.referral_decline(
-                actor=_actor(request), referral=referral, reason=form.cleaned_data["reason"]
-            )
-        except RaksaError as exc:
-            error = exc
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("ปฏิเสธการส่งต่อแล้ว"))
-            return redirect("cases:detail", number=case.number)
-    return _rerender(request, number, error, decline_form=form, decline_for=referral.pk)
+    return _submit(
+        request,
+        case,
+        DeclineForm(request.POST),
+        "decline_form",
+        lambda data: services.referral_decline(
+            actor=_actor(request), referral=referral, reason=data["reason"]
+        ),
+        _("ปฏิเสธการส่งต่อแล้ว"),
+        decline_for=referral.pk,
+    )
