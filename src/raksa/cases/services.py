@@ -34,7 +34,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import geothai
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -57,6 +56,7 @@ from raksa.cases.models import (
     Status,
     Urgency,
 )
+from raksa.core.areas import area_check
 from raksa.core.errors import Conflict, NotFound, invalid, not_found
 from raksa.core.ids import buddhist_year, format_case_number, new_tracking_code
 from raksa.directory.models import Category, Unit
@@ -98,21 +98,6 @@ def _required_text(value: Any, field: str, what_th: str, what_en: str, max_lengt
     return text
 
 
-def _unknown_area(field: str, code: str) -> Exception:
-    return invalid(
-        field, "unknown_area", f"ไม่พบรหัสพื้นที่ {code!r} ในทะเบียนพื้นที่", f"Unknown area code {code!r} for {field}"
-    )
-
-
-def _area_mismatch(field: str, code: str, parent_field: str, parent: str) -> Exception:
-    return invalid(
-        field,
-        "area_mismatch",
-        f"รหัสพื้นที่ {code!r} ไม่อยู่ในพื้นที่ {parent!r}",
-        f"Area code {code!r} in {field} is not inside {parent_field} {parent!r}",
-    )
-
-
 def validate_area(
     province_code: str = "", district_code: str = "", subdistrict_code: str = ""
 ) -> tuple[str, str, str]:
@@ -121,26 +106,11 @@ def validate_area(
     Returns (province, district, subdistrict). Unknown codes raise InvalidInput "unknown_area", codes that do not
     nest raise "area_mismatch", each naming its field.
     """
-    province = (province_code or "").strip()
-    district = (district_code or "").strip()
-    subdistrict = (subdistrict_code or "").strip()
-    if subdistrict:
-        found_sub = geothai.subdistrict(subdistrict)
-        if found_sub is None:
-            raise _unknown_area("subdistrict_code", subdistrict)
-        if district and found_sub.district_code != district:
-            raise _area_mismatch("subdistrict_code", subdistrict, "district_code", district)
-        district = district or found_sub.district_code
-    if district:
-        found_district = geothai.district(district)
-        if found_district is None:
-            raise _unknown_area("district_code", district)
-        if province and found_district.province_code != province:
-            raise _area_mismatch("district_code", district, "province_code", province)
-        province = province or found_district.province_code
-    if province and geothai.province(province) is None:
-        raise _unknown_area("province_code", province)
-    return province, district, subdistrict
+    area, problems = area_check(province_code, district_code, subdistrict_code)
+    if problems:
+        first = problems[0]
+        raise invalid(first.field, first.code, first.message_th, first.message_en)
+    return area.province_code, area.district_code, area.subdistrict_code
 
 
 def _coordinate(value: Any, field: str, limit: int) -> Decimal | None:

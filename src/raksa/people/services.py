@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import geothai
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from raksa.core.areas import area_check
 from raksa.core.errors import Conflict, FieldError, InvalidInput
 from raksa.core.identifiers import is_valid_national_id, normalize_national_id, normalize_phone
 from raksa.people import matching
@@ -287,25 +287,10 @@ def _check_choices(data: dict[str, Any], errors: _Errors) -> None:
         data["nationality"] = nationality
 
 
-def _unknown_area(field_name: str, code: str, errors: _Errors) -> None:
-    errors.add(
-        field_name, "unknown_area", f"ไม่พบรหัสพื้นที่ {code}", f"Unknown area code {code} (not a DOPA code)."
-    )
-
-
-def _area_mismatch(field_name: str, code: str, parent: str, errors: _Errors) -> None:
-    errors.add(
-        field_name,
-        "area_mismatch",
-        f"รหัสพื้นที่ {code} ไม่อยู่ใน {parent}",
-        f"Area code {code} is not inside {parent}.",
-    )
-
-
 def _check_province(code: Any, field_name: str, errors: _Errors) -> str:
     code = str(code or "").strip()
-    if code and geothai.province(code) is None:
-        _unknown_area(field_name, code, errors)
+    for problem in area_check(province_code=code)[1]:
+        errors.add(field_name, problem.code, problem.message_th, problem.message_en)
     return code
 
 
@@ -325,43 +310,15 @@ def _check_address(raw: dict[str, Any] | None, errors: _Errors) -> dict[str, str
         errors.add(
             "address.text", "too_long", "ที่อยู่ยาวเกิน 500 ตัวอักษร", "The address is longer than 500 characters."
         )
-    province, district, subdistrict = (
+    area, problems = area_check(
         address["province_code"],
         address["district_code"],
         address["subdistrict_code"],
+        address["postal_code"],
     )
-    if subdistrict:
-        found = geothai.subdistrict(subdistrict)
-        if found is None:
-            _unknown_area("address.subdistrict_code", subdistrict, errors)
-        else:
-            district = district or found.district_code
-            province = province or found.province_code
-            if found.district_code != district:
-                _area_mismatch("address.subdistrict_code", subdistrict, district, errors)
-            postal = address["postal_code"]
-            if postal and postal not in found.postal_codes:
-                errors.add(
-                    "address.postal_code",
-                    "area_mismatch",
-                    f"รหัสไปรษณีย์ {postal} ไม่ตรงกับตำบล/แขวง {found.name_th}",
-                    f"Postal code {postal} does not belong to subdistrict {found.name_en}.",
-                )
-    if district:
-        found_district = geothai.district(district)
-        if found_district is None:
-            _unknown_area("address.district_code", district, errors)
-        else:
-            province = province or found_district.province_code
-            if found_district.province_code != province:
-                _area_mismatch("address.district_code", district, province, errors)
-    if province and geothai.province(province) is None:
-        _unknown_area("address.province_code", province, errors)
-    postal = address["postal_code"]
-    if postal and not (len(postal) == 5 and postal.isdigit()):
-        errors.add(
-            "address.postal_code", "invalid_postal_code", "รหัสไปรษณีย์ต้องมี 5 หลัก", "A postal code has 5 digits."
-        )
+    for problem in problems:
+        errors.add(f"address.{problem.field}", problem.code, problem.message_th, problem.message_en)
+    province, district, subdistrict = area.province_code, area.district_code, area.subdistrict_code
     address.update(province_code=province, district_code=district, subdistrict_code=subdistrict)
     return address
 
