@@ -716,3 +716,33 @@ EXTRA += [
     ("detention", "other", "emergency", "help i can't get out, they locked me in"),
     ("gathering", "drugs", "emergency", "มั่วสุมเสพยาใต้สะพานตอนนี้"),
 ]
+
+# Reports that share words with an emergency but are not one: animals, news and hearsay, games and dramas,
+# people hiding from sadness, drug use with no danger, a lost child that is urgent but not one of the five.
+# fmt: off
+SCENARIOS += [
+    ("", "other", "normal", [
+        "เพื่อนบ้านขังหมาไว้ในกรงทั้งวัน ไม่ให้น้ำ สงสารหมามาก",
+        "แมวถูกขังอยู่ในห้อง เจ้าของย้ายออกไปแล้ว",
+        "someone keeps their dog chained in the sun all day",
+        "ดูข่าวเรื่องคนไทยถูกขังในแก๊งคอลเซ็นเตอร์ อยากรู้ว่ารัฐช่วยยังไง",
+        "อ่านข่าวเจอว่ามีคนถูกข่มขู่ที่จังหวัดอื่น อยากบริจาคช่วย",
+        "ละครเมื่อคืนมีฉากข่มขืน ไม่เหมาะกับเด็ก อยากร้องเรียนช่อง",
+        "my son plays shooting games all day and talks about guns, is that normal",
+        "i saw a movie about human trafficking and want to volunteer",
+        "ขังตัวเองอยู่ในห้องทั้งวัน เศร้ามาก อยากคุยกับใครสักคน",
+        "เพื่อนเล่าว่าเคยเห็นคนถือปืนแถวนี้ ไม่แน่ใจว่าจริงไหม",
+    ]),
+    ("", "drugs", "normal", [
+        "ลูกชายเพื่อนบ้านสูบกัญชาหน้าบ้านทุกเย็น กลิ่นเหม็นมาก",
+        "the teenager next door smokes marijuana in his garden at night, the smell is bad",
+        "สามีดื่มเหล้าทุกวันแต่ไม่เคยทำร้ายใคร อยากให้เลิก",
+        "แถวบ้านมีคนขายน้ำกระท่อมให้เด็ก อยากแจ้งเบาะแส",
+    ]),
+    ("", "missing_person", "urgent", [
+        "ช่วยด้วยค่ะ หลานหายไปจากตลาดนัด อายุ 4 ขวบ",
+        "ด่วนค่ะ ลูกสาวไม่กลับบ้าน ติดต่อไม่ได้ตั้งแต่เมื่อคืน",
+        "please help, my son is missing since this afternoon",
+    ]),
+]
+# fmt: on

@@ -4,7 +4,7 @@ Training (`raksa triage train`) uses scikit-learn; prediction does not. The trai
 file (model/triage_model.json: vocabulary, idf, float16 coefficients, temperatures, threshold) and are applied
 with numpy, so `raksa triage` starts without importing scikit-learn (which alone takes over a second).
 
-Three heads share one feature vector (tf-idf over character 1-4-grams of the normalised text, plus the lexicon
+Three heads share one feature vector (tf-idf over character 2-5-grams of the normalised text, plus the lexicon
 features from lexicon.py): emergency (none + five types), category (twelve) and urgency (urgent/normal, for
 non-emergencies). The emergency decision is biased towards safety: an emergency type is chosen unless "none"
 is clearly dominant (P(none) >= threshold), a strong live cue ("ถือมีด", "ถูกขัง", "มั่วสุม") is never answered with
@@ -32,11 +32,11 @@ from raksa.triage.types import CATEGORIES, EMERGENCY_TYPES, TriageResult
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "triage_model.json"
 FORMAT = 1
-NGRAM_RANGE = (1, 4)
+NGRAM_RANGE = (2, 5)
 MIN_DF = 2
 MAX_VOCAB = 40_000
 LEXICON_WEIGHT = 1.0
-C = 8.0
+C = 32.0
 EMERGENCY_CLASSES: tuple[str, ...] = ("none", *EMERGENCY_TYPES)
 URGENCY_CLASSES: tuple[str, ...] = ("normal", "urgent")
 # "none" must reach a probability threshold to be answered: below it the likeliest emergency type is chosen.

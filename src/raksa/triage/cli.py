@@ -19,6 +19,14 @@ from typing import Any, TextIO
 
 DEFAULT_TRAIN = Path("data/triage/train.jsonl")
 
+
+def _default_train() -> Path:
+    """data/triage/train.jsonl from the working directory, else from the source checkout (editable install)."""
+    if DEFAULT_TRAIN.exists():
+        return DEFAULT_TRAIN
+    return Path(__file__).resolve().parents[3] / DEFAULT_TRAIN
+
+
 _ERRORS = {
     "invalid_json": ("บรรทัดนี้ไม่ใช่ JSON ที่ถูกต้อง", "this line is not valid JSON"),
     "not_an_object": ("บรรทัดนี้ต้องเป็นออบเจกต์ JSON", "this line must be a JSON object"),
@@ -68,7 +76,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from raksa.triage.classifier import MODEL_PATH, read_jsonl, train
 
     rows = []
-    for path in args.data or [DEFAULT_TRAIN]:
+    for path in args.data or [_default_train()]:
         rows.extend(read_jsonl(path))
     out = Path(args.out) if args.out else MODEL_PATH
     data = train(rows, out=out, folds=args.folds)

@@ -25,7 +25,7 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "shoot", "pointing a gun", "hurt me", "hurt us", "trying to hurt", "blackmail", "extort", "acid",
         "waving a gun", "with a knife", "เอาให้ตาย", "ตามฆ่า", "เอาชีวิต", "ขู่เอาชีวิต", "ลับมีด", "ปืนพก", "ปืนลูกซอง",
         "ปืนยาว", "ชี้ปืน", "จ่อปืน", "ขวดแตก", "กรรไกร", "ค่าคุ้มครอง", "กระทืบ", "going to kill", "gonna kill", "will kill",
-        "death threat", "pistol", "pulled a gun", "hammer", "burn down",
+        "death threat", "pistol", "pulled a gun", "hammer", "burn down", "knives", "guns", "fighting with",
     ),
     "detention": (
         "ถูกขัง", "โดนขัง", "ขังไว้", "ถูกกักขัง", "กักขัง", "กักขังหน่วงเหนี่ยว", "กักตัว", "ถูกกักตัว", "กักไว้",
@@ -40,7 +40,7 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "took our passports", "keeps our passports", "took my phone", "kidnapped", "cannot get out", "ห้ามออก",
         "ไม่ให้ไปไหน", "ไม่ให้ออกจาก", "ขังลืม", "ผูกขา", "ออกมาไม่ได้", "ติดอยู่ในตึก", "เฝ้าประตู", "not allowed to leave",
         "held captive", "captive", "hostage", "won't let me out", "won't let me go", "keep us in", "kept in", "confined",
-        "can't get out", "locked me in",
+        "can't get out", "locked me in", "ถูกล็อค", "ถูกล็อก", "ล็อคอยู่", "ล็อกอยู่",
     ),
     "abuse_risk": (
         "ลวนลาม", "ล่วงละเมิด", "ข่มขืน", "ขืนใจ", "ปล้ำ", "อนาจาร", "ลูบคลำ", "จับหน้าอก", "จับตัว", "แอบถ่าย",
@@ -50,7 +50,7 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "พาขึ้นห้อง", "พาขึ้นรถ", "grooming", "groom", "touching me", "touch me", "harass", "harassing", "rape",
         "sexual", "molest", "nude", "nudes", "sleep with", "sleep over", "sell sex", "stalking", "grab me",
         "lure", "peeping", "filming", "drugged", "forces himself", "forcing", "จับก้น", "จูบ", "ถอดเสื้อ", "ถอดกางเกง",
-        "ถอดเสื้อผ้า", "มอมเหล้า", "มอมยา", "ใส่ยาในแก้ว", "โชว์ของลับ", "โรคจิต", "ตื๊อ", "inappropriately", "undress",
+        "ถอดเสื้อผ้า", "มอมเหล้า", "มอมยา", "ใส่ยาในแก้ว", "โชว์ของลับ", "ตื๊อ", "จับนม", "into my bed", "inappropriately", "undress",
         "naked", "spiked", "entertain men",
     ),
     "frenzy": (
