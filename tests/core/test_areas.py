@@ -8,7 +8,11 @@ class AreaCheckTests:
         sub = geothai.by_postal_code("10500")[0]
         area, problems = area_check(subdistrict_code=sub.code, postal_code="10500")
         assert problems == []
-        assert (area.province_code, area.district_code, area.subdistrict_code) == ("10", sub.code[:4], sub.code)
+        assert (area.province_code, area.district_code, area.subdistrict_code) == (
+            "10",
+            sub.code[:4],
+            sub.code,
+        )
 
     def test_it_names_each_unknown_code_and_mismatch(self):
         _, problems = area_check(province_code="99")
