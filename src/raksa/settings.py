@@ -36,8 +36,8 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("RAKSA_DEBUG", False)
-_DEV_SECRET = "raksa-insecure-development-key-change-me"
-SECRET_KEY = os.environ.get("RAKSA_SECRET_KEY") or _DEV_SECRET
+SECRET_KEY = os.environ.get("RAKSA_SECRET_KEY") or "raksa-insecure-development-key-change-me"
+RAKSA_SECRET_KEY_IS_DEVELOPMENT = not os.environ.get("RAKSA_SECRET_KEY")  # raksa.W001 warns while so
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("RAKSA_ALLOWED_HOSTS", "*").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("RAKSA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
