@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import geothai
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, pgettext
@@ -194,6 +196,39 @@ def be_year(year: int | None) -> str:
     if not year:
         return ""
     return str(year) if _english() else str(int(year) + 543)
+
+
+THAI_MONTHS = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@register.filter
+def when(value: dt.date | dt.datetime | None, part: str = "datetime") -> str:
+    """A date as Thai staff write it, with the Buddhist-era year (24 พ.ย. 2569 13:25); English keeps
+    Gregorian (24 Nov 2026 13:25). `part` "date" leaves out the time. Datetimes show Bangkok local time."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    english = _english()
+    month = (ENGLISH_MONTHS if english else THAI_MONTHS)[value.month - 1]
+    text = f"{value.day} {month} {value.year if english else value.year + 543}"
+    if part != "date" and isinstance(value, dt.datetime):
+        text += f" {value:%H:%M}"
+    return text
 
 
 @register.filter
