@@ -55,6 +55,9 @@ class ServeCommandTests:
                 "status": "ok",
                 "database": "ok",
             }
+            # The styled pages need their static files, served by the same process.
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/raksa/app.css", timeout=5) as css:
+                assert css.headers["Content-Type"].startswith("text/css")
         finally:
             proc.send_signal(signal.SIGTERM)
             output, _ = proc.communicate(timeout=30)

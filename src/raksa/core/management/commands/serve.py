@@ -27,9 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
         from waitress.server import create_server
 
+        # Collect first: WhiteNoise indexes the static folder once, when the application is built.
+        call_command("collectstatic", interactive=False, verbosity=0)
         from raksa.wsgi import application
 
-        call_command("collectstatic", interactive=False, verbosity=0)
         server = create_server(application, host=host, port=port, threads=threads)
         worker = None
         if not no_worker:
