@@ -15,7 +15,14 @@ the report to the national centre. So:
   postal codes in the same text; a district name found in several provinces likewise.
 - A district or subdistrict brings its province; a postal code brings its province, and its district when the
   subdistricts it is the main code of agree.
-- Well-known places (สยาม, ข้าวสาร, พัทยา, ป่าตอง, นิมมาน ...) come from a small curated table.
+- Well-known places and short province names come from data/places.json: Bangkok roads, sois, BTS/MRT
+  stations, hospitals, universities and markets, and famous places elsewhere (สยาม, อ่อนนุช, พัทยา, มข. ...),
+  and the short names people use (โคราช, อุดร, สุพรรณ, แปดริ้ว ...). Names that are also words or given names
+  need a place word before them (ซอยนานา, แถวปากน้ำ) or no title before them (not นายอุดร); roads that run on
+  into other provinces (สุขุมวิท, พหลโยธิน) and BTS/MRT count only when nothing else is named.
+- A province name right after ถนน/ซอย is a road (ถนนเพชรบุรี is in Bangkok), unless written จ./จังหวัด.
+- Other district names found in one province only count bare when long and specific (กุมภวาปี), after a place
+  word (แถวสูงเนิน) or with their province named; a stop-list keeps out the ones that are also words.
 
 Indexes are built once, lazily, and cached. Callers pass text through `normalize.clean` first (Thai digits,
 zero-width characters); `extract_entities` does, and blanks out phone numbers and IDs before calling.
@@ -23,10 +30,13 @@ zero-width characters); `extract_entities` does, and blanks out phone numbers an
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+from typing import Any
 
 import geothai
 from geothai._normalize import normalize as geo_key
@@ -59,13 +69,6 @@ _AFTER_PLACE = re.compile(
     r"(?:$|[^\u0e01-\u0e4e]|ค่ะ|คะ|ครับ|นะ|จ้า|ค่า|คับ|แล้ว|อ\.|จ\.|ต\.|อำเภอ|จังหวัด|ตำบล|แขวง|เขต|รหัส"
     r"|ไปรษณีย์|ตอนนี้|เมื่อ|โทร|เบอร์|มี|มา|ไป|ด้วย|หน่อย|ช่วย)"
 )
-_PROVINCE_ALIASES = {
-    "กทม": BANGKOK, "กรุงเทพ": BANGKOK, "กรุงเทพฯ": BANGKOK, "กรุงเทพมหานครฯ": BANGKOK, "บางกอก": BANGKOK,
-    "อยุธยา": "14", "โคราช": "30", "สุราษฎร์": "84", "สุราษฎร์ฯ": "84", "นครศรีฯ": "80", "นครศรี": "80",
-    "ประจวบ": "77", "ประจวบฯ": "77", "อุบลฯ": "34", "อุดรฯ": "41", "แปดริ้ว": "24", "กาญจน์": "71",
-}  # fmt: skip
-# Short forms that are also given names (อุบล, อุดร): accepted after จ./จังหวัด only.
-_PREFIX_ONLY_ALIASES = {"อุบล": "34", "อุดร": "41", "ปากน้ำ": "11", "สุพรรณ": "72", "กาญ": "71"}
 _ENGLISH_PROVINCE_ALIASES = {
     "bkk": BANGKOK, "krung thep": BANGKOK, "ayutthaya": "14", "ayuthaya": "14", "korat": "30", "khorat": "30",
     "chiangmai": "50", "chiangrai": "57", "khonkaen": "40", "lopburi": "16", "chonburi": "20", "buriram": "31",
@@ -83,45 +86,128 @@ _WELL_KNOWN_DISTRICTS = (  # noqa: SIM905 (a list literal of 70 names would be 7
     "พุทธมณฑล นครชัยศรี กำแพงแสน กระทุ่มแบน ปราณบุรี ทุ่งสง ขนอม กะทู้ ถลาง ตะกั่วป่า ทองผาภูมิ สังขละบุรี "
     "ไทรโยค ศรีสัชนาลัย หล่มสัก เขาค้อ นางรอง ธาตุพนม แม่จัน แม่ฟ้าหลวง เวียงป่าเป้า"
 ).split()
-# Well-known places: (names, province code, district Thai name or "", subdistrict Thai name or "").
-_LANDMARKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
-    (("สยามพารากอน", "สยามสแควร์", "สยาม", "siam paragon", "siam square", "siam"), BANGKOK, "ปทุมวัน", ""),
-    (("มาบุญครอง", "เอ็มบีเค", "mbk"), BANGKOK, "ปทุมวัน", ""),
-    (("หัวลำโพง", "hua lamphong"), BANGKOK, "ปทุมวัน", ""),
-    (("สนามหลวง", "sanam luang", "วัดพระแก้ว", "พระบรมมหาราชวัง", "grand palace"), BANGKOK, "พระนคร", ""),
-    (("ถนนข้าวสาร", "ข้าวสาร", "khao san", "khaosan"), BANGKOK, "พระนคร", ""),
-    (("อนุสาวรีย์ชัยสมรภูมิ", "อนุสาวรีย์ชัยฯ", "อนุสาวรีย์ชัย", "victory monument"), BANGKOK, "ราชเทวี", ""),
-    (("ประตูน้ำ", "pratunam"), BANGKOK, "ราชเทวี", ""),
-    (("เยาวราช", "yaowarat", "chinatown"), BANGKOK, "สัมพันธวงศ์", ""),
-    (("สีลม", "silom"), BANGKOK, "บางรัก", "สีลม"),
-    (("หมอชิต", "mo chit", "สวนจตุจักร", "ตลาดนัดจตุจักร", "chatuchak"), BANGKOK, "จตุจักร", ""),
-    (("ทองหล่อ", "thonglor", "thong lo", "เอกมัย", "ekkamai"), BANGKOK, "วัฒนา", ""),
-    (("สุขุมวิท", "sukhumvit", "อโศก", "asok", "รัชดา", "ratchada", "พระราม 9"), BANGKOK, "", ""),
-    (("สนามบินดอนเมือง", "don mueang airport"), BANGKOK, "ดอนเมือง", ""),
-    (("สนามบินสุวรรณภูมิ", "suvarnabhumi"), "11", "บางพลี", ""),
-    (("รังสิต", "rangsit"), "13", "", ""),
-    (("พัทยา", "pattaya"), "20", "บางละมุง", ""),
-    (("บางแสน", "bang saen", "bangsaen"), "20", "เมืองชลบุรี", ""),
-    (("เกาะล้าน", "koh larn", "ko lan"), "20", "บางละมุง", ""),
-    (("หาดป่าตอง", "ป่าตอง", "patong"), "83", "กะทู้", "ป่าตอง"),
-    (("หาดกะตะ", "หาดกะรน", "kata beach", "karon beach"), "83", "เมืองภูเก็ต", ""),
-    (("ดอยสุเทพ", "doi suthep"), "50", "เมืองเชียงใหม่", "สุเทพ"),
-    (("นิมมานเหมินท์", "นิมมาน", "nimman", "nimmanhaemin"), "50", "เมืองเชียงใหม่", ""),
-    (("ประตูท่าแพ", "tha phae gate"), "50", "เมืองเชียงใหม่", ""),
-    (("เกาะสมุย", "สมุย", "koh samui", "ko samui", "samui"), "84", "เกาะสมุย", ""),
-    (("เกาะพะงัน", "koh phangan", "ko pha-ngan", "ko phangan", "phangan"), "84", "เกาะพะงัน", ""),
-    (("เกาะเต่า", "koh tao", "ko tao"), "84", "เกาะพะงัน", "เกาะเต่า"),
-    (("หัวหิน", "hua hin"), "77", "หัวหิน", ""),
-    (("หาดใหญ่", "hat yai", "hatyai"), "90", "หาดใหญ่", ""),
-    (("เกาะพีพี", "phi phi"), "81", "เมืองกระบี่", ""),
-    (("อ่าวนาง", "ao nang"), "81", "เมืองกระบี่", "อ่าวนาง"),
-    (("เขาหลัก", "khao lak"), "82", "ตะกั่วป่า", ""),
-    (("เกาะช้าง", "koh chang", "ko chang"), "23", "เกาะช้าง", ""),
-    (("มหาชัย", "mahachai"), "74", "เมืองสมุทรสาคร", ""),
-    (("ศรีราชา", "si racha", "sriracha"), "20", "ศรีราชา", ""),
-    (("แม่สาย", "mae sai"), "57", "แม่สาย", ""),
-    (("แม่สอด", "mae sot"), "63", "แม่สอด", ""),
+# Words after which a place name that is also an ordinary word or a given name is read as a place.
+_PLACE_WORDS = re.compile(
+    r"(?:อยู่|ที่|จาก|แถว|แถบ|ใน|ไป|มา|เมือง|ถึง|ย้าย|กลับ|ซอย|ซ\.|ถนน|ถ\.|ย่าน|สถานี|หน้า|บริเวณ|ตลาด|แยก|อ\.|อำเภอ)\s*$"
 )
+_LOCATION_BEFORE = re.compile("(?:" + "|".join(_LOCATION_WORDS) + r")\s*$")
+# A title or kinship word before อุดร, อุบล, สุพรรณ makes them a person's name.
+_TITLE_BEFORE = re.compile(
+    r"(?:นาย|นาง|นางสาว|น\.ส\.|คุณ|ชื่อ|ด\.ช\.|ด\.ญ\.|ลุง|ป้า|พี่|น้อง|ยาย|ตา|แม่|พ่อ|ครู|หมอ|เจ๊|เฮีย|กำนัน)\s*$"
+)
+_ROAD_WORDS = r"(?:ถนน|ถ\.|ซอย|ซ\.)\s*"
+_ROAD_BEFORE = re.compile(_ROAD_WORDS + "$")
+# District names found in one province only that are also everyday words, given names, or Bangkok roads and
+# places: never read bare.
+_DISTRICT_STOP = frozenset(  # noqa: SIM905 (a list literal of 100 names would be 100 lines)
+    [
+        "สังคม",
+        "ชนบท",
+        "ชื่นชม",
+        "มหาราช",
+        "อาจสามารถ",
+        "สองพี่น้อง",
+        "ท่าเรือ",
+        "ปราสาท",
+        "คูเมือง",
+        "สันติสุข",
+        "สมเด็จ",
+        "วิภาวดี",
+        "ศรีนครินทร์",
+        "สุวรรณภูมิ",
+        "เทพารักษ์",
+        "โชคชัย",
+        "สำโรง",
+        "อุทัย",
+        "เสนา",
+        "พร้าว",
+        "มะขาม",
+        "ท่าใหม่",
+        "บ้านนา",
+        "บ้านไร่",
+        "บ้านหมอ",
+        "หนองบัว",
+        "บ้านแพง",
+        "นาดี",
+        "นาแก",
+        "เกาะยาว",
+        "สุขสำราญ",
+        "พระพรหม",
+        "พระพุทธบาท",
+        "เอราวัณ",
+        "เพ็ญ",
+        "วังเหนือ",
+        "จุฬาภรณ์",
+        "ชำนิ",
+        "ไชโย",
+        "สีชมพู",
+        "สีดา",
+        "ท่าแพ",
+        "แม่ใจ",
+        "แม่อาย",
+        "แม่ทะ",
+        "แม่ทา",
+        "ลับแล",
+        "พรเจริญ",
+        "ไทยเจริญ",
+        "ศรีสวัสดิ์",
+        "ศรีวิไล",
+        "ศรีณรงค์",
+        "ศรีนคร",
+        "ศรีสมเด็จ",
+        "พระแสง",
+        "บางแก้ว",
+        "บ่อทอง",
+        "โพธิ์ทอง",
+        "บ้านไผ่",
+        "ท่าช้าง",
+        "เกาะคา",
+        "หันคา",
+        "นาน้อย",
+        "วังน้อย",
+        "บ้านค่าย",
+        "ท่าหลวง",
+        "บ้านหลวง",
+        "นครหลวง",
+        "ภูหลวง",
+        "ดอยหลวง",
+        "ดงหลวง",
+        "ทุ่งใหญ่",
+        "หนองใหญ่",
+        "ซับใหญ่",
+        "วังทอง",
+        "วังยาง",
+        "บ้านใหม่ไชยพจน์",
+        "ไทรงาม",
+        "ศรีเทพ",
+        "เมยวดี",
+        "รัตนบุรี",
+        "สุคิริน",
+        "บ้านบึง",
+        "บ้านโพธิ์",
+        "บ้านโคก",
+        "บ้านสร้าง",
+        "บ้านลาด",
+        "บ้านม่วง",
+        "บ้านด่าน",
+        "ปากท่อ",
+        "ปากชม",
+        "ภูเขียว",
+        "นครไทย",
+        "ไชยา",
+        "ราชสาส์น",
+        "วชิรบารมี",
+        "สิรินธร",
+        "กัลยาณิวัฒนา",
+        "พระนครศรีอยุธยา",
+    ]
+)
+# Shapes of district names that are also village, canal or hill names all over the country: only read after
+# a place word or with their province named.
+_GENERIC_PREFIXES = (
+    "บ้าน", "ท่า", "นา", "หนอง", "วัง", "ดอน", "ทุ่ง", "ห้วย", "โนน", "โคก", "ศรี", "สาม", "เขา", "คลอง", "ลาด",
+    "ป่า", "โพธิ์", "สอง", "ดง", "บ่อ", "พระ", "แม่", "เกาะ", "ภู", "น้ำ", "คำ", "ไทร", "บึง", "ทับ", "หัว", "สัน",
+)  # fmt: skip
 _MONEY_AFTER = re.compile(r"\s*(?:บาท|บ\.|฿|baht|thb|คน|ตัว|ครั้ง|ชิ้น|เม็ด|ปี|วัน|เดือน|km|กม|กิโล|เมตร|%)", re.I)
 # Amounts, and house, room and lane numbers, are not postal codes.
 _MONEY_BEFORE = re.compile(
@@ -139,6 +225,11 @@ class _Target:
     province: str = ""
     district: str = ""
     subdistrict: str = ""
+    # bare: counted where the word ends; context: only after a place word; named: not after a title;
+    # weak: only when no other province is named; amb: an ambiguous province name; district: a district
+    # name read bare; district_context: a district name needing a place word or its province; road: a
+    # province name that is also a road name.
+    mode: str = "bare"
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -179,13 +270,30 @@ class _Index:
     districts: dict[str, tuple[str, ...]]  # normalised Thai name -> district codes
     subdistricts: dict[str, tuple[str, ...]]  # normalised Thai name -> subdistrict codes
     bare: dict[str, _Target]
+    bangkok_roads: frozenset[str]
+    province_names: frozenset[str]
     english_targets: dict[str, _Target]
     english_districts: dict[str, tuple[str, ...]]
     english_subdistricts: dict[str, tuple[str, ...]]
 
 
 @cache
+def _data() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(
+        resources.files("raksa.triage").joinpath("data/places.json").read_text(encoding="utf-8")
+    )
+    return loaded
+
+
+def _name_variants(name: str) -> tuple[str, ...]:
+    """ "พระราม 3" is also written "พระราม3"."""
+    return (name, name.replace(" ", "")) if " " in name and not name.isascii() else (name,)
+
+
+@cache
 def _index() -> _Index:
+    data = _data()
+    short = data["short_province_names"]
     provinces: dict[str, str] = {}
     english_targets: dict[str, _Target] = {}
     bare: dict[str, _Target] = {}
@@ -195,12 +303,15 @@ def _index() -> _Index:
         if p.name_th not in _AMBIGUOUS_PROVINCES:
             bare[p.name_th] = _Target(province=p.code)
     english_targets["bangkok"] = _Target(province=BANGKOK)
-    for alias, code in _PROVINCE_ALIASES.items():
-        provinces[alias] = code
-        bare[alias] = _Target(province=code)
+    for name in _AMBIGUOUS_PROVINCES - _PREFIX_ONLY_PROVINCES:
+        bare[name] = _Target(province=provinces[name], mode="amb")
+    for mode in ("bare", "named", "context"):
+        for alias, code in short[mode].items():
+            provinces[alias] = code
+            bare[alias] = _Target(province=code, mode=mode)
     for alias, code in _ENGLISH_PROVINCE_ALIASES.items():
         english_targets[alias] = _Target(province=code)
-    prefixed_provinces = {**provinces, **_PREFIX_ONLY_ALIASES}
+    prefixed_provinces = {**provinces, **short["prefix"]}
 
     districts: dict[str, list[str]] = {}
     english_districts: dict[str, list[str]] = {}
@@ -215,10 +326,11 @@ def _index() -> _Index:
         if len(districts[key]) != 1:
             continue
         is_capital = key.startswith("เมือง") and key[len("เมือง") :] in province_names
-        bangkok = d.province_code == BANGKOK and key not in _BANGKOK_DISTRICT_STOP
+        bangkok = d.province_code == BANGKOK
         if is_capital or bangkok or key in well_known:
-            bare.setdefault(key, _Target(province=d.province_code, district=d.code))
-        if is_capital or bangkok:
+            mode = "context" if key in _BANGKOK_DISTRICT_STOP else "bare"
+            bare.setdefault(key, _Target(province=d.province_code, district=d.code, mode=mode))
+        if is_capital or (bangkok and key not in _BANGKOK_DISTRICT_STOP):
             english_targets.setdefault(d.name_en.lower(), _Target(province=d.province_code, district=d.code))
 
     subdistricts: dict[str, list[str]] = {}
@@ -229,20 +341,37 @@ def _index() -> _Index:
             english_subdistricts.setdefault(s.name_en.lower(), []).append(s.code)
 
     district_by_name = {k: v[0] for k, v in districts.items() if len(v) == 1}
-    for names, province, district_name, subdistrict_name in _LANDMARKS:
-        district = district_by_name.get(district_name, "") if district_name else ""
+    for place in data["places"]:
+        district = district_by_name.get(place["district"], "") if place["district"] else ""
         subdistrict = ""
-        if subdistrict_name:
-            subdistrict = next((c for c in subdistricts.get(subdistrict_name, ()) if c[:4] == district), "")
-        target = _Target(province=province, district=district, subdistrict=subdistrict)
-        for name in names:
-            if name.isascii():
-                english_targets[name] = target
-            else:
-                bare[name] = target
+        if place["subdistrict"]:
+            subdistrict = next(
+                (c for c in subdistricts.get(place["subdistrict"], ()) if c[:4] == district), ""
+            )
+        target = _Target(place["province"], district, subdistrict, place["mode"])
+        for name in place["names"]:
+            table = english_targets if name.isascii() else bare
+            for variant in _name_variants(name):
+                known = table.get(variant)
+                # A Bangkok district keeps its district code when a landmark list names it again.
+                if known is not None and known.province == target.province and not target.district:
+                    continue
+                table[variant] = target
 
-    ambiguous_pattern = _trie_pattern(_AMBIGUOUS_PROVINCES - _PREFIX_ONLY_PROVINCES)
-    location = "|".join(_LOCATION_WORDS)
+    # Other district names found in one province only: bare when long and specific, else after a place word.
+    for key, codes in districts.items():
+        province = codes[0][:2]
+        if len(codes) != 1 or province == BANGKOK or key.startswith("เมือง") or len(key) < 4:
+            continue
+        if key in _DISTRICT_STOP or key in bare or key in provinces:
+            continue
+        # "หนองปรือ" is a district of Kanchanaburi and the subdistrict of Pattaya people mean.
+        if any(not c.startswith(province) for c in subdistricts.get(key, ())):
+            continue
+        specific = len(key) >= 6 and not key.startswith(_GENERIC_PREFIXES)
+        bare[key] = _Target(province, codes[0], mode="district" if specific else "district_context")
+
+    roads = {p.name_th for p in geothai.provinces()}
     english_names = sorted(english_targets, key=len, reverse=True)
     return _Index(
         province_prefixed=re.compile(r"(?:จังหวัด|จ\.)\s*(" + _trie_pattern(prefixed_provinces) + ")"),
@@ -257,14 +386,11 @@ def _index() -> _Index:
             r"(?P<prefix>ตำบล|ต\.|แขวง)\s*(?P<name>" + _trie_pattern(subdistricts) + ")"
         ),
         bare_thai=re.compile(
-            "(?P<name>"
+            _ROAD_WORDS
+            + "(?P<road>"
+            + _trie_pattern({*bare, *roads})
+            + ")|(?P<name>"
             + _trie_pattern(bare)
-            + ")|(?:"
-            + location
-            + r")\s*(?P<amb>"
-            + ambiguous_pattern
-            + r")|(?<!\S)(?P<alone>"
-            + _trie_pattern(_AMBIGUOUS_PROVINCES - _PREFIX_ONLY_PROVINCES - _NOT_ALONE_PROVINCES)
             + ")"
         ),
         english=re.compile(
@@ -287,6 +413,8 @@ def _index() -> _Index:
         districts={k: tuple(v) for k, v in districts.items()},
         subdistricts={k: tuple(v) for k, v in subdistricts.items()},
         bare=bare,
+        bangkok_roads=frozenset(data["bangkok_roads"]),
+        province_names=frozenset(roads),
         english_targets=english_targets,
         english_districts={k: tuple(v) for k, v in english_districts.items()},
         english_subdistricts={k: tuple(v) for k, v in english_subdistricts.items()},
@@ -329,6 +457,28 @@ def _english_lookup(m: re.Match[str], names: dict[str, tuple[str, ...]]) -> tupl
 
 def _continues_word(text: str, end: int) -> bool:
     return _AFTER_PLACE.match(text, end) is None
+
+
+def _bare_name_counts(text: str, name: str, start: int, end: int, target: _Target) -> bool:
+    """Whether a name found without จ./อ./ต. is a place here (see the module docstring)."""
+    before = max(0, start - 12)
+    mode = target.mode
+    if mode == "amb":
+        alone = (start == 0 or text[start - 1].isspace()) and name not in _NOT_ALONE_PROVINCES
+        return (alone or _LOCATION_BEFORE.search(text, before, start) is not None) and not _continues_word(
+            text, end
+        )
+    # Thai runs words together: after a place word ("ซอยนานาเก็บ...") the name may run into the next word.
+    after_place_word = _PLACE_WORDS.search(text, before, start) is not None
+    if mode == "context":
+        after_road = _ROAD_BEFORE.search(text, before, start) is not None
+        return after_place_word and (len(name) > 4 or after_road or not _continues_word(text, end))
+    short_or_word = mode in ("named", "district", "district_context") or len(name) <= 4
+    if short_or_word and _continues_word(text, end) and not (after_place_word and len(name) >= 4):
+        return False
+    if mode == "named":
+        return _TITLE_BEFORE.search(text, before, start) is None
+    return True
 
 
 class _Found:
@@ -394,6 +544,7 @@ def find_places(text: str) -> Places:
         found.postal.setdefault(code, m.start())
         found.add(m.start(), province, district, subdistrict)
 
+    english_weak: list[tuple[int, _Target]] = []
     if _LATIN.search(text):
         for m in index.english.finditer(text):
             name = re.sub(r"[\s\-]+", " ", m.group("name").lower())
@@ -402,6 +553,9 @@ def find_places(text: str) -> Places:
             if target is None:
                 continue
             if key in _ENGLISH_AMBIGUOUS and not m.group("province"):
+                continue
+            if target.mode == "weak":
+                english_weak.append((m.start(), target))
                 continue
             found.add_target(m.start(), target)
             taken.append(m.span())
@@ -423,19 +577,27 @@ def find_places(text: str) -> Places:
         pending_districts.append((m.start(), codes))
         taken.append(m.span())
 
+    weak = english_weak
+    needs_province: list[tuple[int, _Target]] = []
     for m in index.bare_thai.finditer(text):
-        start, end = m.span()
-        if any(s <= start < e for s, e in taken):
+        if any(s <= m.start() < e for s, e in taken):
             continue
-        if m.group("name"):
-            target = index.bare[m.group("name")]
-            if len(m.group("name")) <= 4 and _continues_word(text, end):
-                continue
-            found.add_target(start, target)
+        name = m.group("road") or m.group("name")
+        start, end = m.span("road") if m.group("road") else m.span("name")
+        target = index.bare.get(name)
+        if m.group("road") and (target is None or name in index.province_names):
+            # "ถนนเพชรบุรี", "ซอยกำแพงเพชร 2": a road named after a province, not the province.
+            if name in index.bangkok_roads:
+                weak.append((start, _Target(province=BANGKOK)))
+            continue
+        if target is None or not _bare_name_counts(text, name, start, end, target):
+            continue
+        if target.mode == "weak":
+            weak.append((start, target))
+        elif target.mode == "district_context" and not _PLACE_WORDS.search(text, max(0, start - 12), start):
+            needs_province.append((start, target))
         else:
-            name = m.group("amb") or m.group("alone")
-            if not _continues_word(text, end):
-                found.add(m.start(), province=index.provinces[name])
+            found.add_target(start, target)
 
     for m in index.english_district.finditer(text):
         district_codes = _english_lookup(m, index.english_districts)
@@ -443,6 +605,14 @@ def find_places(text: str) -> Places:
             pending_districts.append((m.start(), district_codes))
         elif re.search(r"\bmueang\b", m.group(0), re.I):
             mueang.append((m.start(), ""))
+
+    for pos, target in needs_province:
+        if target.province in found.provinces:
+            found.add_target(pos, target)
+    # Roads that run on into other provinces, BTS and MRT: Bangkok unless the text names somewhere else.
+    if not found.provinces:
+        for pos, target in weak:
+            found.add_target(pos, target)
 
     # Districts named in several provinces need the province from elsewhere in the text.
     for pos, codes in pending_districts:
