@@ -79,3 +79,37 @@ class PlacesTests:
 
     def test_it_finds_nothing_in_text_without_places(self):
         assert find_places("ขอความช่วยเหลือด้วยค่ะ") == find_places("")
+
+    def test_it_reads_bangkok_roads_sois_and_stations(self):
+        assert provinces("ห้องเช่าในซอยลาดพร้าว 101") == ("10",)
+        assert provinces("มีคนนอนอยู่ใต้สะพานลอยหน้าสถานีสะพานควาย") == ("10",)
+        assert provinces("ร้านอาหารแถวซอยนานาไม่ยอมจ่ายเงินเด็ก") == ("10",)
+        assert provinces("begging near Phrom Phong BTS every night") == ("10",)
+
+    def test_it_reads_a_road_that_runs_into_other_provinces_as_bangkok_only_alone(self):
+        assert provinces("ข้างปั๊มบนถนนพหลโยธิน") == ("10",)
+        assert provinces("ถนนพหลโยธิน อ.เมือง จ.ลำปาง") == ("52",)
+
+    def test_it_reads_the_short_names_people_use_for_provinces(self):
+        assert provinces("ตอนนี้อยู่โคราชค่ะ") == ("30",)
+        assert provinces("ไปทำงานที่สุพรรณ") == ("72",)
+        assert provinces("บ้านอยู่เมืองกาญ") == ("71",)
+        assert provinces("ช่วยด้วยค่ะ อุดร") == ("41",)
+
+    def test_it_does_not_read_a_short_name_after_a_title_as_a_province(self):
+        assert provinces("นายอุดร ใจดี ป่วยติดเตียง") == ()
+
+    def test_it_reads_a_district_name_found_in_one_province_only(self):
+        assert find_places("อยู่ที่กุมภวาปี").province_codes == ("41",)
+        assert provinces("นอนข้างทางแถวสูงเนิน") == ("30",)
+
+    def test_it_reads_a_province_name_after_a_road_word_as_the_road(self):
+        assert provinces("ซอยเพชรบุรี 5 ราชเทวี") == ("10",)
+        assert provinces("กลางถนนเพชรบุรีตัดใหม่") == ("10",)
+        assert provinces("ถนนเพชรบุรี จ.เพชรบุรี") == ("76",)
+
+    def test_it_does_not_fire_on_words_that_are_also_place_names(self):
+        assert provinces("ไม่มีข้าวสารเหลือในบ้านเลย") == ()
+        assert provinces("มีดพร้าวอยู่ในมือ") == ()
+        assert provinces("บ่อนไก่ชนเถื่อนท้ายหมู่บ้าน") == ()
+        assert provinces("ปัญหาสังคมในชนบท") == ()
