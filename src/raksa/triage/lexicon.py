@@ -26,6 +26,12 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "waving a gun", "with a knife", "เอาให้ตาย", "ตามฆ่า", "เอาชีวิต", "ขู่เอาชีวิต", "ลับมีด", "ปืนพก", "ปืนลูกซอง",
         "ปืนยาว", "ชี้ปืน", "จ่อปืน", "ขวดแตก", "กรรไกร", "ค่าคุ้มครอง", "กระทืบ", "going to kill", "gonna kill", "will kill",
         "death threat", "pistol", "pulled a gun", "hammer", "burn down", "knives", "guns", "fighting with",
+        "มีดพร้า", "พร้า", "มีดทำครัว", "มีดคัตเตอร์", "คัตเตอร์", "มีดพก", "ไม้เบสบอล", "ไม้หน้าสาม", "ยิงทิ้ง",
+        "ยิงขึ้นฟ้า", "ยิงให้ตาย", "แทงให้ตาย", "ตีให้ตาย", "ฆ่าทั้งบ้าน", "สาดน้ำกรด", "ตัดนิ้ว", "มาซ้อม", "โดนซ้อม", "จะซ้อม", "ซ้อมคน",
+        "มาเอาเรื่อง", "ปล่อยคลิป", "ปล่อยรูป", "คลิปหลุด", "แฉรูป", "ประจาน", "ขู่ฆ่า", "ขู่เอาเงิน", "รูปปืน",
+        "เอาชีวิต", "ขู่ว่าจะ", "บอกว่าจะฆ่า", "ตามมาถึงบ้าน", "ดักทำร้าย", "จะตามไปฆ่า",
+        "he will kill", "will hurt", "going to hurt", "baseball bat", "threatens", "leak my", "leak her",
+        "sextortion", "cutter", "axe", "crowbar", "outside my door",
     ),
     "detention": (
         "ถูกขัง", "โดนขัง", "ขังไว้", "ถูกกักขัง", "กักขัง", "กักขังหน่วงเหนี่ยว", "กักตัว", "ถูกกักตัว", "กักไว้",
@@ -41,6 +47,13 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "ไม่ให้ไปไหน", "ไม่ให้ออกจาก", "ขังลืม", "ผูกขา", "ออกมาไม่ได้", "ติดอยู่ในตึก", "เฝ้าประตู", "not allowed to leave",
         "held captive", "captive", "hostage", "won't let me out", "won't let me go", "keep us in", "kept in", "confined",
         "can't get out", "locked me in", "ถูกล็อค", "ถูกล็อก", "ล็อคอยู่", "ล็อกอยู่",
+        "ใส่กุญแจ", "กุญแจมือ", "คล้องโซ่", "เอาโซ่", "โซ่คล้อง", "ปิดล็อก", "ปิดล็อค", "ยึดกุญแจ", "ประตูถูกล็อก",
+        "ไม่ยอมปล่อย", "ไม่ปล่อยตัว", "ค่าไถ่", "ถูกมัด", "โดนมัด", "มัดไว้", "จับไปขัง", "ขังมา", "ล็อกจากข้างนอก",
+        "ล็อคจากข้างนอก", "ไม่ให้ออกมา", "ห้ามออกไป", "ยึดพาสปอร์ต", "ยึดหนังสือเดินทาง", "เก็บพาสปอร์ต",
+        "padlocked", "padlock", "locks her", "locks him", "locks them", "locks me", "locks us", "locked inside",
+        "won't let them", "wont let them", "not let them", "kept on board", "kept inside", "keep her inside",
+        "take our phones", "took their passports", "took her passport", "took his passport", "held in a compound",
+        "tied up", "ransom", "imprisoned",
     ),
     "abuse_risk": (
         "ลวนลาม", "ล่วงละเมิด", "ข่มขืน", "ขืนใจ", "ปล้ำ", "อนาจาร", "ลูบคลำ", "จับหน้าอก", "จับตัว", "แอบถ่าย",
@@ -52,6 +65,13 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "lure", "peeping", "filming", "drugged", "forces himself", "forcing", "จับก้น", "จูบ", "ถอดเสื้อ", "ถอดกางเกง",
         "ถอดเสื้อผ้า", "มอมเหล้า", "มอมยา", "ใส่ยาในแก้ว", "โชว์ของลับ", "ตื๊อ", "จับนม", "into my bed", "inappropriately", "undress",
         "naked", "spiked", "entertain men",
+        "จับขา", "จับแขน", "จับต้นขา", "จับตัวแบบแปลก", "ชวนไปนอน", "นอนค้าง", "ขอรูปโป๊", "ส่งรูป", "แมวมอง",
+        "ขายเด็ก", "จองตัว", "ออกไปกับแขก", "ไปกับลูกค้า", "นั่งดริ้ง", "นั่งดริ๊ง", "ดริ้งค์", "นอนกับ",
+        "เข้ามาในห้อง", "พาเข้าบาร์", "ดึงผ้าห่ม", "ดึงเสื้อ", "คนโรคจิต", "ถ้ำมอง", "ส่งคลิป",
+        "go with a customer", "with customers", "sleep with customers", "private room", "bring no friends",
+        "come to my room", "into her room", "into my room", "send photos", "sexy photos", "pay her debt",
+        "take off her clothes", "take off his clothes", "touched her", "touched him", "touches her", "groped",
+        "flashing", "indecent",
     ),
     "frenzy": (
         "คลุ้มคลั่ง", "คลั่ง", "คลั้ง", "อาละวาด", "อาระวาด", "ควบคุมตัวเองไม่ได้", "ห้ามไม่อยู่", "ห้ามไม่ได้", "หลอน",
@@ -62,6 +82,14 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "hallucinating", "paranoid", "smashing", "breaking everything", "breaking windows", "raging", "high on",
         "on meth", "on ice", "attacking", "destroying", "สติแตก", "ภาพหลอน", "หวาดระแวง", "หลุด", "โวยวาย", "ทุบกระจก",
         "ไล่ชน", "violent", "schizophrenia", "throwing", "screaming", "rampaging", "lost his mind", "junkie",
+        "ขู่จะกระโดด", "ขู่ว่าจะกระโดด", "จะกระโดดตึก", "จะโดด", "ปีนระเบียง", "ปีนหลังคา", "ปีนเสา", "กรีดแขน",
+        "กรีดข้อมือ", "โขกหัว", "เอาหัวโขก", "แก้ผ้าวิ่ง", "แก้ผ้า", "ตะโกนด่า", "ตะโกนไม่รู้เรื่อง", "คุมไม่อยู่",
+        "จับไม่อยู่", "หลอนว่า", "ระแวงว่า", "เมายาคลั่ง", "คลั่งยา", "เห็นภาพหลอน", "จุดไฟเผา", "เผาตัวเอง",
+        "อาการกำเริบ", "ทุบรถ", "ทุบประตู", "ขว้างของ", "ขว้างขวด", "ขว้างก้อนหิน", "ปาของ",
+        "threatening to jump", "threatens to jump", "going to jump", "jump off", "psychiatric crisis",
+        "mental breakdown", "psychotic episode", "smashed", "shouting at everyone", "freaking out", "manic",
+        "tweaking", "delusional", "hearing voices", "self-harm", "cutting himself", "cutting herself",
+        "can't calm him", "cannot calm him", "calm him down", "calm her down",
     ),
     "gathering": (
         "มั่วสุม", "มั่วสุ่ม", "มั่ว", "ตั้งวง", "รวมตัว", "รวมกลุ่ม", "จับกลุ่ม", "ปาร์ตี้ยา", "ปาร์ตี้", "ตั้งวงเสพ",
@@ -70,6 +98,11 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "gathering", "drug party", "doing drugs", "gambling", "gang", "street racing", "drinking", "fight club",
         "smoking meth", "underage", "สุมหัว", "ยาเค", "ยาอี", "ผับเถื่อน", "วงไพ่", "วงเหล้า", "betting", "cockfight",
         "partying", "rave",
+        "ดมกาว", "สูบบ้อง", "บ้อง", "พนันบอล", "เดิมพัน", "ป๊อกเด้ง", "วงพนัน", "โต๊ะพนัน", "ล้อมวง", "ซิ่งแข่ง",
+        "แข่งบนถนน", "เด็กแว้นรวมตัว", "เสพยาเค", "ดูดพอต", "ร้านเหล้าเถื่อน", "วัยรุ่นรวมกลุ่ม", "นั่งกินเหล้า",
+        "กินเบียร์", "ต้มน้ำกระท่อม", "ตั้งวงดูด",
+        "smoking weed", "passing around pills", "sniffing glue", "glue", "drinking beer", "illegal casino",
+        "casino", "drag racing", "racing", "card game", "drug den", "taking pills",
     ),
 }
 
@@ -78,6 +111,10 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "สามี", "ผัว", "ภรรยา", "เมีย", "แฟน", "แฟนเก่า", "อดีตสามี", "ลูกเขย", "แม่ยาย", "พี่เขย", "ครอบครัว",
         "ความรุนแรงในครอบครัว", "ทำร้ายร่างกาย", "ตบ", "ต่อย", "ทุบตี", "หย่า", "ทะเลาะ", "คุ้มครองสวัสดิภาพ",
         "husband", "wife", "boyfriend", "partner", "ex ", "domestic", "protection order",
+        "ผัวเก่า", "เมียเก่า", "อดีตภรรยา", "พ่อตา", "แม่ผัว", "แม่สามี", "ลูกสะใภ้", "คู่ครอง", "คู่รัก", "พี่สะใภ้",
+        "น้องเขย", "ด่าทอ", "ทำร้ายจิตใจ", "คำสั่งคุ้มครอง",
+        "ex boyfriend", "ex-boyfriend", "ex husband", "ex-husband", "my ex", "emotionally abused", "abusive",
+        "hits me", "beats me", "hit me", "beat me", "father-in-law", "mother-in-law", "son-in-law",
     ),
     "unplanned_pregnancy": (
         "ท้อง", "ตั้งครรภ์", "ตั้งท้อง", "ท้องไม่พร้อม", "ยุติการตั้งครรภ์", "ทำแท้ง", "ฝากครรภ์", "คลอด", "สองขีด",
@@ -90,48 +127,86 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "กัมพูชา", "ปอยเปต", "เมียวดี", "พม่า", "มหาชัย", "ต่างประเทศ", "ทำงานต่างประเทศ",
         "trafficking", "passport", "agency", "scam compound", "scammer", "job abroad", "workers", "forced to work",
         "sell sex", "recruit",
+        "จัดหางาน", "บริษัทจัดหางาน", "ค่าหัวคิว", "หัวคิว", "นั่งดริ้ง", "นั่งดริ๊ง", "เชียร์เบียร์", "ร้านนวด",
+        "บัตรสีชมพู", "ต่างด้าว", "ชาวลาว", "ลาว", "เวียดนาม", "โรฮิงญา", "เมียนมา", "ข้ามแดน", "ชายแดน", "ลูกจ้าง",
+        "นายจ้าง", "ไม่ได้ค่าจ้าง", "ค่าแรง", "หนีออกมาจากเรือ", "ใช้หนี้", "ดูไบ", "มาเลย์", "ไต้หวัน", "เกาหลี",
+        "ทำงานแก๊ง", "ถูกพาข้าม", "งานแอดมิน", "เงินเดือนสูง", "ร้านคาราโอเกะ", "แรงงานข้ามชาติ", "ชาวเขา",
+        "karaoke", "bar", "massage", "job ad", "dubai", "employer", "recruiter", "modeling", "casting",
+        "fishing boat", "captain", "compound", "myawaddy", "cambodia", "myanmar", "lao ", "migrant", "debt bondage",
     ),
     "drugs": (
         "ยาเสพติด", "ยาบ้า", "ไอซ์", "ยาไอซ์", "เสพยา", "เสพ", "ติดยา", "เมายา", "กัญชา", "กระท่อม", "สี่คูณร้อย",
         "บำบัด", "ยาแก้ไอ", "ค้ายา", "ขายยา", "ดูดยา", "drug", "drugs", "meth", "yaba", "ice", "rehab", "addicted",
         "high on",
+        "ยาเค", "เสพเค", "เคตามีน", "ยาอี", "ไอซ์", "ยาไอซ์", "บ้อง", "พอต", "ผงขาว", "เฮโรอีน", "ซื้อขายยา", "ขายยาบ้า", "ยาบ้าเม็ด",
+        "ketamine", "ecstasy", "mdma", "cocaine", "heroin", "pills", "powder", "weed", "marijuana", "crystal",
     ),
     "homelessness": (
         "ไร้บ้าน", "คนไร้บ้าน", "เร่ร่อน", "ไม่มีที่อยู่", "ไม่มีที่นอน", "ไม่มีบ้าน", "ไร้ที่พึ่ง", "นอนข้างถนน",
         "นอนใต้สะพาน", "ไม่มีที่ไป", "ไล่ออกจากห้อง", "ไล่ออกจากบ้าน", "ที่พักชั่วคราว", "homeless", "nowhere to live",
         "shelter", "sleeping outside", "evicted",
+        "นอนในรถ", "ไล่ที่", "โดนไล่ที่", "นอนศาลา", "นอนข้างทาง", "นอนในเต็นท์", "ไม่มีที่พัก", "ศูนย์คนไร้ที่พึ่ง",
+        "คนไร้ที่พึ่ง", "บ้านมิตรไมตรี", "นอนตามป้าย", "sleeping rough", "sleeping in his car", "sleeping in her car",
+        "sleeping in the", "nowhere to stay", "somewhere to stay", "place to stay", "no place to", "on the street",
+        "sidewalk", "tent",
     ),
     "begging": (
-        "ขอทาน", "ขอเงิน", "ขายพวงมาลัย", "เปิดหมวก", "แก๊งขอทาน", "beg", "begging", "beggar", "beggars",
+        "ขอทาน", "ขอเงิน", "เปิดหมวก", "แก๊งขอทาน", "beg", "begging", "beggar", "beggars",
+        "นั่งขอ", "ผู้ขอทาน", "ขบวนการขอทาน", "ขอเงินนักท่องเที่ยว", "ขอเงินคน", "เล่นดนตรีขอเงิน", "ยื่นมือขอ",
+        "เก็บเงินจากเด็ก", "ขอเศษเงิน", "asking for money", "asking tourists", "begs", "panhandling",
     ),
     "child_protection": (
         "เด็ก", "ลูก", "หลาน", "ทารก", "นักเรียน", "ขวบ", "เด็กนักเรียน", "ทอดทิ้ง", "ถูกทิ้ง", "บูลลี่", "รังแก",
         "แกล้ง", "อุปการะ", "กำพร้า", "ไม่ได้ไปโรงเรียน", "พ่อเลี้ยง", "แม่เลี้ยง", "ครู", "child", "children",
         "kid", "kids", "baby", "toddler", "daughter", "son", "student", "school", "foster", "neglected",
+        "แรงงานเด็ก", "ใช้แรงงานเด็ก", "ขายพวงมาลัย", "ลูกศิษย์", "เด็กประถม", "ม.ต้น", "ชุดนักเรียน", "ลูกเลี้ยง",
+        "ลูกสาว", "ลูกชาย", "เด็กหญิง", "เด็กชาย", "ด.ญ.", "ด.ช.", "เด็กเล็ก", "เด็กกำพร้า", "ผู้ปกครอง", "ตีลูก",
+        "รอยช้ำ", "ไม่ได้กินข้าว", "sons", "daughters", "children's", "pupil", "teacher", "bruises", "child labour",
+        "child labor", "orphan", "nephew", "niece",
     ),
     "missing_person": (
         "หาย", "หายตัว", "หายไป", "หายออกจากบ้าน", "ตามหา", "ติดต่อไม่ได้", "ขาดการติดต่อ", "ยังไม่กลับ", "ไม่กลับบ้าน",
         "หนีออกจากบ้าน", "คนหาย", "หาไม่เจอ", "โทรไม่ติด", "missing", "lost contact", "can't find", "cannot find",
         "got lost", "looking for", "find my",
+        "ไม่ถึงบ้าน", "ยังหาไม่เจอ", "ยังไม่เจอ", "หลงทาง", "พลัดหลง", "เด็กหลง", "คนหลง", "จำบ้านไม่ได้", "ออกจากบ้านไป",
+        "ลงประกาศ", "แจ้งคนหาย", "ปิดโทรศัพท์", "ปิดเครื่อง", "ไม่ได้หาย", "ยังไม่กลับบ้าน", "เดินออกจากบ้าน",
+        "ran away", "run away", "runaway", "not answering", "hasn't replied", "hasn't come back", "has not come back",
+        "didn't come home", "did not come home", "not come home", "last seen", "wandered off", "lost child",
+        "whereabouts", "not returned", "hasn't returned", "has not returned",
     ),
     "elderly_care": (
         "ผู้สูงอายุ", "คนแก่", "คนชรา", "สถานสงเคราะห์คนชรา", "บ้านพักคนชรา", "เบี้ยยังชีพ", "เบี้ยผู้สูงอายุ", "ยาย",
-        "ตา", "ตายาย", "ติดเตียง", "อัลไซเมอร์", "ความจำเสื่อม", "elderly", "grandmother", "grandfather", "old man",
+        "คุณตา", "ตายาย", "ติดเตียง", "อัลไซเมอร์", "ความจำเสื่อม", "elderly", "grandmother", "grandfather", "old man",
         "old woman", "bedridden", "dementia", "aged",
+        "ปู่", "คุณปู่", "คุณย่า", "ปู่ย่า", "แม่เฒ่า", "พ่อเฒ่า", "ผู้เฒ่า", "สมองเสื่อม", "แผลกดทับ", "บริบาล", "วัยชรา",
+        "ตาอายุ", "ยายอายุ", "กองทุนผู้สูงอายุ", "คนชรา",
+        "pension", "grandma", "grandpa", "old lady", "nursing home", "aged care", "senior",
     ),
     "disability_support": (
         "พิการ", "คนพิการ", "ผู้พิการ", "บัตรคนพิการ", "เบี้ยความพิการ", "เบี้ยคนพิการ", "รถเข็น", "วีลแชร์", "ตาบอด",
-        "หูหนวก", "ออทิสติก", "ดาวน์ซินโดรม", "อัมพาต", "ขาเทียม", "ทางลาด", "ผู้ป่วยจิตเวช", "disabled",
+        "หูหนวก", "ออทิสติก", "ดาวน์ซินโดรม", "อัมพาต", "ขาเทียม", "ทางลาด", "disabled",
         "disability", "wheelchair", "blind", "deaf", "autistic", "autism",
+        "พิการทางจิต", "พิการทางสติปัญญา", "พิการทางการเคลื่อนไหว", "พิการทางสมอง", "ซีพี", "ใบ้", "เบี้ยพิการ",
+        "สงเคราะห์คนพิการ", "กายอุปกรณ์", "กระตุ้นพัฒนาการ", "บกพร่องทาง", "down syndrome", "cerebral palsy",
+        "special needs", "special school", "intellectual disability",
     ),
     "financial_hardship": (
         "ไม่มีเงิน", "ตกงาน", "หนี้", "หนี้นอกระบบ", "เจ้าหนี้", "ทวงหนี้", "ค่าเช่า", "ค่าไฟ", "ค่าเทอม",
         "เงินช่วยเหลือ", "เงินสงเคราะห์", "บัตรสวัสดิการ", "ทุนประกอบอาชีพ", "รายได้", "ไม่มีข้าวกิน", "ถุงยังชีพ",
         "หิว", "money", "debt", "loan", "lost my job", "financial", "welfare", "food", "rent",
+        "เงินกู้", "แอปเงินกู้", "ค่าห้อง", "ค่าน้ำ", "ข้าวสาร", "ไม่มีข้าว", "เงินหมด", "ไม่มีรายได้", "เลิกจ้าง",
+        "ธ.ก.ส.", "กยศ", "สหกรณ์", "พักหนี้", "ขาดทุน", "นมผง", "ค่านม", "เงินเดือนไม่ออก", "ค่าเทอม", "เงินสงเคราะห์",
+        "no money", "milk powder", "salary", "cash assistance", "bills", "electricity", "laid off", "unemployed",
+        "can't afford", "cannot afford",
     ),
     "other": (
         "สอบถาม", "ขอบคุณ", "ทดสอบ", "ร้องเรียน", "บริจาค", "อาสาสมัคร", "ติดตามเรื่อง", "หลอกโอนเงิน",
         "test", "thanks", "thank you", "hello", "donate", "volunteer",
+        "สัญชาติ", "ขอสัญชาติ", "ทะเบียนราษฎร์", "มูลนิธิ", "จดทะเบียน", "น้ำท่วม", "เยียวยา", "ภัยพิบัติ", "เสียงดัง",
+        "รำคาญ", "เครียด", "นอนไม่หลับ", "หาคนคุย", "สุขภาพจิต", "ซึมเศร้า", "ผู้ป่วยจิตเวช", "ป่วยจิตเวช", "จิตเภท",
+        "บ่อน", "พนัน", "แว้น", "แข่งรถ", "แอป", "เปลี่ยนภาษา",
+        "app", "language", "disappear", "depressed", "depression", "stress", "noise", "nationality", "flood",
+        "psychiatric", "mental health", "mentally ill", "gambling", "street racing", "scam call",
     ),
 }
 
@@ -145,11 +220,17 @@ STRONG_CUES: dict[str, tuple[str, ...]] = {
     "frenzy": ("คลุ้มคลั่ง", "คลั่ง", "คลั้ง", "อาละวาด", "running amok", "out of control", "psychotic", "rampage"),
     "gathering": ("มั่วสุม", "มั่วสุ่ม", "ปาร์ตี้ยา", "drug party", "gambling den", "street racing"),
 }
+STRONG_CUES["threat"] += ("มีดพร้า", "ยิงทิ้ง", "แทงให้ตาย", "ฆ่าทั้งบ้าน", "สาดน้ำกรด", "he will kill", "with a gun")
+STRONG_CUES["detention"] += ("ใส่กุญแจมือ", "คล้องโซ่", "ไม่ยอมปล่อย", "ค่าไถ่", "padlocked", "held captive")
+STRONG_CUES["frenzy"] += ("เมายาคลั่ง", "psychiatric crisis", "psychotic episode", "threatening to jump")
 
 # Words that cancel a cue right after them: "ไม่ได้ถูกขัง", "nobody is threatening", "not locked in".
 NEGATIONS: tuple[str, ...] = (
     "ไม่ได้", "ไม่มี", "ไม่ใช่", "ไม่เคย", "ไม่ได้ถูก", "ไม่ได้โดน", "ไม่มีใคร", "ไม่มีการ", "ไม่ถูก", "ไม่โดน", "มิได้",
     "not ", "no ", "never ", "n't ", "nobody ", "no one ", "not being ", "isn't ", "wasn't ", "no longer ",
+    # Not yet, or only feared: "ยังไม่คลั่ง", "กลัวว่าจะคลั่ง", "not violent yet", "afraid he will".
+    "ยังไม่", "กลัวว่าจะ", "กลัวจะ", "ไม่ได้คิด", "ไม่ค่อย", "hasn't ", "has not ", "didn't ", "did not ",
+    "afraid he will ", "afraid she will ", "worried he will ", "worried she will ", "in case ",
 )
 # A report told about the past: with nothing present-tense left, its cues no longer make an emergency now.
 PAST_MARKERS: tuple[str, ...] = (
@@ -165,6 +246,9 @@ RESOLVED_MARKERS: tuple[str, ...] = (
     "เลิกกันแล้ว", "เพิ่งกลับมา",
     "now safe", "i am safe", "i'm safe", "am fine now", "is over", "it's over", "moved away", "in prison",
     "escaped", "broke up", "divorced", "now i am back", "back in thailand", "anymore",
+    "ไม่ได้เกิดเหตุ", "ไม่มีอะไรเกิดขึ้น", "ยังสงบอยู่", "แยกกันอยู่", "กลับมาบ้านแล้ว", "ขอยกเลิก",
+    "nothing happened", "is safe", "are safe", "now and safe", "she's fine", "he's fine", "is calm", "not dangerous",
+    "just reporting", "just letting you know",
 )
 # Signs that something is happening now; they keep an emergency alive whatever else was said about the past.
 PRESENT_MARKERS: tuple[str, ...] = (
@@ -175,6 +259,15 @@ PRESENT_MARKERS: tuple[str, ...] = (
 )
 # Calls for help with no detail: with nothing else to go on, the safety bias treats them as an emergency.
 HELP_CALLS: tuple[str, ...] = ("ช่วยด้วย", "ช่วยหนูด้วย", "ช่วยที", "sos", "help!", "help me", "ด่วน")
+# Longer words that contain a cue but mean something else ("เสียหาย" is damage, not "หาย" missing; "ลูกค้า" is a
+# customer, not a child; "ห้องขัง" a police cell). They are matched like cues, so they win over the shorter
+# cue inside them, and then count for nothing.
+FALSE_FRIENDS: tuple[str, ...] = (
+    "เสียหาย", "หายใจ", "หายแล้ว", "หายดี", "หายป่วย", "บำบัดจนหาย", "ความเสียหาย", "ห้องขัง", "ลูกค้า", "ลูกจ้าง",
+    "ลูกหนี้", "ลูกน้อง", "ลูกเขย", "ลูกสะใภ้", "ลูกพี่ลูกน้อง", "ลูกบอล", "ลูกปัด", "ลูกชิ้น", "ลูกทุ่ง", "ลูกกรง",
+    "ขอเงินกู้", "ขอเงินช่วยเหลือ", "ขอเงินสงเคราะห์", "ขอเงินอุดหนุน", "ขอเงินเยียวยา", "ขอเงินคืน", "ปวดท้อง",
+    "ท้องเสีย", "ท้องร่วง", "ท้องถิ่น", "ขู่ว่าจะแจ้ง", "ไพ่ยิปซี", "มีดโกน", "ปาร์ตี้วันเกิด", "ฝึกซ้อม", "ติดการพนัน", "ติดพนัน",
+)
 # fmt: on
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
@@ -242,20 +335,44 @@ class _Strong:
 _STRONG_SETS = _StrongSets()
 
 
+def _pattern(phrase: str) -> str:
+    """An English cue only starts a word ("ice" is not in "police", "son" not in "person"); a short one also ends it
+    (plural allowed), so "kill" still finds "killing" but "gun" does not find "begun". Thai has no spaces: as is."""
+    escaped = re.escape(phrase)
+    if not phrase[:1].isascii() or not phrase[:1].isalpha():
+        return escaped
+    escaped = "(?<![a-z])" + escaped
+    if len(phrase) <= 3 and phrase[-1:].isalpha():
+        escaped += "s?(?![a-z])"
+    return escaped
+
+
 def _alternation(phrases: set[str]) -> str:
-    return "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
+    return "|".join(_pattern(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
+
+
+def _index(cues: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for label, phrases in cues.items():
+        for phrase in phrases:
+            index.setdefault(phrase, []).append(label)
+    for phrase in FALSE_FRIENDS:
+        index.setdefault(phrase, [])
+    return index
+
+
+def _labels_of(index: dict[str, list[str]], matched: str) -> list[str]:
+    # A short English cue may have matched with a plural "s" the index does not list.
+    found = index.get(matched)
+    if found is None and matched.endswith("s"):
+        found = index.get(matched[:-1])
+    return found or []
 
 
 @cache
 def _matchers() -> tuple[re.Pattern[str], dict[str, list[str]], re.Pattern[str], dict[str, list[str]]]:
-    emergency_index: dict[str, list[str]] = {}
-    for label, phrases in EMERGENCY_CUES.items():
-        for phrase in phrases:
-            emergency_index.setdefault(phrase, []).append(label)
-    category_index: dict[str, list[str]] = {}
-    for label, phrases in CATEGORY_CUES.items():
-        for phrase in phrases:
-            category_index.setdefault(phrase, []).append(label)
+    emergency_index = _index(EMERGENCY_CUES)
+    category_index = _index(CATEGORY_CUES)
     return (
         re.compile(_alternation(set(emergency_index))),
         emergency_index,
@@ -307,6 +424,9 @@ def read(text: str) -> Reading:
     negations: list[str] = []
     for match in emergency_re.finditer(text):
         phrase = match.group(0)
+        labels = _labels_of(emergency_index, phrase)
+        if not labels:
+            continue
         negation_at = _negation_start(text, match.start(), phrase)
         if negation_at is not None:
             negations.append(text[negation_at : match.end()].strip())
@@ -314,14 +434,14 @@ def read(text: str) -> Reading:
         if past_doc and not present:
             # Past only when the time words are near the cue, or the story says it is over.
             past = resolved or _any(_sentence_of(text, match.start()), PAST_MARKERS)
-        for label in emergency_index[phrase]:
+        for label in labels:
             cues.append(
                 Cue(label, phrase, match.start(), match.end(), negated=negation_at is not None, past=past)
             )
     cats = [
         Cue(label, m.group(0), m.start(), m.end())
         for m in category_re.finditer(text)
-        for label in category_index[m.group(0)]
+        for label in _labels_of(category_index, m.group(0))
     ]
     return Reading(
         emergency=tuple(cues),
