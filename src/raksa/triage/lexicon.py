@@ -32,6 +32,11 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "เอาชีวิต", "ขู่ว่าจะ", "บอกว่าจะฆ่า", "ตามมาถึงบ้าน", "ดักทำร้าย", "จะตามไปฆ่า",
         "he will kill", "will hurt", "going to hurt", "baseball bat", "threatens", "leak my", "leak her",
         "sextortion", "cutter", "axe", "crowbar", "outside my door",
+        # Extortion, ransom and harm promised with a deadline; violence against a pregnant woman; bombs.
+        "ถ้าไม่โอน", "ส่งส่วย", "จะหักแขน", "จะหักขา", "หักแขนอีก", "เตะท้อง", "ถีบท้อง", "ต่อยท้อง", "ทำร้ายคนท้อง",
+        "บีบคอ", "จะมาฆ่า", "สาดน้ำมัน", "วางระเบิด", "ระเบิด", "ปาระเบิด", "จะเผา", "ขู่จะทำร้าย",
+        "kick my belly", "kick her belly", "kick my stomach", "punch my belly", "strangle", "strangled", "bomb",
+        "pay or", "break your", "break his", "break her",
     ),
     "detention": (
         "ถูกขัง", "โดนขัง", "ขังไว้", "ถูกกักขัง", "กักขัง", "กักขังหน่วงเหนี่ยว", "กักตัว", "ถูกกักตัว", "กักไว้",
@@ -54,6 +59,8 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "won't let them", "wont let them", "not let them", "kept on board", "kept inside", "keep her inside",
         "take our phones", "took their passports", "took her passport", "took his passport", "held in a compound",
         "tied up", "ransom", "imprisoned",
+        "ลักพาตัว", "จับลูกไว้", "จับตัวไป", "จับตัวลูก", "ถูกผูก", "ผูกไว้", "ผูกขาไว้", "ผูกมัด", "ขังลูก",
+        "kidnap", "kidnapping", "abducted", "abduct",
     ),
     "abuse_risk": (
         "ลวนลาม", "ล่วงละเมิด", "ข่มขืน", "ขืนใจ", "ปล้ำ", "อนาจาร", "ลูบคลำ", "จับหน้าอก", "จับตัว", "แอบถ่าย",
@@ -72,6 +79,12 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "come to my room", "into her room", "into my room", "send photos", "sexy photos", "pay her debt",
         "take off her clothes", "take off his clothes", "touched her", "touched him", "touches her", "groped",
         "flashing", "indecent",
+        # Forced sex work and being made to sleep with someone; a man forcing his way into a girl's room.
+        "รับแขก", "ต้องรับแขก", "ให้รับแขก", "บังคับให้รับแขก", "ไปรับแขก", "บังคับขายตัว", "บังคับให้ขายตัว",
+        "ให้ไปขายตัว", "ต้องขายตัว", "บังคับให้นั่งดริ้ง", "ต้องนอนด้วย", "ต้องนอนกับ", "นั่งกับแขก", "งัดประตู",
+        "พยายามเข้ามาในห้อง", "พยายามเข้าห้อง", "พยายามเปิดประตู", "พาไปโรงแรม",
+        "make me sleep with", "forced to sleep with", "force me to sleep with", "forcing me to sleep",
+        "sell my body", "trying to open my door", "trying to get into my room", "trying to break in",
     ),
     "frenzy": (
         "คลุ้มคลั่ง", "คลั่ง", "คลั้ง", "อาละวาด", "อาระวาด", "ควบคุมตัวเองไม่ได้", "ห้ามไม่อยู่", "ห้ามไม่ได้", "หลอน",
@@ -115,10 +128,12 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "น้องเขย", "ด่าทอ", "ทำร้ายจิตใจ", "คำสั่งคุ้มครอง",
         "ex boyfriend", "ex-boyfriend", "ex husband", "ex-husband", "my ex", "emotionally abused", "abusive",
         "hits me", "beats me", "hit me", "beat me", "father-in-law", "mother-in-law", "son-in-law",
+        "girlfriend", "fiance", "fiancé", "sinsod", "สินสอด", "พ่อตีแม่", "ตีเมีย", "บีบคอ", "strangled",
     ),
     "unplanned_pregnancy": (
         "ท้อง", "ตั้งครรภ์", "ตั้งท้อง", "ท้องไม่พร้อม", "ยุติการตั้งครรภ์", "ทำแท้ง", "ฝากครรภ์", "คลอด", "สองขีด",
         "ประจำเดือนขาด", "แม่วัยใส", "แม่วัยรุ่น", "pregnant", "pregnancy", "abortion", "baby due",
+        "ยาขับเลือด", "ยาทำแท้ง", "เอาเด็กออก", "แท้ง", "คนท้อง", "หลังคลอด", "miscarriage",
     ),
     "human_trafficking": (
         "ค้ามนุษย์", "หลอกไปทำงาน", "หลอกมาทำงาน", "ถูกหลอก", "นายหน้า", "เอเจนซี่", "พาสปอร์ต", "หนังสือเดินทาง",
@@ -140,6 +155,7 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "high on",
         "ยาเค", "เสพเค", "เคตามีน", "ยาอี", "ไอซ์", "ยาไอซ์", "บ้อง", "พอต", "ผงขาว", "เฮโรอีน", "ซื้อขายยา", "ขายยาบ้า", "ยาบ้าเม็ด",
         "ketamine", "ecstasy", "mdma", "cocaine", "heroin", "pills", "powder", "weed", "marijuana", "crystal",
+        "kratom", "ยานอนหลับ", "ผสมยา", "ดูดไอซ์", "เสพไอซ์",
     ),
     "homelessness": (
         "ไร้บ้าน", "คนไร้บ้าน", "เร่ร่อน", "ไม่มีที่อยู่", "ไม่มีที่นอน", "ไม่มีบ้าน", "ไร้ที่พึ่ง", "นอนข้างถนน",
@@ -149,11 +165,17 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "คนไร้ที่พึ่ง", "บ้านมิตรไมตรี", "นอนตามป้าย", "sleeping rough", "sleeping in his car", "sleeping in her car",
         "sleeping in the", "nowhere to stay", "somewhere to stay", "place to stay", "no place to", "on the street",
         "sidewalk", "tent",
+        "ศาลาวัด", "นอนที่ศาลา", "นอนใต้ต้นไม้", "นอนริมถนน", "นอนริมทาง", "นอนป้ายรถเมล์", "นอนหน้าห้าง",
+        "นอนใต้ทางด่วน", "ไม่มีที่ให้อยู่", "ไม่มีที่อยู่อาศัย", "ไล่ออกจากแคมป์", "ไล่ออกจากห้องเช่า", "คนเร่ร่อน",
+        "sleeping under", "living on the street", "no home",
     ),
     "begging": (
         "ขอทาน", "ขอเงิน", "เปิดหมวก", "แก๊งขอทาน", "beg", "begging", "beggar", "beggars",
         "นั่งขอ", "ผู้ขอทาน", "ขบวนการขอทาน", "ขอเงินนักท่องเที่ยว", "ขอเงินคน", "เล่นดนตรีขอเงิน", "ยื่นมือขอ",
         "เก็บเงินจากเด็ก", "ขอเศษเงิน", "asking for money", "asking tourists", "begs", "panhandling",
+        "นอนขอเงิน", "นั่งขอเงิน", "ยืนขอเงิน", "เดินขอเงิน", "ขอเงินหน้า", "ขอเงินที่", "ขอเงินแถว", "ขอเงินคนเดียว",
+        "ขอเงินนักท่อง", "ส่งส่วย", "หัวหน้าสาย", "ขายพวงมาลัยขอเงิน", "ขายดอกไม้ขอเงิน", "with a cup",
+        "giving him money", "giving her money", "give them money", "begging ring",
     ),
     "child_protection": (
         "เด็ก", "ลูก", "หลาน", "ทารก", "นักเรียน", "ขวบ", "เด็กนักเรียน", "ทอดทิ้ง", "ถูกทิ้ง", "บูลลี่", "รังแก",
@@ -163,6 +185,7 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "ลูกสาว", "ลูกชาย", "เด็กหญิง", "เด็กชาย", "ด.ญ.", "ด.ช.", "เด็กเล็ก", "เด็กกำพร้า", "ผู้ปกครอง", "ตีลูก",
         "รอยช้ำ", "ไม่ได้กินข้าว", "sons", "daughters", "children's", "pupil", "teacher", "bruises", "child labour",
         "child labor", "orphan", "nephew", "niece",
+        "ครอบครัวอุปถัมภ์", "home alone", "alone at home", "young boys", "young girls", "boys", "girls",
     ),
     "missing_person": (
         "หาย", "หายตัว", "หายไป", "หายออกจากบ้าน", "ตามหา", "ติดต่อไม่ได้", "ขาดการติดต่อ", "ยังไม่กลับ", "ไม่กลับบ้าน",
@@ -173,6 +196,8 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "ran away", "run away", "runaway", "not answering", "hasn't replied", "hasn't come back", "has not come back",
         "didn't come home", "did not come home", "not come home", "last seen", "wandered off", "lost child",
         "whereabouts", "not returned", "hasn't returned", "has not returned",
+        "ไม่ได้ติดต่อกลับ", "ไม่ติดต่อกลับ", "ไม่รู้อยู่ไหน", "ไม่รู้ว่าอยู่ไหน", "ไม่รู้ว่าไปไหน", "ยกเลิกเรื่องคนหาย",
+        "แจ้งพบ", "พบเด็ก", "พบคนหลง", "found a lost", "can't reach", "cannot reach",
     ),
     "elderly_care": (
         "ผู้สูงอายุ", "คนแก่", "คนชรา", "สถานสงเคราะห์คนชรา", "บ้านพักคนชรา", "เบี้ยยังชีพ", "เบี้ยผู้สูงอายุ", "ยาย",
@@ -181,6 +206,9 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "ปู่", "คุณปู่", "คุณย่า", "ปู่ย่า", "แม่เฒ่า", "พ่อเฒ่า", "ผู้เฒ่า", "สมองเสื่อม", "แผลกดทับ", "บริบาล", "วัยชรา",
         "ตาอายุ", "ยายอายุ", "กองทุนผู้สูงอายุ", "คนชรา",
         "pension", "grandma", "grandpa", "old lady", "nursing home", "aged care", "senior",
+        "พ่อแก่", "แม่แก่", "ป้าอายุ 6", "ป้าอายุ 7", "ป้าอายุ 8", "ป้าอายุ 9", "ลุงอายุ 6", "ลุงอายุ 7", "ลุงอายุ 8",
+        "ลุงอายุ 9", "อายุ 70", "อายุ 75", "อายุ 80", "อายุ 85", "อายุ 90", "วัย 7", "วัย 8", "วัย 9", "ไม้เท้า",
+        "เก้าอี้นั่งถ่าย", "ลูกหลานทิ้ง", "คุณยาย", "lives alone", "forgetful", "aged 7", "aged 8", "aged 9",
     ),
     "disability_support": (
         "พิการ", "คนพิการ", "ผู้พิการ", "บัตรคนพิการ", "เบี้ยความพิการ", "เบี้ยคนพิการ", "รถเข็น", "วีลแชร์", "ตาบอด",
@@ -198,6 +226,8 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "ธ.ก.ส.", "กยศ", "สหกรณ์", "พักหนี้", "ขาดทุน", "นมผง", "ค่านม", "เงินเดือนไม่ออก", "ค่าเทอม", "เงินสงเคราะห์",
         "no money", "milk powder", "salary", "cash assistance", "bills", "electricity", "laid off", "unemployed",
         "can't afford", "cannot afford",
+        "ประกันสังคม", "ว่างงาน", "กองทุนอาชีพ", "ทุนเริ่มใหม่", "ไม่มีทุน", "เงินอุดหนุน", "ขอเงินอุดหนุน",
+        "ขอเงินช่วยเหลือ", "ขอเงินสงเคราะห์", "ขอเงินเยียวยา",
     ),
     "other": (
         "สอบถาม", "ขอบคุณ", "ทดสอบ", "ร้องเรียน", "บริจาค", "อาสาสมัคร", "ติดตามเรื่อง", "หลอกโอนเงิน",
@@ -207,6 +237,8 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "บ่อน", "พนัน", "แว้น", "แข่งรถ", "แอป", "เปลี่ยนภาษา",
         "app", "language", "disappear", "depressed", "depression", "stress", "noise", "nationality", "flood",
         "psychiatric", "mental health", "mentally ill", "gambling", "street racing", "scam call",
+        "เห่า", "กลิ่นเหม็น", "ก่อสร้าง", "นักจิตวิทยา", "ไม่อยากอยู่แล้ว", "อยากตาย", "นักท่องเที่ยว",
+        "เพื่อนร่วมห้อง", "barking", "construction", "psychologist", "tourist",
     ),
 }
 
@@ -223,6 +255,45 @@ STRONG_CUES: dict[str, tuple[str, ...]] = {
 STRONG_CUES["threat"] += ("มีดพร้า", "ยิงทิ้ง", "แทงให้ตาย", "ฆ่าทั้งบ้าน", "สาดน้ำกรด", "he will kill", "with a gun")
 STRONG_CUES["detention"] += ("ใส่กุญแจมือ", "คล้องโซ่", "ไม่ยอมปล่อย", "ค่าไถ่", "padlocked", "held captive")
 STRONG_CUES["frenzy"] += ("เมายาคลั่ง", "psychiatric crisis", "psychotic episode", "threatening to jump")
+# Ransom and extortion with a threat, harm to a pregnant woman, bombs, kidnapping, forced sex work: rare in
+# training data, never to be missed.
+STRONG_CUES["threat"] += (
+    "ตัดนิ้ว", "ถ้าไม่โอน", "จะหักแขน", "จะหักขา", "หักแขนอีก", "เตะท้อง", "ถีบท้อง", "ต่อยท้อง", "ทำร้ายคนท้อง",
+    "บีบคอ", "จะมาฆ่า", "ตามฆ่า", "วางระเบิด", "ปาระเบิด", "ขู่จะเผา", "ขู่จะทำร้าย", "kick my belly",
+    "kick her belly", "kick my stomach", "punch my belly", "strangle", "bomb",
+)
+STRONG_CUES["detention"] += (
+    "ลักพาตัว", "จับลูกไว้", "จับตัวไป", "จับตัวลูก", "ตัวประกัน", "เรียกค่าไถ่", "ถูกผูก", "ผูกขาไว้", "kidnap",
+    "abducted", "ransom", "hostage",
+)
+STRONG_CUES["abuse_risk"] += (
+    "ต้องรับแขก", "ให้รับแขก", "บังคับให้รับแขก", "ไปรับแขก", "บังคับขายตัว", "บังคับให้ขายตัว", "ให้ไปขายตัว",
+    "ต้องขายตัว", "บังคับให้นั่งดริ้ง", "ต้องนอนด้วย", "ต้องนอนกับ", "นั่งกับแขก", "พยายามเข้ามาในห้อง",
+    "make me sleep with", "forced to sleep with", "force me to sleep with", "forcing me to sleep",
+    "trying to open my door", "trying to get into my room",
+)
+# A threat, or a sexual cue, made for now or tonight ("คืนนี้จะมาเอาเรื่อง", "he is on his way") is as good as a
+# strong cue. Weapon nouns alone are not promises, and the softer sexual words (hotel, sleep over) need more.
+IMMINENT_MARKERS: tuple[str, ...] = (
+    "คืนนี้", "เย็นนี้", "เดี๋ยวจะมา", "เดี๋ยวมา", "กำลังมา", "กำลังจะมา", "กำลังขับรถ", "ขับรถมา", "จะมาหา",
+    "จะมาที่", "ตามมาถึง", "อยู่หน้าบ้าน", "อยู่หน้าห้อง", "หน้าประตู", "ยืนเฝ้า", "นั่งเฝ้า", "นั่งรออยู่", "ยืนรออยู่",
+    "ภายในวันนี้", "ภายในคืนนี้", "ภายในสอง", "ภายในครึ่ง", "ภายในชั่วโมง",
+    "tonight", "right now", "on his way", "on her way", "on their way", "coming over", "coming here",
+    "coming to", "outside my", "at my door", "at the door", "within the hour", "in an hour",
+)
+IMMINENT_EXCLUDED: frozenset[str] = frozenset(
+    (
+        "มีด", "ปืน", "ขวาน", "ดาบ", "อาวุธ", "กรรไกร", "พร้า", "ขวดแตก", "มีดทำครัว", "มีดคัตเตอร์", "คัตเตอร์", "มีดพก",
+        "ไม้เบสบอล", "ไม้หน้าสาม", "ทวงหนี้", "knife", "gun", "guns", "knives", "hammer", "axe", "cutter", "crowbar",
+        "acid", "pistol", "weapon", "ระเบิด", "ปล้น", "fighting with",
+    )
+)
+IMMINENT_ABUSE: tuple[str, ...] = (
+    "ขายตัว", "ขายบริการ", "รับแขก", "นั่งดริ้ง", "นั่งดริ๊ง", "ดริ้งค์", "นอนด้วย", "นอนกับ", "ไปกับแขก", "ให้แขก",
+    "ไปกับลูกค้า", "จับหน้าอก", "จับนม", "จับก้น", "ถอดเสื้อ", "เข้ามาในห้อง", "ชวนไปนอน", "งัดประตู", "พาเข้าโรงแรม",
+    "พาไปโรงแรม", "พาขึ้นห้อง", "sleep with", "entertain men", "go with a customer", "touching me", "touch me",
+    "come to my room", "into my room", "into her room", "groped", "trying to break in",
+)
 
 # Words that cancel a cue right after them: "ไม่ได้ถูกขัง", "nobody is threatening", "not locked in".
 NEGATIONS: tuple[str, ...] = (
@@ -253,7 +324,8 @@ RESOLVED_MARKERS: tuple[str, ...] = (
 # Signs that something is happening now; they keep an emergency alive whatever else was said about the past.
 PRESENT_MARKERS: tuple[str, ...] = (
     "ตอนนี้ยัง", "ยังอยู่", "กำลัง", "คืนนี้", "อีกแล้ว", "กลับมาอีก", "มาอีก", "ช่วยด้วย", "ด่วน", "ช่วยที",
-    "ตอนนี้เขา", "ตอนนี้ถือ", "ตอนนี้ถูก", "ตอนนี้โดน", "ยังไม่หยุด", "เดี๋ยวนี้",
+    "ตอนนี้เขา", "ตอนนี้ถือ", "ตอนนี้ถูก", "ตอนนี้โดน", "ยังไม่หยุด", "เดี๋ยวนี้", "เมื่อกี้", "เดี๋ยวจะมา", "กำลังมา",
+    "on his way", "on her way", "just now",
     "right now", "tonight", "help!", "help me", "please help", "now he", "now she", "is back", "came back",
     "again",
 )
@@ -267,6 +339,8 @@ FALSE_FRIENDS: tuple[str, ...] = (
     "ลูกหนี้", "ลูกน้อง", "ลูกเขย", "ลูกสะใภ้", "ลูกพี่ลูกน้อง", "ลูกบอล", "ลูกปัด", "ลูกชิ้น", "ลูกทุ่ง", "ลูกกรง",
     "ขอเงินกู้", "ขอเงินช่วยเหลือ", "ขอเงินสงเคราะห์", "ขอเงินอุดหนุน", "ขอเงินเยียวยา", "ขอเงินคืน", "ปวดท้อง",
     "ท้องเสีย", "ท้องร่วง", "ท้องถิ่น", "ขู่ว่าจะแจ้ง", "ไพ่ยิปซี", "มีดโกน", "ปาร์ตี้วันเกิด", "ฝึกซ้อม", "ติดการพนัน", "ติดพนัน",
+    # Hiding behind a locked door is not being detained; a living room and a TV "bomb" are not cues.
+    "ขังตัวเอง", "ห้องรับแขก", "ระเบิดเวลา", "ระเบิดอารมณ์",
 )
 # fmt: on
 
@@ -299,14 +373,24 @@ class Reading:
     resolved: bool
     present: bool
     help_call: bool
+    imminent: bool = False
 
     def live(self, label: str) -> list[Cue]:
         return [c for c in self.emergency if c.label == label and c.live]
 
+    def is_strong(self, cue: Cue) -> bool:
+        if cue.phrase in _STRONG_SETS[cue.label]:
+            return True
+        if not self.imminent:
+            return False
+        if cue.label == "threat":
+            return cue.phrase not in IMMINENT_EXCLUDED
+        return cue.label == "abuse_risk" and cue.phrase in _IMMINENT_ABUSE
+
     def strong_live(self) -> dict[str, list[Cue]]:
         found: dict[str, list[Cue]] = {}
         for cue in self.emergency:
-            if cue.live and cue.phrase in _STRONG_SETS[cue.label]:
+            if cue.live and self.is_strong(cue):
                 found.setdefault(cue.label, []).append(cue)
         return found
 
@@ -333,6 +417,8 @@ class _Strong:
 
 
 _STRONG_SETS = _StrongSets()
+_IMMINENT_ABUSE = _Strong(IMMINENT_ABUSE)
+_IMMINENT_WITHIN = re.compile("ภายใน ?[0-9๐-๙]")
 
 
 def _pattern(phrase: str) -> str:
@@ -405,18 +491,32 @@ def _negation_start(text: str, start: int, phrase: str) -> int | None:
 
 
 def _sentence_of(text: str, start: int) -> str:
-    """The clause a cue sits in, together with the clause before it (where Thai often puts the time)."""
+    """The clause a cue sits in, together with the clause before it (where Thai often puts the time).
+
+    Thai often has no punctuation at all: there a space ends a clause, so a cue is read with its own chunk and
+    the one before it ("เมื่อปีที่แล้ว เคยถูกขัง"), and "เคยจับหนูมาแล้ว" elsewhere does not make "งัดประตู" past."""
     separators = ".!?;,\n"
     left = max(text.rfind(s, 0, start) for s in separators)
     left = max(text.rfind(s, 0, left) for s in separators) if left > 0 else left
     rights = [i for i in (text.find(s, start) for s in separators) if i != -1]
-    return text[left + 1 : min(rights) if rights else len(text)]
+    right = min(rights) if rights else len(text)
+    if _THAI.search(text[start : start + 1]):
+        chunk_left = text.rfind(" ", 0, max(text.rfind(" ", 0, start), 0)) + 1
+        chunk_right = text.find(" ", start)
+        left = max(left, chunk_left - 1)
+        right = min(right, chunk_right if chunk_right != -1 else len(text))
+    return text[left + 1 : right]
+
+
+def _has_past(text: str) -> bool:
+    # "ไม่เคยเห็นออกมาเลย" (never seen outside) is not a story about the past.
+    return _any(text.replace("ไม่เคย", " ").replace("never ", " "), PAST_MARKERS)
 
 
 def read(text: str) -> Reading:
     """Scan normalised text for cues and mark each as negated or past."""
     emergency_re, emergency_index, category_re, category_index = _matchers()
-    past_doc = _any(text, PAST_MARKERS)
+    past_doc = _has_past(text)
     # "ตอนนี้โตแล้ว", "ตอนนี้กลับไทยได้แล้ว": now is after it ended (but "ตอนนี้ถูกขังอีกแล้ว" is not).
     resolved = _any(text, RESOLVED_MARKERS) or bool(_NOW_OVER.search(text))
     present = _any(text, PRESENT_MARKERS) or (_any(text, ("ตอนนี้", "now ", "now,")) and not resolved)
@@ -433,7 +533,7 @@ def read(text: str) -> Reading:
         past = False
         if past_doc and not present:
             # Past only when the time words are near the cue, or the story says it is over.
-            past = resolved or _any(_sentence_of(text, match.start()), PAST_MARKERS)
+            past = resolved or _has_past(_sentence_of(text, match.start()))
         for label in labels:
             cues.append(
                 Cue(label, phrase, match.start(), match.end(), negated=negation_at is not None, past=past)
@@ -451,6 +551,7 @@ def read(text: str) -> Reading:
         resolved=resolved,
         present=present,
         help_call=_any(text, HELP_CALLS),
+        imminent=not resolved and (_any(text, IMMINENT_MARKERS) or bool(_IMMINENT_WITHIN.search(text))),
     )
 
 
@@ -475,7 +576,7 @@ def features(reading: Reading) -> list[float]:
     for cue in reading.emergency:
         if cue.live:
             live[cue.label] += 1
-            if cue.phrase in _STRONG_SETS[cue.label]:
+            if reading.is_strong(cue):
                 strong[cue.label] = 1.0
         else:
             dead[cue.label] += 1
