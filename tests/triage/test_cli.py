@@ -100,3 +100,12 @@ class ExportCorrectionsCommandTests:
         code, _ = run(["export-corrections", "--out", str(target)], monkeypatch=monkeypatch)
         assert code == 0
         assert json.loads(target.read_text(encoding="utf-8"))["text"] == "ลูกหายจากบ้าน"
+
+
+class TrainCommandTests:
+    def test_it_refuses_to_train_on_a_held_out_file(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # The path need not exist: the refusal comes before anything is read.
+        held_out = ROOT / "data" / "triage" / "holdout" / "sealed.jsonl"
+        code, out = run(["train", "--data", str(held_out), "--out", "/dev/null"], monkeypatch=monkeypatch)
+        assert code == 2
+        assert out == ""

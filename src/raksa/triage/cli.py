@@ -75,8 +75,15 @@ def classify_stream(stdin: TextIO, stdout: TextIO) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from raksa.triage.classifier import MODEL_PATH, read_jsonl, train
 
+    paths = [Path(p) for p in args.data or [_default_train()]]
+    # The held-out folder is read only by build_train.py, which names its training halves one by one; a sealed
+    # evaluation half must never reach training by being passed here.
+    held_out = [p for p in paths if "holdout" in p.resolve().parts]
+    if held_out:
+        print(f"refusing to train on held-out files: {', '.join(map(str, held_out))}", file=sys.stderr)
+        return 2
     rows = []
-    for path in args.data or [_default_train()]:
+    for path in paths:
         rows.extend(read_jsonl(path))
     out = Path(args.out) if args.out else MODEL_PATH
     data = train(rows, out=out, folds=args.folds)
