@@ -7,6 +7,10 @@ without a greeting, a place (village, Bangkok khet/khwaeng, postal code), a phon
 dashes), a name and age, a closing, and typing noise (dropped or doubled letters, repeated final letters,
 missing spaces). Emergency cores also give past-tense and negated non-emergency variants, so that "เคยถูกขัง
 ... ตอนนี้ปลอดภัยแล้ว" teaches the model the difference. dev.jsonl is written separately, by hand.
+
+The two independent hand-written halves holdout/a.jsonl and holdout/b.jsonl are appended as they are (each row
+its own cross-validation group, no dressing). They are named one by one on purpose: anything else in holdout/
+(the sealed half c) is never read here. dev.jsonl is never read here either: it stays the regression guard.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ sys.path.insert(0, str(HERE))
 from scenarios import EXTRA, SCENARIOS  # noqa: E402
 
 SEED = 1300
+# Hand-written reports used for training as written. Named explicitly: never a glob over holdout/.
+HANDWRITTEN = (HERE / "holdout" / "a.jsonl", HERE / "holdout" / "b.jsonl")
 
 OPEN_TH = [
     "",
@@ -320,6 +326,13 @@ def build() -> list[dict]:
     for x, (emergency, category, urgency, text) in enumerate(EXTRA):
         rows.append((emergency, category, urgency, text, f"x{x}"))
         rows.append((emergency, category, urgency, noise(text, rng), f"x{x}"))
+    for path in HANDWRITTEN:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    row = json.loads(line)
+                    emergency = row.get("emergency_type") or ""
+                    rows.append((emergency, row["category"], row["urgency"], row["text"], f"h:{row['id']}"))
     seen: set[str] = set()
     out = []
     for i, (emergency, category, urgency, text, group) in enumerate(rows):
