@@ -75,7 +75,7 @@ class PlacesTests:
         assert provinces("หัวหิน") == ("77",)
 
     def test_it_keeps_the_order_of_mention(self):
-        assert provinces("ย้ายจากยะลา มาอยู่หาดใหญ่") == ("95", "90")
+        assert provinces("เห็นที่กรุงเทพ แล้วก็เห็นอีกทีที่เชียงใหม่") == ("10", "50")
 
     def test_it_finds_nothing_in_text_without_places(self):
         assert find_places("ขอความช่วยเหลือด้วยค่ะ") == find_places("")
@@ -113,3 +113,46 @@ class PlacesTests:
         assert provinces("มีดพร้าวอยู่ในมือ") == ()
         assert provinces("บ่อนไก่ชนเถื่อนท้ายหมู่บ้าน") == ()
         assert provinces("ปัญหาสังคมในชนบท") == ()
+
+    def test_it_leaves_out_where_someone_comes_from_when_the_event_is_elsewhere(self):
+        assert provinces("ย้ายจากยะลา มาอยู่หาดใหญ่") == ("90",)
+        assert provinces("น้องเป็นคนอุบลมาทำงานที่ร้านย่านห้วยขวาง") == ("10",)
+        assert provinces("ขอเงินค่าเดินทางกลับบ้านที่นครพนม ถูกนายจ้างโกงที่กรุงเทพ") == ("10",)
+        assert provinces("beggar at Surat Thani pier, says she is from Nakhon Si Thammarat") == ("84",)
+
+    def test_it_keeps_where_someone_comes_from_when_nothing_else_is_named(self):
+        assert provinces("ย้ายมาจากยะลา ไม่มีงานทำ") == ("95",)
+        assert provinces("she is from Chiang Mai") == ("50",)
+
+    def test_it_prefers_the_address_over_a_province_named_in_passing(self):
+        places = find_places("หลานอยู่กรุงเทพ โทรหาใครไม่ได้ บ้านยายอยู่ อ.พล ขอนแก่น")
+        assert places.province_codes == ("40",)
+        assert provinces("แม่ไปทำงานที่กรุงเทพ หนูอยู่ พะเยา ดอกคำใต้") == ("56",)
+        assert provinces("หนูอยู่หอที่ขอนแก่น บ้านอยู่ อ.กุมภวาปี อุดร") == ("41",)
+
+    def test_it_keeps_a_province_written_formally_next_to_an_address(self):
+        assert provinces("ถูกพาไปขังที่ จ.ระยอง บ้านอยู่ อ.พล ขอนแก่น") == ("21", "40")
+
+    def test_it_reads_a_local_name_followed_by_another_province_as_that_province(self):
+        assert provinces("ร้านคาราโอเกะแถวปากน้ำ ระนอง") == ("85",)
+        assert provinces("หอพักแถวประตูน้ำพระอินทร์ อยุธยา") == ("14",)
+
+    def test_it_reads_ambiguous_province_names_after_an_institution(self):
+        assert provinces("ที่ตลาดสดเทศบาลยะลาอาละวาด") == ("95",)
+        assert provinces("โกดังใกล้ท่าเรือระนอง") == ("85",)
+        assert provinces("ตรงทางแยกเข้าชุมพร") == ("86",)
+
+    def test_it_reads_ambiguous_english_names_after_a_preposition(self):
+        assert provinces("locked in a farm house in Trang. please come") == ("92",)
+        assert provinces("last seen at a guesthouse in Pai") == ("58",)
+        assert provinces("mai pai tee nai") == ()
+
+    def test_it_finds_a_name_that_starts_inside_one_that_does_not_count(self):
+        assert provinces("จุดแจกอาหารย่านราชดำเนินค่ะ") == ("10",)
+
+    def test_it_does_not_read_words_that_hold_a_place_name(self):
+        assert provinces("หน้าร้านเกมแถวตลาดไทย-ลาว") == ()
+
+    def test_it_reads_a_weak_name_as_elsewhere_when_a_district_is_named(self):
+        assert provinces("ปาร์ตี้ฟูลมูนเถื่อนในโกดัง อ.สัตหีบ") == ("20",)
+        assert provinces("ปาร์ตี้ฟูลมูนที่หาดริ้น") == ("84",)

@@ -23,6 +23,12 @@ the report to the national centre. So:
 - A province name right after ถนน/ซอย is a road (ถนนเพชรบุรี is in Bangkok), unless written จ./จังหวัด.
 - Other district names found in one province only count bare when long and specific (กุมภวาปี), after a place
   word (แถวสูงเนิน) or with their province named; a stop-list keeps out the ones that are also words.
+- Ambiguous province names also count after a noun that only names places (เทศบาล, ท่าเรือ, รพ.): "ตลาดสด
+  เทศบาลยะลา"; English ones (Trang, Nan) after in/at/near, capitalised.
+- A local name followed by the name of another province belongs to that one: "แถวปากน้ำ ระนอง" is in Ranong.
+- Places mentioned in passing go when the text says elsewhere where things happen: a province named only after
+  มาจาก, ย้ายมาจาก, บ้านเกิด, เป็นคน, กลับบ้านที่, "from" ...; and a province named by its bare name when another
+  is given with a district, subdistrict or postal code (the address), unless written จ./จังหวัด.
 
 Indexes are built once, lazily, and cached. Callers pass text through `normalize.clean` first (Thai digits,
 zero-width characters); `extract_entities` does, and blanks out phone numbers and IDs before calling.
@@ -61,7 +67,7 @@ _AMBIGUOUS_PROVINCES = frozenset(
 )  # fmt: skip
 # Never without จ./จังหวัด: "ไปเลย", "ดีมากเลย".
 _PREFIX_ONLY_PROVINCES = frozenset({"เลย", "แพร่"})
-_LOCATION_WORDS = ("อยู่", "ที่", "จาก", "แถว", "ใน", "ไป", "มา", "เมือง", "ถึง", "ย้าย", "กลับ")
+_LOCATION_WORDS = ("อยู่", "ที่", "จาก", "แถว", "ใน", "ไป", "มา", "เมือง", "ถึง", "ย้าย", "กลับ", "เข้า")
 # Not even between spaces: "ตาก ผ้า" (dry the clothes).
 _NOT_ALONE_PROVINCES = frozenset({"ตาก"})
 # Words that may follow a place name directly (Thai has no spaces between words).
@@ -73,7 +79,7 @@ _ENGLISH_PROVINCE_ALIASES = {
     "bkk": BANGKOK, "krung thep": BANGKOK, "ayutthaya": "14", "ayuthaya": "14", "korat": "30", "khorat": "30",
     "chiangmai": "50", "chiangrai": "57", "khonkaen": "40", "lopburi": "16", "chonburi": "20", "buriram": "31",
     "sisaket": "33", "ubon": "34", "udon": "41", "hatyai": "90", "phang nga": "82", "phangnga": "82",
-    "suphanburi": "72", "prachinburi": "25", "singburi": "17", "surat": "84",
+    "suphanburi": "72", "prachinburi": "25", "singburi": "17", "surat": "84", "prachuap": "77",
 }  # fmt: skip
 _ENGLISH_AMBIGUOUS = frozenset({"nan", "tak", "trang", "surin", "loei"})
 # Bangkok districts that are also given names or ordinary phrases.
@@ -215,6 +221,22 @@ _MONEY_BEFORE = re.compile(
     re.I,
 )
 _LATIN = re.compile(r"[A-Za-z]")
+# Nouns that only ever name a place after them: "ตลาดสดเทศบาลยะลา", "ท่าเรือระนอง", "รพ.ยโสธร". After them an
+# ambiguous province name counts even when the next word is written on without a space.
+_INSTITUTION_BEFORE = re.compile(
+    r"(?:เทศบาล(?:นคร|เมือง|ตำบล)?|ท่าเรือ|สนามบิน|สถานีรถไฟ|สถานีขนส่ง|บขส\.|ขนส่ง|โรงพยาบาล|รพ\.|ศาลากลาง"
+    r"|ตัวเมือง|จังหวัด)\s*$"
+)
+# Where someone comes from or is going back to, not where the event is: "ย้ายมาจากยะลา", "เป็นคนอุบล",
+# "กลับบ้านที่ศรีสะเกษ", "she is from Nakhon Si Thammarat". Only counts against a province named otherwise too.
+_PASSING_BEFORE = re.compile(
+    r"(?:มาจาก|ย้าย(?:มา)?จาก|หนี(?:มา)?จาก|กลับ(?:มา)?จาก|เดินทาง(?:มา)?จาก|บ้านเกิด|ภูมิลำเนา|เป็นคน|กลับบ้าน"
+    r"|กลับไป|ค่ารถกลับ|(?<![a-z])(?:from|hometown(?:\s+is)?|back\s+to|home\s+to))"
+    r"(?:\s*(?:ที่|ใน|อยู่|แถว|จังหวัด|จ\.|อำเภอ|อ\.|เขต|the(?![a-z])|in(?![a-z])))*\s*$",
+    re.I,
+)
+# "in Trang", "at Nan": an English name that is also a word counts after a preposition, capitalised.
+_ENGLISH_PLACE_BEFORE = re.compile(r"(?<![a-z])(?:in|at|near|around|to|from)\s+$", re.I)
 _POSTAL = re.compile(r"(?<![\d/\-.,])([1-9]\d{4})(?![\d\-/,])")
 
 
@@ -272,6 +294,9 @@ class _Index:
     bare: dict[str, _Target]
     bangkok_roads: frozenset[str]
     province_names: frozenset[str]
+    # A local name ("ปากน้ำ", "ประตูน้ำ") written just before the name of another province is that province's.
+    province_after: re.Pattern[str]
+    province_level: frozenset[str]
     english_targets: dict[str, _Target]
     english_districts: dict[str, tuple[str, ...]]
     english_subdistricts: dict[str, tuple[str, ...]]
@@ -371,6 +396,9 @@ def _index() -> _Index:
         specific = len(key) >= 6 and not key.startswith(_GENERIC_PREFIXES)
         bare[key] = _Target(province, codes[0], mode="district" if specific else "district_context")
 
+    for word in data["not_places"]:
+        bare[word] = _Target(mode="none")
+
     roads = {p.name_th for p in geothai.provinces()}
     english_names = sorted(english_targets, key=len, reverse=True)
     return _Index(
@@ -415,6 +443,8 @@ def _index() -> _Index:
         bare=bare,
         bangkok_roads=frozenset(data["bangkok_roads"]),
         province_names=frozenset(roads),
+        province_after=re.compile(r"\s?(?:จังหวัด|จ\.)?\s*(" + _trie_pattern(prefixed_provinces) + ")"),
+        province_level=frozenset({*roads, *short["bare"]}),
         english_targets=english_targets,
         english_districts={k: tuple(v) for k, v in english_districts.items()},
         english_subdistricts={k: tuple(v) for k, v in english_subdistricts.items()},
@@ -459,11 +489,22 @@ def _continues_word(text: str, end: int) -> bool:
     return _AFTER_PLACE.match(text, end) is None
 
 
+def _english_place_here(text: str, m: re.Match[str]) -> bool:
+    before = _ENGLISH_PLACE_BEFORE.search(text, max(0, m.start() - 8), m.start())
+    return m.group("name")[0].isupper() and before is not None
+
+
+def _passing(text: str, start: int) -> bool:
+    return _PASSING_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
 def _bare_name_counts(text: str, name: str, start: int, end: int, target: _Target) -> bool:
     """Whether a name found without จ./อ./ต. is a place here (see the module docstring)."""
     before = max(0, start - 12)
     mode = target.mode
     if mode == "amb":
+        if _INSTITUTION_BEFORE.search(text, before, start) is not None:
+            return True
         alone = (start == 0 or text[start - 1].isspace()) and name not in _NOT_ALONE_PROVINCES
         return (alone or _LOCATION_BEFORE.search(text, before, start) is not None) and not _continues_word(
             text, end
@@ -482,34 +523,74 @@ def _bare_name_counts(text: str, name: str, start: int, end: int, target: _Targe
 
 
 class _Found:
-    """Places in order of first mention; a child place brings its parents at the same position."""
+    """Places in order of first mention; a child place brings its parents at the same position.
+
+    For each province it also keeps how it was named: whether any mention is not in passing, whether the
+    text gives a district, subdistrict or postal code inside it (an address), and whether it was written
+    formally (จ./จังหวัด, "X province").
+    """
 
     def __init__(self) -> None:
         self.provinces: dict[str, int] = {}
         self.districts: dict[str, int] = {}
         self.subdistricts: dict[str, int] = {}
         self.postal: dict[str, int] = {}
+        self.meant: set[str] = set()
+        self.detailed: set[str] = set()
+        self.formal: set[str] = set()
 
-    def add(self, pos: int, province: str = "", district: str = "", subdistrict: str = "") -> None:
+    def add(
+        self,
+        pos: int,
+        province: str = "",
+        district: str = "",
+        subdistrict: str = "",
+        *,
+        passing: bool = False,
+        detail: bool = False,
+        formal: bool = False,
+    ) -> None:
         if subdistrict:
             self.subdistricts.setdefault(subdistrict, pos)
             district = district or subdistrict[:4]
         if district:
             self.districts.setdefault(district, pos)
             province = province or district[:2]
+            detail = True
         if province:
             self.provinces.setdefault(province, pos)
+            if not passing:
+                self.meant.add(province)
+                if detail:
+                    self.detailed.add(province)
+                if formal:
+                    self.formal.add(province)
 
-    def add_target(self, pos: int, target: _Target) -> None:
-        self.add(pos, target.province, target.district, target.subdistrict)
+    def add_target(self, pos: int, target: _Target, *, passing: bool = False) -> None:
+        self.add(pos, target.province, target.district, target.subdistrict, passing=passing)
+
+    def _in_passing(self) -> set[str]:
+        """Provinces named only in passing while the text says elsewhere where things happen.
+
+        A province every mention of which follows มาจาก, บ้านเกิด, "from" ... goes when another one is meant.
+        A province named by its name alone goes when another is given with a district or postal code: the
+        address is where the person is; the bare name is where a relative works or where someone comes from.
+        """
+        if not self.meant:
+            return set()
+        dropped = {p for p in self.provinces if p not in self.meant}
+        if self.detailed:
+            dropped |= {p for p in self.meant if p not in self.detailed and p not in self.formal}
+        return dropped
 
     def result(self) -> Places:
-        def ordered(found: dict[str, int]) -> tuple[str, ...]:
-            return tuple(sorted(found, key=found.__getitem__))
+        dropped = self._in_passing()
 
-        return Places(
-            ordered(self.provinces), ordered(self.districts), ordered(self.subdistricts), ordered(self.postal)
-        )
+        def ordered(found: dict[str, int]) -> tuple[str, ...]:
+            return tuple(sorted((c for c in found if c[:2] not in dropped), key=found.__getitem__))
+
+        postal = tuple(sorted(self.postal, key=self.postal.__getitem__))
+        return Places(ordered(self.provinces), ordered(self.districts), ordered(self.subdistricts), postal)
 
 
 def _narrow(codes: Iterable[str], *contexts: Iterable[str]) -> list[str]:
@@ -531,7 +612,9 @@ def find_places(text: str) -> Places:
     taken: list[tuple[int, int]] = []
 
     for m in index.province_prefixed.finditer(text):
-        found.add(m.start(), province=index.provinces[m.group(1)])
+        found.add(
+            m.start(), province=index.provinces[m.group(1)], passing=_passing(text, m.start()), formal=True
+        )
         taken.append(m.span())
 
     for m in _POSTAL.finditer(text):
@@ -542,7 +625,7 @@ def find_places(text: str) -> Places:
             continue
         province, district, subdistrict = _postal_areas(code)
         found.postal.setdefault(code, m.start())
-        found.add(m.start(), province, district, subdistrict)
+        found.add(m.start(), province, district, subdistrict, detail=True)
 
     english_weak: list[tuple[int, _Target]] = []
     if _LATIN.search(text):
@@ -552,21 +635,31 @@ def find_places(text: str) -> Places:
             target = index.english_targets.get(key) or index.english_targets.get(m.group("name").lower())
             if target is None:
                 continue
-            if key in _ENGLISH_AMBIGUOUS and not m.group("province"):
+            # "in Trang", "at Pai": capitalised after a preposition; "my nan", "mai pai" are words.
+            needs_preposition = key in _ENGLISH_AMBIGUOUS or target.mode == "context"
+            if needs_preposition and not m.group("province") and not _english_place_here(text, m):
                 continue
             if target.mode == "weak":
                 english_weak.append((m.start(), target))
                 continue
-            found.add_target(m.start(), target)
+            passing = _passing(text, m.start())
+            found.add(
+                m.start(),
+                target.province,
+                target.district,
+                target.subdistrict,
+                passing=passing,
+                formal=bool(m.group("province")),
+            )
             taken.append(m.span())
 
-    mueang: list[tuple[int, str]] = []
-    pending_districts: list[tuple[int, tuple[str, ...]]] = []
+    mueang: list[tuple[int, str, bool]] = []
+    pending_districts: list[tuple[int, tuple[str, ...], bool]] = []
     for m in index.district_prefixed.finditer(text):
         name, prefix = m.group("name"), m.group("prefix")
         if name.startswith("เมือง") and geo_key(name) not in index.districts:
             rest = name[len("เมือง") :].strip().rstrip("ฯ")
-            mueang.append((m.start(), index.provinces.get(rest, "")))
+            mueang.append((m.start(), index.provinces.get(rest, ""), _passing(text, m.start())))
             taken.append(m.span())
             continue
         codes = index.districts[geo_key(name)]
@@ -574,57 +667,71 @@ def find_places(text: str) -> Places:
             continue  # "อ.พลอย" is a teacher's name, not Phon district.
         if prefix == "เขต":
             codes = tuple(c for c in codes if c.startswith(BANGKOK)) or codes
-        pending_districts.append((m.start(), codes))
+        pending_districts.append((m.start(), codes, _passing(text, m.start())))
         taken.append(m.span())
 
     weak = english_weak
-    needs_province: list[tuple[int, _Target]] = []
-    for m in index.bare_thai.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+    needs_province: list[tuple[int, _Target, bool]] = []
+    pos = 0
+    while (hit := index.bare_thai.search(text, pos)) is not None:
+        # A name that does not count here may hide one that starts inside it ("ย่านราชดำเนิน" holds "นรา").
+        pos = hit.start() + 1
+        if any(s <= hit.start() < e for s, e in taken):
             continue
-        name = m.group("road") or m.group("name")
-        start, end = m.span("road") if m.group("road") else m.span("name")
+        name = hit.group("road") or hit.group("name")
+        start, end = hit.span("road") if hit.group("road") else hit.span("name")
         target = index.bare.get(name)
-        if m.group("road") and (target is None or name in index.province_names):
+        if hit.group("road") and (target is None or name in index.province_names):
             # "ถนนเพชรบุรี", "ซอยกำแพงเพชร 2": a road named after a province, not the province.
             if name in index.bangkok_roads:
                 weak.append((start, _Target(province=BANGKOK)))
+            pos = end
+            continue
+        if target is not None and target.mode == "none":
+            pos = end  # "ตลาดไทย-ลาว" is not ตลาดไท
             continue
         if target is None or not _bare_name_counts(text, name, start, end, target):
             continue
+        if name not in index.province_level:
+            after = index.province_after.match(text, end)
+            if after is not None and index.provinces[after.group(1)] != target.province:
+                continue  # "แถวปากน้ำ ระนอง" is the river mouth in Ranong
+        pos = end
+        passing = _passing(text, start)
         if target.mode == "weak":
             weak.append((start, target))
         elif target.mode == "district_context" and not _PLACE_WORDS.search(text, max(0, start - 12), start):
-            needs_province.append((start, target))
+            needs_province.append((start, target, passing))
         else:
-            found.add_target(start, target)
+            found.add_target(start, target, passing=passing)
 
     for m in index.english_district.finditer(text):
         district_codes = _english_lookup(m, index.english_districts)
         if district_codes:
-            pending_districts.append((m.start(), district_codes))
+            pending_districts.append((m.start(), district_codes, _passing(text, m.start())))
         elif re.search(r"\bmueang\b", m.group(0), re.I):
-            mueang.append((m.start(), ""))
+            mueang.append((m.start(), "", _passing(text, m.start())))
 
-    for pos, target in needs_province:
+    for at, target, passing in needs_province:
         if target.province in found.provinces:
-            found.add_target(pos, target)
-    # Roads that run on into other provinces, BTS and MRT: Bangkok unless the text names somewhere else.
-    if not found.provinces:
-        for pos, target in weak:
-            found.add_target(pos, target)
+            found.add_target(at, target, passing=passing)
+    # Roads that run on into other provinces, BTS and MRT: Bangkok unless the text names somewhere else
+    # (a district found in one province only, "อ.สัตหีบ", names it too).
+    if not found.provinces and not any(len(codes) == 1 for _, codes, _ in pending_districts):
+        for at, target in weak:
+            found.add_target(at, target)
 
     # Districts named in several provinces need the province from elsewhere in the text.
-    for pos, codes in pending_districts:
+    for at, codes, passing in pending_districts:
         chosen = _narrow(codes, found.provinces) if len(codes) > 1 else list(codes)
         if len(chosen) == 1:
-            found.add(pos, district=chosen[0])
+            found.add(at, district=chosen[0], passing=passing)
 
     # "อ.เมือง" alone is the capital district of the one province named.
-    for pos, province in mueang:
+    for at, province, passing in mueang:
         province = province or (next(iter(found.provinces)) if len(found.provinces) == 1 else "")
         if province and province != BANGKOK:
-            found.add(pos, district=province + "01")
+            found.add(at, district=province + "01", passing=passing)
 
     def resolve_subdistrict(pos: int, codes: tuple[str, ...], bangkok_only: bool) -> None:
         candidates = [c for c in codes if c.startswith(BANGKOK)] if bangkok_only else list(codes)
@@ -633,7 +740,7 @@ def find_places(text: str) -> Places:
         postal_subs = {s.code for p in found.postal for s in geothai.by_postal_code(p)}
         chosen = _narrow(candidates, found.districts, found.provinces, postal_subs)
         if len(chosen) == 1:
-            found.add(pos, subdistrict=chosen[0])
+            found.add(pos, subdistrict=chosen[0], passing=_passing(text, pos))
 
     for m in index.subdistrict_prefixed.finditer(text):
         name = m.group("name")
