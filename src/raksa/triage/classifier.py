@@ -347,6 +347,13 @@ def _fit_heads(x, labels: dict[str, list[str]]) -> dict[str, tuple[np.ndarray, n
     return fitted
 
 
+def _quantize(coef: np.ndarray) -> np.ndarray:
+    """Coefficients on a fixed grid of 2**-14 before float16. The solver's last digits move with memory layout
+    (about 1e-10 between two runs on the same rows), and float16 alone keeps such digits for tiny weights, so a
+    rebuild would not be byte-identical; the grid is far below anything that changes a decision."""
+    return (np.round(coef * 2.0**14) / 2.0**14).astype(np.float16)
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -483,8 +490,8 @@ def _train(
         "lexicon_features": list(lexicon.FEATURE_NAMES),
         "lexicon_weight": LEXICON_WEIGHT,
         "heads": {name: list(classes) for name, classes in heads.items()},
-        "coef": _b64(coef.astype(np.float16)),
-        "intercept": [round(float(v), 6) for v in intercept],
+        "coef": _b64(_quantize(coef)),
+        "intercept": [round(float(v), 4) for v in intercept],
         "temperature": temperature,
         "threshold": chosen_threshold,
         "meta": {"rows": len(rows), "data_sha256": digest.hexdigest(), "C": C, "oof": oof_report},
