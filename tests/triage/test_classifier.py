@@ -18,10 +18,10 @@ from raksa.triage.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "data" / "triage" / "dev.jsonl"
-# Halves a and b of the independent hand-written set are part of training (build_train.py names them); half c
-# is sealed for the lead's final figure and is never opened here.
+# Sets a, b and c of the independent hand-written reports are part of training (build_train.py names them); any
+# other file in the held-out folder is sealed for the lead's final figure and is never opened here.
 HOLDOUT = ROOT / "data" / "triage" / "holdout"
-TRAINED_HALVES = (HOLDOUT / "a.jsonl", HOLDOUT / "b.jsonl")
+TRAINED_HALVES = (HOLDOUT / "a.jsonl", HOLDOUT / "b.jsonl", HOLDOUT / "c.jsonl")
 TRAIN = ROOT / "data" / "triage" / "train.jsonl"
 
 
@@ -120,6 +120,37 @@ class NegationAndPastTests:
     def test_it_keeps_the_emergency_when_the_past_comes_back_now(self) -> None:
         result = triage("เคยถูกสามีทำร้ายเมื่อปีก่อน ตอนนี้เขากลับมาอีก ถือมีดอยู่หน้าบ้าน")
         assert result.emergency_type == "threat"
+
+    def test_it_treats_last_night_as_over_only_when_the_report_says_so(self) -> None:
+        over = triage("เมื่อวานพ่อเลี้ยงถือมีดไล่แม่ ตอนนี้ตำรวจพาตัวไปแล้ว แม่ปลอดภัยอยู่บ้านยาย อยากปรึกษาเรื่องคดี")
+        assert over.emergency_type is None
+        still = triage("เมื่อคืนผัวขังหนูไว้ในห้อง ออกไปไหนไม่ได้")
+        assert still.emergency_type == "detention"
+
+    def test_it_does_not_read_the_time_of_day_as_the_end_of_the_story(self) -> None:
+        from raksa.triage import lexicon
+        from raksa.triage.normalize import normalize
+
+        reading = lexicon.read(normalize("เจ้าหนี้ให้เวลาถึงหกโมงเย็นนี้ ตอนนี้บ่ายสองแล้ว"))
+        assert not reading.resolved
+        assert reading.imminent
+
+    def test_it_does_not_take_a_road_name_for_a_weapon(self) -> None:
+        from raksa.triage import lexicon
+        from raksa.triage.normalize import normalize
+
+        reading = lexicon.read(normalize("อยากสอบถามเรื่องเบี้ยผู้สูงอายุ บ้านอยู่ซอยลาดพร้าว 71"))
+        assert not reading.emergency
+
+    def test_it_reads_an_age_from_sixty_up_as_an_elder(self) -> None:
+        from raksa.triage import lexicon
+        from raksa.triage.normalize import normalize
+
+        def elder(text: str) -> bool:
+            return any(c.label == "elderly_care" for c in lexicon.read(normalize(text)).category)
+
+        assert elder("แม่ของผมอายุ 83 อยู่คนเดียว")
+        assert not elder("ลูกอายุ 60 วัน ไม่มีนมผง")
 
 
 class ReporterTests:
@@ -249,7 +280,7 @@ class DevSetQualityTests:
         assert ev.category.macro_f1 >= 0.85
 
     def test_it_fits_the_hand_written_halves_it_was_trained_on(self) -> None:
-        # A sanity check of the fit, not a fair floor: halves a and b are training data now.
+        # A sanity check of the fit, not a fair floor: sets a, b and c are training data now.
         rows = [r for path in TRAINED_HALVES for r in read_jsonl(path)]
         assert len(rows) >= 500
         predictions = [classify_offline(r["text"]).as_dict() for r in rows]
@@ -276,7 +307,10 @@ class DevSetQualityTests:
         halves = {r["text"] for path in TRAINED_HALVES for r in read_jsonl(path)}
         hand_written = [r for r in read_jsonl(TRAIN) if r["group"].startswith("h:")]
         assert len(hand_written) == len(halves)
-        assert all(r["text"] in halves and r["group"][2:4] in ("ha", "hb") for r in hand_written)
+        assert all(r["text"] in halves and r["group"][2:4] in ("ha", "hb", "hc") for r in hand_written)
+        # Named one by one: a file later added to the held-out folder never slips into training.
+        source = (ROOT / "data" / "triage" / "build_train.py").read_text(encoding="utf-8")
+        assert not [call for call in ("glob(", "iterdir(", "listdir(", "scandir(", "walk(") if call in source]
 
 
 class TrainingTests:

@@ -37,6 +37,8 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "บีบคอ", "จะมาฆ่า", "สาดน้ำมัน", "วางระเบิด", "ระเบิด", "ปาระเบิด", "จะเผา", "ขู่จะทำร้าย",
         "kick my belly", "kick her belly", "kick my stomach", "punch my belly", "strangle", "strangled", "bomb",
         "pay or", "break your", "break his", "break her",
+        # Harm promised to whoever is in the way; a gang with swords surrounding a house.
+        "break my", "beat anyone", "beat up", "จะฟัน", "ฟันให้ตาย", "ยืนล้อม", "ล้อมบ้าน",
     ),
     "detention": (
         "ถูกขัง", "โดนขัง", "ขังไว้", "ถูกกักขัง", "กักขัง", "กักขังหน่วงเหนี่ยว", "กักตัว", "ถูกกักตัว", "กักไว้",
@@ -85,6 +87,7 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "พยายามเข้ามาในห้อง", "พยายามเข้าห้อง", "พยายามเปิดประตู", "พาไปโรงแรม",
         "make me sleep with", "forced to sleep with", "force me to sleep with", "forcing me to sleep",
         "sell my body", "trying to open my door", "trying to get into my room", "trying to break in",
+        "ทำอะไรไม่ดี", "ทำมิดีมิร้าย", "มิดีมิร้าย",
     ),
     "frenzy": (
         "คลุ้มคลั่ง", "คลั่ง", "คลั้ง", "อาละวาด", "อาระวาด", "ควบคุมตัวเองไม่ได้", "ห้ามไม่อยู่", "ห้ามไม่ได้", "หลอน",
@@ -103,6 +106,10 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "mental breakdown", "psychotic episode", "smashed", "shouting at everyone", "freaking out", "manic",
         "tweaking", "delusional", "hearing voices", "self-harm", "cutting himself", "cutting herself",
         "can't calm him", "cannot calm him", "calm him down", "calm her down",
+        # A mind out of reach (psychosis, withdrawal, trauma): with a weapon in hand this is frenzy, not a threat.
+        "พูดคนเดียว", "พูดไม่รู้เรื่อง", "ไม่รู้ตัว", "ของขึ้น", "ไบโพลาร์", "หยุดยา", "ขาดเหล้า", "เทวดาสั่ง",
+        "ผีสั่ง", "ptsd", "bipolar", "stopped meds", "stopped his meds", "stopped her meds", "demons", "took yaba",
+        "withdrawal",
     ),
     "gathering": (
         "มั่วสุม", "มั่วสุ่ม", "มั่ว", "ตั้งวง", "รวมตัว", "รวมกลุ่ม", "จับกลุ่ม", "ปาร์ตี้ยา", "ปาร์ตี้", "ตั้งวงเสพ",
@@ -239,6 +246,14 @@ CATEGORY_CUES: dict[str, tuple[str, ...]] = {
         "psychiatric", "mental health", "mentally ill", "gambling", "street racing", "scam call",
         "เห่า", "กลิ่นเหม็น", "ก่อสร้าง", "นักจิตวิทยา", "ไม่อยากอยู่แล้ว", "อยากตาย", "นักท่องเที่ยว",
         "เพื่อนร่วมห้อง", "barking", "construction", "psychologist", "tourist",
+        # Scams, neighbours, noise, fires, complaints and stray messages: the hotline's "other" traffic.
+        "บัญชีม้า", "แก๊งคอลเซ็นเตอร์", "อ้างเป็นตำรวจ", "มิจฉาชีพ", "ซื้อของออนไลน์", "หลอกซื้อ", "โดนโกง",
+        "ถูกโกง", "ทะเลาะกับเพื่อนบ้าน", "เพื่อนบ้านทะเลาะ", "เรื่องรั้ว", "เรื่องที่ดิน", "เปิดเพลงดัง", "เพลงดัง",
+        "ไฟไหม้", "ผู้ประสบภัย", "ทุจริต", "ผู้ต้องขัง", "พ้นโทษ", "โดรน", "หมาจรจัด", "สุนัขจรจัด", "รับบุตรบุญธรรม",
+        "scam", "fraud", "fake charity", "drone", "stray dog", "by mistake", "adopt", "adopting", "adoption",
+        "corruption", "neighbour dispute", "online shopping",
+        # A psychiatric illness is "other" unless described as a disability (README conventions).
+        "ไบโพลาร์", "โรคจิตเภท", "bipolar", "schizophrenia", "schizophrenic", "ptsd", "mental illness",
     ),
 }
 
@@ -320,7 +335,27 @@ RESOLVED_MARKERS: tuple[str, ...] = (
     "ไม่ได้เกิดเหตุ", "ไม่มีอะไรเกิดขึ้น", "ยังสงบอยู่", "แยกกันอยู่", "กลับมาบ้านแล้ว", "ขอยกเลิก",
     "nothing happened", "is safe", "are safe", "now and safe", "she's fine", "he's fine", "is calm", "not dangerous",
     "just reporting", "just letting you know",
+    "ปลอดภัยอยู่", "หนูปลอดภัย", "ทุกคนปลอดภัย", "แจ้งยกเลิก", "คุมตัวไปแล้ว", "nothing is happening",
+    "not an emergency", "no one is in danger", "nobody is in danger", "not in danger",
 )
+# Yesterday, last night: a recent time, so the past only when the story also says it is over
+# ("เมื่อคืนสามีเอามีดจ่อคอ ... ตอนนี้ปลอดภัยอยู่บ้านแม่"), never by itself ("เมื่อคืนผัวขังหนูไว้").
+RECENT_MARKERS: tuple[str, ...] = (
+    "เมื่อคืน", "เมื่อวาน", "เมื่อสองวันก่อน", "เมื่อสัปดาห์ก่อน", "สัปดาห์ที่แล้ว", "อาทิตย์ที่แล้ว", "last night",
+    "yesterday", "last week", "days ago",
+)
+# Serious but not immediate: sickness, hunger, no bed tonight, a deadline, a minor alone, a fresh escape. Features
+# for the urgency head (the model weighs them; they decide nothing alone).
+URGENT_CUES: tuple[str, ...] = (
+    "ป่วยหนัก", "อาการหนัก", "ไอเป็นเลือด", "ตัวร้อน", "ไข้สูง", "แผลเน่า", "แผลกดทับ", "วัณโรค", "ไม่มีคนดูแล",
+    "ติดเตียง", "ไม่มีข้าวกิน", "ยังไม่ได้กิน", "ไม่ได้กินข้าว", "หิวมาก", "ไม่มีที่ไป", "ไม่มีที่นอน", "คืนนี้",
+    "พรุ่งนี้", "สิ้นเดือนนี้", "ไล่ออก", "ตัดไฟ", "หนีออกมา", "เพิ่งหนี", "หายตัว", "ติดต่อไม่ได้", "ไม่ได้ไปโรงเรียน",
+    "คิดสั้น", "ท้องได้", "อายุ 1", "ขวบ", "พาไปหาหมอ", "ไปรักษา", "ด่วน",
+    "sick", "fever", "wound", "bleeding", "breathing", "hasn't woken", "hungry", "no food", "nowhere to",
+    "tonight", "tomorrow", "kick me out", "escaped", "ran away", "missing", "last seen", "can't reach",
+    "year-old", "yo ", "i'm 1", "urgent",
+)
+
 # Signs that something is happening now; they keep an emergency alive whatever else was said about the past.
 PRESENT_MARKERS: tuple[str, ...] = (
     "ตอนนี้ยัง", "ยังอยู่", "กำลัง", "คืนนี้", "อีกแล้ว", "กลับมาอีก", "มาอีก", "ช่วยด้วย", "ด่วน", "ช่วยที",
@@ -341,11 +376,14 @@ FALSE_FRIENDS: tuple[str, ...] = (
     "ท้องเสีย", "ท้องร่วง", "ท้องถิ่น", "ขู่ว่าจะแจ้ง", "ไพ่ยิปซี", "มีดโกน", "ปาร์ตี้วันเกิด", "ฝึกซ้อม", "ติดการพนัน", "ติดพนัน",
     # Hiding behind a locked door is not being detained; a living room and a TV "bomb" are not cues.
     "ขังตัวเอง", "ห้องรับแขก", "ระเบิดเวลา", "ระเบิดอารมณ์",
+    # A Bangkok road is not a machete, a prisoner asking about jobs is not detained, friends who sleep side by
+    # side on the street are not a sexual cue.
+    "ลาดพร้าว", "ผู้ต้องขัง", "ที่นอนด้วยกัน",
 )
 # fmt: on
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
-_NOW_OVER = re.compile("ตอนนี้(?:(?!อีก)[^ ]){0,20}(?<!อีก)แล้ว")
+_NOW_OVER = re.compile("ตอนนี้(?!บ่าย|เที่ยง|เช้า|เย็น|ค่ำ|ดึก|ตี ?[0-9]|[0-9])(?:(?!อีก)[^ ]){0,20}(?<!อีก)แล้ว")
 
 
 @dataclass(frozen=True)
@@ -374,6 +412,7 @@ class Reading:
     present: bool
     help_call: bool
     imminent: bool = False
+    urgent: int = 0
 
     def live(self, label: str) -> list[Cue]:
         return [c for c in self.emergency if c.label == label and c.live]
@@ -419,6 +458,10 @@ class _Strong:
 _STRONG_SETS = _StrongSets()
 _IMMINENT_ABUSE = _Strong(IMMINENT_ABUSE)
 _IMMINENT_WITHIN = re.compile("ภายใน ?[0-9๐-๙]")
+# "แม่ผมซึ่งอายุ 84", "aged 79", "พ่ออายุ 79": any age from 60 up names an elder (not "60 วัน", "65 kg").
+_ELDER_AGE = re.compile(
+    r"(?:อายุ|วัย|aged?|age) ?(?:ได้ )?[6-9][0-9](?![0-9])(?! ?(?:วัน|เดือน|สัปดาห์|days|months|weeks|kg))"
+)
 
 
 def _pattern(phrase: str) -> str:
@@ -516,10 +559,12 @@ def _has_past(text: str) -> bool:
 def read(text: str) -> Reading:
     """Scan normalised text for cues and mark each as negated or past."""
     emergency_re, emergency_index, category_re, category_index = _matchers()
-    past_doc = _has_past(text)
     # "ตอนนี้โตแล้ว", "ตอนนี้กลับไทยได้แล้ว": now is after it ended (but "ตอนนี้ถูกขังอีกแล้ว" is not).
     resolved = _any(text, RESOLVED_MARKERS) or bool(_NOW_OVER.search(text))
-    present = _any(text, PRESENT_MARKERS) or (_any(text, ("ตอนนี้", "now ", "now,")) and not resolved)
+    past_doc = _has_past(text) or (resolved and _any(text, RECENT_MARKERS))
+    # "ตอนนี้เขาออกไปทำงานแล้ว" says it is over: its "ตอนนี้เขา" is no sign of something happening now.
+    now_text = _NOW_OVER.sub(" ", text)
+    present = _any(now_text, PRESENT_MARKERS) or (_any(now_text, ("ตอนนี้", "now ", "now,")) and not resolved)
     cues: list[Cue] = []
     negations: list[str] = []
     for match in emergency_re.finditer(text):
@@ -543,6 +588,7 @@ def read(text: str) -> Reading:
         for m in category_re.finditer(text)
         for label in _labels_of(category_index, m.group(0))
     ]
+    cats.extend(Cue("elderly_care", m.group(0), m.start(), m.end()) for m in _ELDER_AGE.finditer(text))
     return Reading(
         emergency=tuple(cues),
         category=tuple(cats),
@@ -552,6 +598,7 @@ def read(text: str) -> Reading:
         present=present,
         help_call=_any(text, HELP_CALLS),
         imminent=not resolved and (_any(text, IMMINENT_MARKERS) or bool(_IMMINENT_WITHIN.search(text))),
+        urgent=sum(m in text for m in URGENT_CUES),
     )
 
 
@@ -565,6 +612,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "present",
     "help_call",
     "negation",
+    "urgent",
 )
 
 
@@ -593,4 +641,5 @@ def features(reading: Reading) -> list[float]:
         float(reading.present),
         float(reading.help_call),
         float(bool(reading.negation_phrases)),
+        min(reading.urgent, 3) / 3.0,
     ]
