@@ -21,6 +21,13 @@ class PhoneTests:
         text = "081-234-5678, 081 234 5679, 02-123-4567, (02) 123 4568"
         assert extract_entities(text).phones == ("0812345678", "0812345679", "021234567", "021234568")
 
+    def test_it_reads_a_number_read_out_digit_by_digit(self):
+        assert extract_entities("ติดต่อกลับเบอร์ 0 9 8 3 3 0 7 1 5 6 นะคะ").phones == ("0983307156",)
+        assert extract_entities("call 0 2 8 8 1 7 7 2 0").phones == ("028817720",)
+        spaced_id = " ".join(VALID_ID)
+        found = extract_entities(f"เลขบัตร {spaced_id}")
+        assert (found.national_ids, found.phones) == ((VALID_ID,), ())
+
     def test_it_separates_two_phones_written_side_by_side(self):
         assert extract_entities("0812345678 0898765432").phones == ("0812345678", "0898765432")
 

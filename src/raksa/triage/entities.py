@@ -27,7 +27,7 @@ _T = TypeVar("_T")
 _GROUP = re.compile(r"\d+")
 # What may sit between two digit groups of one number: "081-234-5678", "(02) 123 4567", "+66 (0) 81 ...".
 _JOINER = re.compile(r"[ \t\-.–()]{1,3}")
-_MAX_GROUPS = 7
+_MAX_GROUPS = 13  # a number read out digit by digit: "0 8 1 2 3 4 5 6 7 8"
 
 # Ages. The number must be followed by its unit or introduced by the word for age; "45 ปี" alone is a duration
 # ("married 10 years") unless a person word comes just before it.
