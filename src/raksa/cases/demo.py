@@ -30,7 +30,9 @@ from typing import Any, Protocol
 
 import geothai
 
+from raksa.cases.models import EmergencyType
 from raksa.core.identifiers import make_national_id
+from raksa.directory.models import Category
 
 BANGKOK = "10"
 DEMO_SEED = 1300
@@ -50,22 +52,9 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("demo_admin", "admin", "centre-1300", "ผู้ดูแลระบบ (ตัวอย่าง)"),
 )
 
-EMERGENCY_TYPES = ("threat", "detention", "abuse_risk", "frenzy", "gathering")
-CATEGORIES = (
-    "family_violence",
-    "unplanned_pregnancy",
-    "human_trafficking",
-    "drugs",
-    "homelessness",
-    "begging",
-    "child_protection",
-    "missing_person",
-    "elderly_care",
-    "disability_support",
-    "financial_hardship",
-    "other",
-)
-# How often each problem reaches the hotline (roughly the 1300 centre's own yearly mix).
+EMERGENCY_TYPES: tuple[str, ...] = tuple(EmergencyType.values)
+CATEGORIES: tuple[str, ...] = tuple(Category.values)
+# How often each problem reaches the hotline (roughly the 1300 centre's own yearly mix), in CATEGORIES' order.
 CATEGORY_WEIGHTS = (16, 6, 4, 10, 8, 4, 12, 5, 12, 7, 12, 4)
 # The category an emergency is logged under, besides its emergency type.
 EMERGENCY_CATEGORY = {
