@@ -11,37 +11,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from raksa.cases.access import access_log_write, case_not_found, cases_visible_to, staff_unit
 from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
-from raksa.core.identifiers import is_valid_national_id, normalize_national_id, normalize_phone
 from raksa.core.ids import normalize_tracking_code
-from raksa.people.matching import name_key
-from raksa.people.models import Identifier, Person
+from raksa.people.models import Person
+from raksa.people.selectors import person_search
 
 _CASE_NUMBER = re.compile(r"^(\d{4})-(\d{1,7})$")
 LIST_RELATED = ("owning_unit", "assigned_to")
-
-
-def _people_matching(q: str) -> QuerySet[Person] | None:
-    national_id = normalize_national_id(q)
-    if national_id and is_valid_national_id(national_id):
-        return Person.objects.filter(
-            pk__in=Identifier.objects.filter(kind=Identifier.Kind.NATIONAL_ID, value=national_id).values(
-                "person_id"
-            )
-        )
-    phone = normalize_phone(q)
-    if phone:
-        return Person.objects.filter(
-            pk__in=Identifier.objects.filter(kind=Identifier.Kind.PHONE, value=phone).values("person_id")
-        )
-    key = name_key(q)
-    if not key:
-        return None
-    return Person.objects.filter(Q(name_key__startswith=key) | Q(last_name_key__startswith=key))
+SEARCH_PEOPLE_LIMIT = 100
 
 
 def _search(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
@@ -55,10 +36,14 @@ def _search(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
     tracking_code = normalize_tracking_code(q)
     if tracking_code:
         return cases.filter(tracking_code=tracking_code)
-    people = _people_matching(q)
-    if people is None:
+    # The person index's own search (identifiers, then ranked names), bounded so that a common first name
+    # cannot turn the case list into a scan over thousands of people.
+    people = person_search(query=q, limit=SEARCH_PEOPLE_LIMIT)
+    if not people:
         return cases.none()
-    return cases.filter(id__in=CaseParty.objects.filter(person__in=people).values("case_id"))
+    return cases.filter(
+        id__in=CaseParty.objects.filter(person_id__in=[p.pk for p in people]).values("case_id")
+    )
 
 
 def case_list(
