@@ -156,3 +156,40 @@ class PlacesTests:
     def test_it_reads_a_weak_name_as_elsewhere_when_a_district_is_named(self):
         assert provinces("ปาร์ตี้ฟูลมูนเถื่อนในโกดัง อ.สัตหีบ") == ("20",)
         assert provinces("ปาร์ตี้ฟูลมูนที่หาดริ้น") == ("84",)
+
+    def test_it_reads_english_district_names_after_a_preposition_with_loose_spelling(self):
+        assert provinces("a gambling den in a rice shop in Phra Pradaeng") == ("11",)
+        assert provinces("living with a man in our village in Mae Chaem") == ("50",)
+        assert provinces("a bungalow at Koh Phangan, kids there") == ("84",)
+        assert provinces("a bungalow at Ko Pha-ngan, kids there") == ("84",)
+        assert provinces("Pra Pradaeng district") == ("11",)
+        assert provinces("see you in Sunday school") == ()
+
+    def test_it_reads_famous_english_area_names(self):
+        assert provinces("Full moon after-party at a bungalow on Haad Rin") == ("84",)
+        assert provinces("party on Had Rin beach") == ("84",)
+        assert provinces("kids begging at the entrance of Walking Street every night") == ("20",)
+
+    def test_it_ignores_a_hyphen_inside_a_thai_name(self):
+        assert provinces("ร้านคาราโอเกะที่ อ.สุไหงโก-ลก") == ("96",)
+        assert provinces("ร้านคาราโอเกะที่ อ.สุไหงโกลก") == ("96",)
+
+    def test_it_reads_famous_temples_bridges_and_piers(self):
+        assert provinces("ยายขอทานที่หน้าวัดหลวงพ่อโสธร") == ("24",)
+        assert provinces("ป้าที่นอนหน้าวัดพระสิงห์") == ("50",)
+        assert provinces("เด็กแว้นแข่งรถบนสะพานติณสูลานนท์") == ("90",)
+        assert provinces("เสพยาใต้สะพานเดชาติวงศ์ทุกคืน") == ("60",)
+        assert provinces("เรือจอดอยู่ท่าเทียบเรือระนอง") == ("85",)
+        assert provinces("ลุงอยู่ในตึกแถวตลาดน้อย") == ("10",)
+
+    def test_it_drops_where_someone_went_to_work_or_for_treatment(self):
+        assert provinces("ยายอยู่คนเดียว ลูกหลานไปทำงานกรุงเทพหมด ยายล้มในห้องน้ำ") == ()
+        assert provinces("แม่ต้องไปคีโมที่อุบลพรุ่งนี้แต่ไม่มีค่ารถ") == ()
+        assert provinces("A guy on the night bus to Chiang Mai. Bus just pulled into Lampang terminal.") == (
+            "52",
+        )
+        assert provinces("ไปทำงานที่ระยอง ตอนนี้ถูกขังอยู่ อ.เมืองจันทบุรี") == ("22",)
+        assert provinces("ไปทำงานที่สุพรรณ") == ("72",)
+
+    def test_it_does_not_read_an_everyday_phrase_as_a_bangkok_district(self):
+        assert provinces("สายด่วน 1300 วันหยุดรับสายไหม") == ()

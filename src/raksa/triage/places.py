@@ -26,6 +26,11 @@ the report to the national centre. So:
 - Ambiguous province names also count after a noun that only names places (เทศบาล, ท่าเรือ, รพ.): "ตลาดสด
   เทศบาลยะลา"; English ones (Trang, Nan) after in/at/near, capitalised.
 - A local name followed by the name of another province belongs to that one: "แถวปากน้ำ ระนอง" is in Ranong.
+- English district and subdistrict names found in one place only (five letters or more) count after in/at/
+  near/around/from/to or before "district", spelled loosely: Haad/Had, Koh/Ko, Phra/Pra, aa/a, ee/i, oo/u.
+- A hyphen inside a Thai name is ignored (สุไหงโก-ลก).
+- Where a relative went to work, where someone goes for chemotherapy or a doctor, and where a bus is headed
+  ("ลูกหลานไปทำงานกรุงเทพ", "ไปคีโมที่อุบล", "bus to Chiang Mai") go even when nothing else is named.
 - Places mentioned in passing go when the text says elsewhere where things happen: a province named only after
   มาจาก, ย้ายมาจาก, บ้านเกิด, เป็นคน, กลับบ้านที่, "from" ...; and a province named by its bare name when another
   is given with a district, subdistrict or postal code (the address), unless written จ./จังหวัด.
@@ -38,7 +43,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -83,7 +88,8 @@ _ENGLISH_PROVINCE_ALIASES = {
 }  # fmt: skip
 _ENGLISH_AMBIGUOUS = frozenset({"nan", "tak", "trang", "surin", "loei"})
 # Bangkok districts that are also given names or ordinary phrases.
-_BANGKOK_DISTRICT_STOP = frozenset({"ดุสิต", "วัฒนา", "ทวีวัฒนา", "ประเวศ", "จอมทอง", "สะพานสูง"})
+# "รับสายไหม" (do you answer calls?) is not Sai Mai.
+_BANGKOK_DISTRICT_STOP = frozenset({"ดุสิต", "วัฒนา", "ทวีวัฒนา", "ประเวศ", "จอมทอง", "สะพานสูง", "สายไหม"})
 _WELL_KNOWN_DISTRICTS = (  # noqa: SIM905 (a list literal of 70 names would be 70 lines)
     "หาดใหญ่ ศรีราชา บางละมุง สัตหีบ แม่สาย แม่สอด ปากช่อง หัวหิน ชะอำ เกาะสมุย เกาะพะงัน เกาะช้าง เกาะลันตา "
     "ปากเกร็ด บางบัวทอง บางใหญ่ ลำลูกกา ธัญบุรี บางพลี พระประแดง บางปะอิน แม่ริม สันกำแพง หางดง ดอยสะเก็ด "
@@ -224,7 +230,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 # Nouns that only ever name a place after them: "ตลาดสดเทศบาลยะลา", "ท่าเรือระนอง", "รพ.ยโสธร". After them an
 # ambiguous province name counts even when the next word is written on without a space.
 _INSTITUTION_BEFORE = re.compile(
-    r"(?:เทศบาล(?:นคร|เมือง|ตำบล)?|ท่าเรือ|สนามบิน|สถานีรถไฟ|สถานีขนส่ง|บขส\.|ขนส่ง|โรงพยาบาล|รพ\.|ศาลากลาง"
+    r"(?:เทศบาล(?:นคร|เมือง|ตำบล)?|ท่า(?:เทียบ)?เรือ|สนามบิน|สถานีรถไฟ|สถานีขนส่ง|บขส\.|ขนส่ง|โรงพยาบาล|รพ\.|ศาลากลาง"
     r"|ตัวเมือง|จังหวัด)\s*$"
 )
 # Where someone comes from or is going back to, not where the event is: "ย้ายมาจากยะลา", "เป็นคนอุบล",
@@ -235,8 +241,23 @@ _PASSING_BEFORE = re.compile(
     r"(?:\s*(?:ที่|ใน|อยู่|แถว|จังหวัด|จ\.|อำเภอ|อ\.|เขต|the(?![a-z])|in(?![a-z])))*\s*$",
     re.I,
 )
+# Where a relative went to work, where someone goes for treatment, where a bus is headed: "ลูกหลานไปทำงาน
+# กรุงเทพ", "ไปคีโมที่อุบล", "the night bus to Chiang Mai". Not where the event is unless named otherwise too.
+# "ไปทำงานที่สุพรรณ" said of oneself is where one is; it only gives way to a place named otherwise.
+_AWAY_BEFORE = re.compile(
+    r"(?:(?:ลูก|หลาน|พ่อ|แม่|สามี|ภรรยา|เมีย|ผัว|พี่|น้อง|ญาติ)[^\s]{0,8}ไปทำงาน|ไป(?:หาหมอ|คีโม|ฉายแสง|ฟอกไต)"
+    r"|(?<![a-z])(?:bus|train|van|flight|way)\s+to)(?:\s*(?:ที่|ใน|จังหวัด|จ\.|the(?![a-z])))*\s*$",
+    re.I,
+)
+_WORK_BEFORE = re.compile(r"ไปทำงาน(?:\s*(?:ที่|ใน|จังหวัด|จ\.))*\s*$")
 # "in Trang", "at Nan": an English name that is also a word counts after a preposition, capitalised.
 _ENGLISH_PLACE_BEFORE = re.compile(r"(?<![a-z])(?:in|at|near|around|to|from)\s+$", re.I)
+# "in Mae Chaem", "at Haad Rin": a district or subdistrict spelled in English after a preposition.
+_ENGLISH_AFTER_PREPOSITION = re.compile(
+    r"(?<![A-Za-z])(?:in|at|near|around|from|to)\s+(?:the\s+)?(?P<words>[A-Z][A-Za-z]*(?:[\s\-][A-Za-z]+){0,3})"
+)
+# A hyphen inside a Thai name: "สุไหงโก-ลก" is สุไหงโกลก.
+_THAI_HYPHEN = re.compile(r"(?<=[\u0e01-\u0e4e])-(?=[\u0e01-\u0e4e])")
 _POSTAL = re.compile(r"(?<![\d/\-.,])([1-9]\d{4})(?![\d\-/,])")
 
 
@@ -274,6 +295,25 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
+_LOOSE_RULES = (
+    (re.compile(r"(?<=[aeiou])h(?=\s|$)"), ""),  # Koh -> Ko
+    (re.compile(r"[^a-z]+"), ""),
+    (re.compile(r"(?<=[ptkc])h"), ""),  # Phra/Pra, Thai/Tai, Khlong/Klong
+    (re.compile(r"aa"), "a"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"oo"), "u"),
+)
+
+
+def _loose(name: str) -> str:
+    """An English place name with the spelling variants of Thai transliteration taken out: "Haad Rin", "Had
+    Rin" and "Hadrin" are one key, as are "Koh Pha-ngan" and "Ko Phangan"."""
+    key = name.lower()
+    for pattern, replacement in _LOOSE_RULES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
 def _english_pattern(name: str) -> str:
     parts = [re.escape(p) for p in re.split(r"[\s\-]+", name.strip()) if p]
     return r"[\s\-]?".join(parts)
@@ -300,6 +340,9 @@ class _Index:
     english_targets: dict[str, _Target]
     english_districts: dict[str, tuple[str, ...]]
     english_subdistricts: dict[str, tuple[str, ...]]
+    # Loosely spelled English district and subdistrict names found once in Thailand, read after in/at/near.
+    english_loose: dict[str, _Target]
+    english_loose_districts: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -364,6 +407,8 @@ def _index() -> _Index:
         for s in geothai.subdistricts(d.code):
             subdistricts.setdefault(geo_key(s.name_th), []).append(s.code)
             english_subdistricts.setdefault(s.name_en.lower(), []).append(s.code)
+
+    english_loose = _english_loose_names(all_districts)
 
     district_by_name = {k: v[0] for k, v in districts.items() if len(v) == 1}
     for place in data["places"]:
@@ -448,7 +493,33 @@ def _index() -> _Index:
         english_targets=english_targets,
         english_districts={k: tuple(v) for k, v in english_districts.items()},
         english_subdistricts={k: tuple(v) for k, v in english_subdistricts.items()},
+        english_loose=english_loose,
+        english_loose_districts={k: (t.district,) for k, t in english_loose.items() if t.district},
     )
+
+
+def _english_loose_names(all_districts: list[Any]) -> dict[str, _Target]:
+    """Loose keys of English district and subdistrict names that name one place only, five letters or more.
+
+    A subdistrict named like a district elsewhere, or twice, is left out; a district keeps its name over a
+    subdistrict of the same name inside it ("Mae Chaem" district and tambon).
+    """
+    codes: dict[str, set[str]] = {}
+    for d in all_districts:
+        codes.setdefault(_loose(d.name_en), set()).add(d.code)
+        for s in geothai.subdistricts(d.code):
+            codes.setdefault(_loose(s.name_en), set()).add(s.code)
+    loose: dict[str, _Target] = {}
+    for key, found in codes.items():
+        districts = {c for c in found if len(c) == 4}
+        inside = all(c[:4] in districts for c in found if len(c) == 6)
+        if len(key) < 5 or len(districts) > 1 or not inside:
+            continue
+        if districts:
+            loose[key] = _Target(district=next(iter(districts)))
+        elif len(found) == 1:
+            loose[key] = _Target(subdistrict=next(iter(found)))
+    return loose
 
 
 @cache
@@ -471,7 +542,9 @@ def _postal_areas(code: str) -> tuple[str, str, str]:
     )
 
 
-def _english_lookup(m: re.Match[str], names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _english_lookup(
+    m: re.Match[str], names: dict[str, tuple[str, ...]], key: Callable[[str], str] = str
+) -> tuple[str, ...]:
     """Codes for "district of Bang Rak ..." (longest leading words) or "... in Bang Rak district" (trailing)."""
     if m.group("after"):
         words = m.group("after").lower().split()
@@ -480,8 +553,8 @@ def _english_lookup(m: re.Match[str], names: dict[str, tuple[str, ...]]) -> tupl
         words = m.group("before").lower().split()
         candidates = [" ".join(words[i:]) for i in range(len(words))]
     for candidate in candidates:
-        if candidate in names:
-            return names[candidate]
+        if key(candidate) in names:
+            return names[key(candidate)]
     return ()
 
 
@@ -495,7 +568,16 @@ def _english_place_here(text: str, m: re.Match[str]) -> bool:
 
 
 def _passing(text: str, start: int) -> bool:
-    return _PASSING_BEFORE.search(text, max(0, start - 30), start) is not None
+    before = max(0, start - 30)
+    return (
+        _PASSING_BEFORE.search(text, before, start) is not None
+        or _WORK_BEFORE.search(text, before, start) is not None
+        or _away(text, start)
+    )
+
+
+def _away(text: str, start: int) -> bool:
+    return _AWAY_BEFORE.search(text, max(0, start - 30), start) is not None
 
 
 def _bare_name_counts(text: str, name: str, start: int, end: int, target: _Target) -> bool:
@@ -538,6 +620,7 @@ class _Found:
         self.meant: set[str] = set()
         self.detailed: set[str] = set()
         self.formal: set[str] = set()
+        self.away: set[str] = set()
 
     def add(
         self,
@@ -549,6 +632,7 @@ class _Found:
         passing: bool = False,
         detail: bool = False,
         formal: bool = False,
+        away: bool = False,
     ) -> None:
         if subdistrict:
             self.subdistricts.setdefault(subdistrict, pos)
@@ -559,6 +643,8 @@ class _Found:
             detail = True
         if province:
             self.provinces.setdefault(province, pos)
+            if away:
+                self.away.add(province)
             if not passing:
                 self.meant.add(province)
                 if detail:
@@ -566,18 +652,21 @@ class _Found:
                 if formal:
                     self.formal.add(province)
 
-    def add_target(self, pos: int, target: _Target, *, passing: bool = False) -> None:
-        self.add(pos, target.province, target.district, target.subdistrict, passing=passing)
+    def add_target(self, pos: int, target: _Target, *, passing: bool = False, away: bool = False) -> None:
+        self.add(pos, target.province, target.district, target.subdistrict, passing=passing, away=away)
 
     def _in_passing(self) -> set[str]:
         """Provinces named only in passing while the text says elsewhere where things happen.
 
         A province every mention of which follows มาจาก, บ้านเกิด, "from" ... goes when another one is meant.
-        A province named by its name alone goes when another is given with a district or postal code: the
+        A province named only as where someone went to work or for treatment, or where a bus is headed, goes
+        even alone. A province named by its name alone goes when another is given with a district or postal code: the
         address is where the person is; the bare name is where a relative works or where someone comes from.
         """
+        # Where someone went to work or for treatment goes even when no other place is named.
+        away = {p for p in self.away if p not in self.meant}
         if not self.meant:
-            return set()
+            return away
         dropped = {p for p in self.provinces if p not in self.meant}
         if self.detailed:
             dropped |= {p for p in self.meant if p not in self.detailed and p not in self.formal}
@@ -608,6 +697,7 @@ def find_places(text: str) -> Places:
     if not text:
         return Places()
     index = _index()
+    text = _THAI_HYPHEN.sub("", text)
     found = _Found()
     taken: list[tuple[int, int]] = []
 
@@ -650,8 +740,18 @@ def find_places(text: str) -> Places:
                 target.subdistrict,
                 passing=passing,
                 formal=bool(m.group("province")),
+                away=_away(text, m.start()),
             )
             taken.append(m.span())
+        for m in _ENGLISH_AFTER_PREPOSITION.finditer(text):
+            if any(s <= m.start("words") < e for s, e in taken):
+                continue
+            words = re.split(r"[\s\-]+", m.group("words"))
+            for n in range(len(words), 0, -1):
+                loose_target = index.english_loose.get(_loose(" ".join(words[:n])))
+                if loose_target is not None:
+                    found.add_target(m.start("words"), loose_target, passing=_passing(text, m.start("words")))
+                    break
 
     mueang: list[tuple[int, str, bool]] = []
     pending_districts: list[tuple[int, tuple[str, ...], bool]] = []
@@ -703,10 +803,12 @@ def find_places(text: str) -> Places:
         elif target.mode == "district_context" and not _PLACE_WORDS.search(text, max(0, start - 12), start):
             needs_province.append((start, target, passing))
         else:
-            found.add_target(start, target, passing=passing)
+            found.add_target(start, target, passing=passing, away=_away(text, start))
 
     for m in index.english_district.finditer(text):
         district_codes = _english_lookup(m, index.english_districts)
+        if not district_codes:  # "Pra Pradaeng district"
+            district_codes = _english_lookup(m, index.english_loose_districts, _loose)
         if district_codes:
             pending_districts.append((m.start(), district_codes, _passing(text, m.start())))
         elif re.search(r"\bmueang\b", m.group(0), re.I):
