@@ -8,7 +8,7 @@ dashes), a name and age, a closing, and typing noise (dropped or doubled letters
 missing spaces). Emergency cores also give past-tense and negated non-emergency variants, so that "เคยถูกขัง
 ... ตอนนี้ปลอดภัยแล้ว" teaches the model the difference. dev.jsonl is written separately, by hand.
 
-The independent hand-written sets holdout/a.jsonl, holdout/b.jsonl and holdout/c.jsonl are appended as they are
+The independent hand-written sets holdout/a.jsonl, b.jsonl, c.jsonl and d.jsonl are appended as they are
 (each row its own cross-validation group, no dressing). They are named one by one on purpose: anything else in
 holdout/ (a sealed set still to be measured) is never read here. dev.jsonl is never read here either: it stays
 the regression guard.
@@ -28,7 +28,12 @@ from scenarios import EXTRA, SCENARIOS  # noqa: E402
 
 SEED = 1300
 # Hand-written reports used for training as written. Named explicitly: never a glob over holdout/.
-HANDWRITTEN = (HERE / "holdout" / "a.jsonl", HERE / "holdout" / "b.jsonl", HERE / "holdout" / "c.jsonl")
+HANDWRITTEN = (
+    HERE / "holdout" / "a.jsonl",
+    HERE / "holdout" / "b.jsonl",
+    HERE / "holdout" / "c.jsonl",
+    HERE / "holdout" / "d.jsonl",
+)
 
 OPEN_TH = [
     "",

