@@ -298,6 +298,19 @@ class DevSetQualityTests:
         assert ev.emergency.macro_f1 >= 0.90
         assert ev.category.macro_f1 >= 0.85
 
+    def test_it_holds_its_figures_on_the_held_out_set_e(self) -> None:
+        # Set e was written blind and is never trained on; these floors sit just under its one measurement
+        # (recall 1.000, false alarms 0.113, emergency macro-F1 0.894, category macro-F1 0.917), so a retrain
+        # that loses ground on reports nobody tuned for fails here.
+        rows = read_jsonl(HOLDOUT / "e.jsonl")
+        assert len(rows) >= 300
+        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
+        ev = evaluate(rows, predictions)
+        assert ev.emergency_recall >= 0.97
+        assert ev.false_alarm_rate <= 0.13
+        assert ev.emergency.macro_f1 >= 0.87
+        assert ev.category.macro_f1 >= 0.89
+
     def test_it_fits_the_hand_written_halves_it_was_trained_on(self) -> None:
         # A sanity check of the fit, not a fair floor: sets a, b, c and d are training data now.
         rows = [r for path in TRAINED_HALVES for r in read_jsonl(path)]
