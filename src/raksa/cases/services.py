@@ -62,6 +62,7 @@ from raksa.core.ids import buddhist_year, format_case_number, new_tracking_code
 from raksa.directory.models import Category, Unit
 from raksa.directory.selectors import route_for
 from raksa.people.models import Person
+from raksa.people.selectors import person_survivor
 
 BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
 SUMMARY_MAX = 300
@@ -128,15 +129,6 @@ def _coordinate(value: Any, field: str, limit: int) -> Decimal | None:
             f"{field} must be a number between -{limit} and {limit}",
         )
     return number.quantize(Decimal("0.000001"))
-
-
-def _survivor(person: Person) -> Person:
-    """A merged person's cases belong on the survivor's record."""
-    seen = set()
-    while person.merged_into_id is not None and person.pk not in seen:
-        seen.add(person.pk)
-        person = Person.objects.get(pk=person.merged_into_id)
-    return person
 
 
 def _role(role: str) -> str:
@@ -313,7 +305,7 @@ def case_create(
         )
         seen: set[tuple[int, str]] = set()
         for person, role in people:
-            person = _survivor(person)
+            person = person_survivor(person)
             if (person.pk, role) in seen:
                 continue
             seen.add((person.pk, role))
@@ -339,7 +331,7 @@ def case_add_party(*, actor: User, case: Case, person: Person, role: str) -> Cas
         locked = _lock(case)
         require(actor, locked, Level.WRITE)
         role = _role(role)
-        person = _survivor(person)
+        person = person_survivor(person)
         if CaseParty.objects.filter(case=locked, person=person, role=role).exists():
             raise Conflict(
                 code="duplicate_party",

@@ -21,7 +21,8 @@ _MAX_CHAIN = 10
 _NAME_QUERY_LIMIT = 150
 
 
-def _survivor(person: Person) -> Person:
+def person_survivor(person: Person) -> Person:
+    """The record a person lives on: themselves, or whoever they were merged into (following the chain)."""
     for _ in range(_MAX_CHAIN):
         if not person.merged_into_id:
             return person
@@ -35,14 +36,14 @@ def person_get(*, pk: int | str) -> Person:
         person = Person.objects.get(pk=int(pk))
     except (Person.DoesNotExist, TypeError, ValueError):
         raise not_found("person", "บุคคล") from None
-    return _survivor(person)
+    return person_survivor(person)
 
 
 def _identifier_hits(kinds_values: list[tuple[str, str]]) -> list[Person]:
     people: dict[int, Person] = {}
     for kind, value in kinds_values:
         for ident in Identifier.objects.select_related("person").filter(kind=kind, value=value):
-            person = _survivor(ident.person)
+            person = person_survivor(ident.person)
             people.setdefault(person.pk, person)
     return list(people.values())
 

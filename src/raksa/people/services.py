@@ -22,6 +22,7 @@ from raksa.core.errors import Conflict, FieldError, InvalidInput
 from raksa.core.identifiers import is_valid_national_id, normalize_national_id, normalize_phone
 from raksa.people import matching
 from raksa.people.models import Address, CitizenshipStatus, Identifier, Person, PersonMerge, Sex
+from raksa.people.selectors import person_survivor
 from raksa.people.signals import person_merge_reversed, person_merged
 
 MAX_AGE = 130
@@ -576,13 +577,8 @@ def _exact_match(wanted: dict[str, str]) -> tuple[Person, str] | None:
             .first()
         )
         if ident is not None:
-            person = ident.person
             # Identifiers move with a merge, but follow the chain in case an old row still points here.
-            for _ in range(10):
-                if not person.merged_into_id:
-                    break
-                person = Person.objects.get(pk=person.merged_into_id)
-            return person, field_name
+            return person_survivor(ident.person), field_name
     return None
 
 
