@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.test import override_settings
 from django.urls import reverse
 
 from tests.base import RaksaTestCase
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class LoginViewTests(RaksaTestCase):
     def test_it_sends_the_front_door_to_login_or_to_the_cases(self) -> None:
         self.assertRedirects(self.client.get("/"), "/login/", fetch_redirect_response=False)

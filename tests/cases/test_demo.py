@@ -6,7 +6,7 @@ import re
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count
-from django.test import TestCase, override_settings
+from django.test import TestCase
 
 from raksa.cases.demo import CATEGORIES, EMERGENCY_TYPES, province_codes
 from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
@@ -30,8 +30,6 @@ def printed_passwords(output: str) -> dict[str, str]:
     return {username: password for username, _role, _unit, password in rows}
 
 
-# A fast hasher: the demo hashes five passwords per run, and the test runs it four times.
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class DemoTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.test import override_settings
 from django.urls import reverse
 
 from raksa.cases import services
@@ -14,7 +13,6 @@ from tests.base import BANGKOK, CHIANG_MAI, RaksaTestCase
 NATIONAL_ID = make_national_id("310050012345")
 
 
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class PersonPageTests(RaksaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:

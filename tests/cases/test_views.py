@@ -22,8 +22,6 @@ def without_tokens(html: str) -> str:
     return _TOKEN.sub(r"\1", html)
 
 
-# The personas' passwords are hashed once per class; a fast hasher keeps these page tests quick.
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class WorkspaceTestCase(RaksaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:

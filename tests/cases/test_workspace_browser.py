@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test import override_settings
 
 from raksa.cases import services
 from raksa.people.services import person_create
@@ -45,7 +44,6 @@ SCREENSHOTS = Path(os.environ.get("RAKSA_SCREENSHOT_DIR", "/tmp"))
 @pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM} (make browser)"
 )
-@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 class WorkspaceBrowserTests(StaticLiveServerTestCase):
     def setUp(self) -> None:
         # The shared personas, created for real here: the browser talks to the server over a real connection.
