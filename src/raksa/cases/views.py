@@ -3,14 +3,12 @@ and redirect or re-render; what is allowed is decided in cases.services and case
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,26 +38,9 @@ from raksa.core.errors import NotFound, RaksaError
 from raksa.directory.models import Unit
 
 PAGE_SIZE = 25
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 # --- the list -----------------------------------------------------------------------------------------------
-
-
-def _encode_cursor(case: Case) -> str:
-    micros = (case.created_at - _EPOCH) // dt.timedelta(microseconds=1)
-    return f"{micros}.{case.pk}"
-
-
-def _after_cursor(qs: QuerySet[Case], cursor: str) -> QuerySet[Case]:
-    """Keyset pagination on (created_at, id): constant cost on any page, and no COUNT(*) over millions of rows."""
-    try:
-        micros_text, pk_text = cursor.split(".", 1)
-        created = _EPOCH + dt.timedelta(microseconds=int(micros_text))
-        pk = int(pk_text)
-    except (ValueError, OverflowError):
-        return qs
-    return qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
 
 
 @login_required
@@ -71,16 +52,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows: list[Case] = []
     next_url = ""
     if has_unit:
-        qs = selectors.case_list(user=user, **form.filters())
-        qs = qs.select_related("owning_unit", "assigned_to").order_by("-created_at", "-id")
-        after = request.GET.get("after", "")
-        if after:
-            qs = _after_cursor(qs, after)
-        rows = list(qs[: PAGE_SIZE + 1])
-        if len(rows) > PAGE_SIZE:
-            rows = rows[:PAGE_SIZE]
+        cases = selectors.case_list(user=user, **form.filters())
+        try:
+            rows, next_cursor = selectors.case_page(
+                cases, cursor=request.GET.get("after") or None, limit=PAGE_SIZE
+            )
+        except RaksaError:  # a hand-edited link: start again from the newest
+            rows, next_cursor = selectors.case_page(cases, cursor=None, limit=PAGE_SIZE)
+        if next_cursor:
             params = request.GET.copy()
-            params["after"] = _encode_cursor(rows[-1])
+            params["after"] = next_cursor
             next_url = f"{reverse('cases:list')}?{params.urlencode()}"
     first_params = request.GET.copy()
     first_params.pop("after", None)

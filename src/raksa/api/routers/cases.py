@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja import Status as HttpStatus
@@ -25,7 +21,7 @@ from raksa.api.schemas import (
     StatusIn,
 )
 from raksa.cases.models import Case, CaseEvent, EmergencyType, Note, Referral, Status
-from raksa.cases.selectors import case_get, case_get_for_view, case_list, case_timeline
+from raksa.cases.selectors import case_get, case_get_for_view, case_list, case_page, case_timeline
 from raksa.cases.services import (
     case_change_status,
     case_close,
@@ -46,44 +42,6 @@ CASE_NUMBER = "Case number, e.g. 2569-000123"
 
 def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
-
-
-# --- cursor pagination ------------------------------------------------------------------------------------------
-# Keyset on (created_at, id), newest first: constant cost at any depth and no COUNT(*) over millions of rows.
-
-
-def encode_cursor(case: Case) -> str:
-    raw = f"{case.created_at.isoformat()}|{case.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created, pk = raw.split("|")
-        created_at, case_id = dt.datetime.fromisoformat(created), int(pk)
-        if created_at.tzinfo is None or not 0 < case_id < 2**63:
-            raise ValueError("not a cursor this API issued")
-        return created_at, case_id
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise invalid(
-            "cursor",
-            "invalid_cursor",
-            "ตัวชี้หน้าไม่ถูกต้อง ให้ใช้ค่า next_cursor จากผลลัพธ์ก่อนหน้า",
-            "Invalid cursor; pass the next_cursor of a previous page",
-        ) from exc
-
-
-def page(cases: QuerySet[Case], *, cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
-    cases = cases.order_by("-created_at", "-id")
-    if cursor:
-        created_at, pk = decode_cursor(cursor)
-        cases = cases.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
-    items = list(cases[: limit + 1])
-    if len(items) > limit:
-        items = items[:limit]
-        return items, encode_cursor(items[-1])
-    return items, None
 
 
 # --- look-ups that turn an unknown reference into a 400 naming the field ----------------------------------------
@@ -133,7 +91,7 @@ def cases_list(
         mine=mine,
         q=(q or "").strip() or None,
     ).select_related("owning_unit")
-    items, next_cursor = page(cases, cursor=cursor, limit=limit)
+    items, next_cursor = case_page(cases, cursor=cursor, limit=limit)
     return {"items": items, "next_cursor": next_cursor}
 
 
