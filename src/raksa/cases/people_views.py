@@ -4,25 +4,17 @@ may see. Each look at a person's details writes an access-log row (PDPA)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from raksa.accounts.models import User
 from raksa.cases.access import access_log_write, staff_unit
 from raksa.cases.selectors import cases_for_person
+from raksa.cases.views import staff_user
 from raksa.core.errors import NotFound
 from raksa.people.selectors import person_get, person_search
 
 MAX_QUERY = 100
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # login_required runs first; this only informs the type checker
-        raise PermissionDenied
-    return user
 
 
 @login_required
@@ -33,7 +25,7 @@ def person_search_page(request: HttpRequest) -> HttpResponse:
     people = []
     if query and has_unit:
         people = person_search(query=query, limit=20)
-        access_log_write(user=_viewer(request), action="person_search", request=request)
+        access_log_write(user=staff_user(request), action="person_search", request=request)
     return render(request, "people/search.html", {"query": query, "people": people, "has_unit": has_unit})
 
 
@@ -50,7 +42,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if person.pk != pk:
         # Merged into another record: the survivor's page is the one place to read and log.
         return redirect("people:detail", pk=person.pk)
-    access_log_write(user=_viewer(request), action="person_view", person=person, request=request)
+    access_log_write(user=staff_user(request), action="person_view", person=person, request=request)
     cases = list(
         cases_for_person(user=request.user, person=person).select_related("owning_unit__agency")[:200]
     )

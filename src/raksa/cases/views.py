@@ -194,7 +194,8 @@ def _is_htmx(request: HttpRequest) -> bool:
     return _htmx(request) is not None
 
 
-def _actor(request: HttpRequest) -> User:
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in staff member (the views that call this are behind login_required)."""
     user = request.user
     if not isinstance(user, User):  # login_required runs first; this only informs the type checker
         raise PermissionDenied
@@ -209,7 +210,7 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
     error: RaksaError | None = None
     if form.is_valid():
         try:
-            services.note_add(actor=_actor(request), case=case, body=form.cleaned_data["body"])
+            services.note_add(actor=staff_user(request), case=case, body=form.cleaned_data["body"])
         except RaksaError as exc:
             error = exc
             add_service_error(form, exc)
@@ -258,7 +259,9 @@ def attachment_add(request: HttpRequest, number: str) -> HttpResponse:
         case,
         AttachmentForm(request.POST, request.FILES),
         "attachment_form",
-        lambda data: services.attachment_add(actor=_actor(request), case=case, uploaded_file=data["file"]),
+        lambda data: services.attachment_add(
+            actor=staff_user(request), case=case, uploaded_file=data["file"]
+        ),
         _("แนบไฟล์แล้ว"),
         open_section="attachments",
     )
@@ -287,7 +290,7 @@ def status_change(request: HttpRequest, number: str) -> HttpResponse:
         StatusForm(request.POST),
         "status_form",
         lambda data: services.case_change_status(
-            actor=_actor(request), case=case, status=data["status"], reason=data["reason"]
+            actor=staff_user(request), case=case, status=data["status"], reason=data["reason"]
         ),
         _("เปลี่ยนสถานะแล้ว"),
     )
@@ -302,7 +305,7 @@ def case_close(request: HttpRequest, number: str) -> HttpResponse:
         case,
         CloseForm(request.POST),
         "close_form",
-        lambda data: services.case_close(actor=_actor(request), case=case, outcome=data["outcome"]),
+        lambda data: services.case_close(actor=staff_user(request), case=case, outcome=data["outcome"]),
         _("ปิดเรื่องแล้ว"),
         open_section="close",
     )
@@ -317,7 +320,7 @@ def case_reopen(request: HttpRequest, number: str) -> HttpResponse:
         case,
         ReopenForm(request.POST),
         "reopen_form",
-        lambda data: services.case_reopen(actor=_actor(request), case=case, reason=data["reason"]),
+        lambda data: services.case_reopen(actor=staff_user(request), case=case, reason=data["reason"]),
         _("เปิดเรื่องอีกครั้งแล้ว"),
         open_section="reopen",
     )
@@ -332,7 +335,7 @@ def case_assign(request: HttpRequest, number: str) -> HttpResponse:
         case,
         AssignForm(request.POST, unit=case.owning_unit),
         "assign_form",
-        lambda data: services.case_assign(actor=_actor(request), case=case, assignee=data["assignee"]),
+        lambda data: services.case_assign(actor=staff_user(request), case=case, assignee=data["assignee"]),
         _("มอบหมายผู้รับผิดชอบแล้ว"),
         open_section="assign",
     )
@@ -348,7 +351,7 @@ def referral_create(request: HttpRequest, number: str) -> HttpResponse:
         ReferralForm(request.POST, exclude_unit=case.owning_unit),
         "referral_form",
         lambda data: services.referral_create(
-            actor=_actor(request), case=case, to_unit=data["to_unit"], reason=data["reason"]
+            actor=staff_user(request), case=case, to_unit=data["to_unit"], reason=data["reason"]
         ),
         _("ส่งต่อแล้ว"),
         open_section="refer",
@@ -366,7 +369,7 @@ def _referral(request: HttpRequest, number: str, pk: int) -> tuple[Case, Referra
 def referral_accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     case, referral = _referral(request, number, pk)
     try:
-        services.referral_accept(actor=_actor(request), referral=referral)
+        services.referral_accept(actor=staff_user(request), referral=referral)
     except RaksaError as exc:
         form = DeclineForm()
         add_service_error(form, exc)
@@ -385,7 +388,7 @@ def referral_decline(request: HttpRequest, number: str, pk: int) -> HttpResponse
         DeclineForm(request.POST),
         "decline_form",
         lambda data: services.referral_decline(
-            actor=_actor(request), referral=referral, reason=data["reason"]
+            actor=staff_user(request), referral=referral, reason=data["reason"]
         ),
         _("ปฏิเสธการส่งต่อแล้ว"),
         decline_for=referral.pk,
