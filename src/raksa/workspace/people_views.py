@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET
 
 from raksa.cases.access import access_log_write, staff_unit
 from raksa.cases.selectors import cases_for_person
-from raksa.cases.views import staff_user
 from raksa.core.errors import NotFound
 from raksa.people.selectors import person_get, person_search
+from raksa.workspace.views import staff_user
 
 MAX_QUERY = 100
 

@@ -19,7 +19,11 @@ from django_htmx.middleware import HtmxDetails
 
 from raksa.accounts.models import User
 from raksa.cases import access, selectors, services
-from raksa.cases.forms import (
+from raksa.cases.models import Case, CaseParty, Referral, Status
+from raksa.cases.statuses import TRANSITIONS
+from raksa.core.errors import NotFound, RaksaError
+from raksa.directory.models import Unit
+from raksa.workspace.forms import (
     AssignForm,
     AttachmentForm,
     CaseFilterForm,
@@ -31,11 +35,7 @@ from raksa.cases.forms import (
     StatusForm,
     add_service_error,
 )
-from raksa.cases.models import Case, CaseParty, Referral, Status
-from raksa.cases.statuses import TRANSITIONS
-from raksa.cases.templatetags.case_tags import unit_codes
-from raksa.core.errors import NotFound, RaksaError
-from raksa.directory.models import Unit
+from raksa.workspace.templatetags.case_tags import unit_codes
 
 PAGE_SIZE = 25
 
