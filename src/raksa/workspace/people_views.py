@@ -26,7 +26,9 @@ def person_search_page(request: HttpRequest) -> HttpResponse:
     if query and has_unit:
         people = person_search(query=query, limit=20)
         access_log_write(user=staff_user(request), action="person_search", request=request)
-    return render(request, "people/search.html", {"query": query, "people": people, "has_unit": has_unit})
+    return render(
+        request, "workspace/person_search.html", {"query": query, "people": people, "has_unit": has_unit}
+    )
 
 
 @login_required
@@ -52,4 +54,4 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "addresses": list(person.addresses.all()),
         "cases": cases,
     }
-    return render(request, "people/detail.html", context)
+    return render(request, "workspace/person_detail.html", context)

@@ -75,7 +75,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     }
     htmx = _htmx(request)
     partial = htmx is not None and not htmx.history_restore_request and htmx.target == "results"
-    response = render(request, "cases/_results.html" if partial else "cases/list.html", context)
+    response = render(
+        request, "workspace/_case_results.html" if partial else "workspace/case_list.html", context
+    )
     # The same URL answers with a fragment or a page: caches must keep the two apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -175,14 +177,14 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_for_view(request, number)
-    return render(request, "cases/detail.html", _case_context(request, case))
+    return render(request, "workspace/case_detail.html", _case_context(request, case))
 
 
 def _rerender(request: HttpRequest, number: str, error: RaksaError | None, **forms: Any) -> HttpResponse:
     """The case page again, with the failed form filled in and its errors shown; nothing was saved."""
     case = _case_for_view(request, number)
     status = error.status if error is not None else 400
-    return render(request, "cases/detail.html", _case_context(request, case, **forms), status=status)
+    return render(request, "workspace/case_detail.html", _case_context(request, case, **forms), status=status)
 
 
 def _htmx(request: HttpRequest) -> HtmxDetails | None:
@@ -222,7 +224,7 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
     if _is_htmx(request):
         # htmx swaps only 2xx answers: errors come back as 200 with the form showing them.
         context = {**_activity_context(case), "note_form": form, "can_write": True}
-        return render(request, "cases/_activity.html", context)
+        return render(request, "workspace/_case_activity.html", context)
     return _rerender(request, number, error, note_form=form)
 
 
