@@ -22,6 +22,7 @@ from raksa.cases import access, selectors, services
 from raksa.cases.models import Case, CaseParty, Referral, Status
 from raksa.cases.statuses import TRANSITIONS
 from raksa.core.errors import NotFound, RaksaError
+from raksa.core.forms import add_service_error
 from raksa.directory.models import Unit
 from raksa.workspace.forms import (
     AssignForm,
@@ -33,7 +34,6 @@ from raksa.workspace.forms import (
     ReferralForm,
     ReopenForm,
     StatusForm,
-    add_service_error,
 )
 from raksa.workspace.templatetags.case_tags import unit_codes
 
