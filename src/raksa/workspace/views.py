@@ -7,9 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from raksa.accounts.models import User
+from raksa.accounts.http import StaffRequest, staff_required
 from raksa.cases import access, selectors, services
 from raksa.cases.models import Case, CaseParty, Referral, Status
 from raksa.cases.statuses import TRANSITIONS
@@ -43,12 +41,12 @@ PAGE_SIZE = 25
 # --- the list -----------------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET)
-    user = request.user
-    has_unit = access.staff_unit(user) is not None
+    user = request.staff.user
+    has_unit = request.staff.unit is not None
     rows: list[Case] = []
     next_url = ""
     if has_unit:
@@ -86,22 +84,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- the case page ------------------------------------------------------------------------------------------
 
 
-def _case_for_view(request: HttpRequest, number: str) -> Case:
+def _case_for_view(request: StaffRequest, number: str) -> Case:
     """The case, with the access log written; a hidden case is exactly as missing as a case that never was."""
     try:
-        return selectors.case_get_for_view(user=request.user, number=number, request=request)
+        return selectors.case_get_for_view(user=request.staff.user, number=number, request=request)
     except NotFound:
         raise Http404() from None
 
 
-def _case_for_action(request: HttpRequest, number: str) -> Case:
+def _case_for_action(request: StaffRequest, number: str) -> Case:
     try:
-        return selectors.case_get(user=request.user, number=number)
+        return selectors.case_get(user=request.staff.user, number=number)
     except NotFound:
         raise Http404() from None
 
 
-def _parties(request: HttpRequest, case: Case) -> list[dict[str, Any]]:
+def _parties(request: StaffRequest, case: Case) -> list[dict[str, Any]]:
     parties = (
         CaseParty.objects.filter(case=case)
         .select_related("person")
@@ -113,7 +111,7 @@ def _parties(request: HttpRequest, case: Case) -> list[dict[str, Any]]:
         card: dict[str, Any] = {"party": party, "person": party.person, "cases": None}
         if party.role == CaseParty.Role.SUBJECT:
             card["cases"] = list(
-                selectors.cases_for_person(user=request.user, person=party.person)
+                selectors.cases_for_person(user=request.staff.user, person=party.person)
                 .select_related("owning_unit__agency")
                 .order_by("-created_at", "-id")[:50]
             )
@@ -141,11 +139,11 @@ def _activity_context(case: Case) -> dict[str, Any]:
     }
 
 
-def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
-    user = request.user
+def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = request.staff.user
     level = access.access_level(user, case)
     referrals = list(case.referrals.select_related("to_unit__agency", "from_unit", "created_by"))
-    my_unit = access.staff_unit(user)
+    my_unit = request.staff.unit
     context = {
         **_activity_context(case),
         "parties": _parties(request, case),
@@ -173,46 +171,38 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     return context
 
 
-@login_required
+@staff_required
 @require_GET
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+def case_detail(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_view(request, number)
     return render(request, "workspace/case_detail.html", _case_context(request, case))
 
 
-def _rerender(request: HttpRequest, number: str, error: RaksaError | None, **forms: Any) -> HttpResponse:
+def _rerender(request: StaffRequest, number: str, error: RaksaError | None, **forms: Any) -> HttpResponse:
     """The case page again, with the failed form filled in and its errors shown; nothing was saved."""
     case = _case_for_view(request, number)
     status = error.status if error is not None else 400
     return render(request, "workspace/case_detail.html", _case_context(request, case, **forms), status=status)
 
 
-def _htmx(request: HttpRequest) -> HtmxDetails | None:
+def _htmx(request: StaffRequest) -> HtmxDetails | None:
     htmx = getattr(request, "htmx", None)
     return htmx if isinstance(htmx, HtmxDetails) and htmx else None
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: StaffRequest) -> bool:
     return _htmx(request) is not None
 
 
-def staff_user(request: HttpRequest) -> User:
-    """The signed-in staff member (the views that call this are behind login_required)."""
-    user = request.user
-    if not isinstance(user, User):  # login_required runs first; this only informs the type checker
-        raise PermissionDenied
-    return user
-
-
-@login_required
+@staff_required
 @require_POST
-def note_add(request: HttpRequest, number: str) -> HttpResponse:
+def note_add(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     form = NoteForm(request.POST)
     error: RaksaError | None = None
     if form.is_valid():
         try:
-            services.note_add(actor=staff_user(request), case=case, body=form.cleaned_data["body"])
+            services.note_add(actor=request.staff.user, case=case, body=form.cleaned_data["body"])
         except RaksaError as exc:
             error = exc
             add_service_error(form, exc)
@@ -229,7 +219,7 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _submit(
-    request: HttpRequest,
+    request: StaffRequest,
     case: Case,
     form: Any,
     form_name: str,
@@ -252,26 +242,24 @@ def _submit(
     return _rerender(request, case.number, error, **{form_name: form}, **rerender)
 
 
-@login_required
+@staff_required
 @require_POST
-def attachment_add(request: HttpRequest, number: str) -> HttpResponse:
+def attachment_add(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
         case,
         AttachmentForm(request.POST, request.FILES),
         "attachment_form",
-        lambda data: services.attachment_add(
-            actor=staff_user(request), case=case, uploaded_file=data["file"]
-        ),
+        lambda data: services.attachment_add(actor=request.staff.user, case=case, uploaded_file=data["file"]),
         _("แนบไฟล์แล้ว"),
         open_section="attachments",
     )
 
 
-@login_required
+@staff_required
 @require_GET
-def attachment_download(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+def attachment_download(request: StaffRequest, number: str, pk: int) -> HttpResponseBase:
     case = _case_for_view(request, number)
     attachment = get_object_or_404(case.attachments, pk=pk)
     return FileResponse(
@@ -282,9 +270,9 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> HttpRespo
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def status_change(request: HttpRequest, number: str) -> HttpResponse:
+def status_change(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
@@ -292,60 +280,60 @@ def status_change(request: HttpRequest, number: str) -> HttpResponse:
         StatusForm(request.POST),
         "status_form",
         lambda data: services.case_change_status(
-            actor=staff_user(request), case=case, status=data["status"], reason=data["reason"]
+            actor=request.staff.user, case=case, status=data["status"], reason=data["reason"]
         ),
         _("เปลี่ยนสถานะแล้ว"),
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def case_close(request: HttpRequest, number: str) -> HttpResponse:
+def case_close(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
         case,
         CloseForm(request.POST),
         "close_form",
-        lambda data: services.case_close(actor=staff_user(request), case=case, outcome=data["outcome"]),
+        lambda data: services.case_close(actor=request.staff.user, case=case, outcome=data["outcome"]),
         _("ปิดเรื่องแล้ว"),
         open_section="close",
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def case_reopen(request: HttpRequest, number: str) -> HttpResponse:
+def case_reopen(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
         case,
         ReopenForm(request.POST),
         "reopen_form",
-        lambda data: services.case_reopen(actor=staff_user(request), case=case, reason=data["reason"]),
+        lambda data: services.case_reopen(actor=request.staff.user, case=case, reason=data["reason"]),
         _("เปิดเรื่องอีกครั้งแล้ว"),
         open_section="reopen",
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def case_assign(request: HttpRequest, number: str) -> HttpResponse:
+def case_assign(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
         case,
         AssignForm(request.POST, unit=case.owning_unit),
         "assign_form",
-        lambda data: services.case_assign(actor=staff_user(request), case=case, assignee=data["assignee"]),
+        lambda data: services.case_assign(actor=request.staff.user, case=case, assignee=data["assignee"]),
         _("มอบหมายผู้รับผิดชอบแล้ว"),
         open_section="assign",
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def referral_create(request: HttpRequest, number: str) -> HttpResponse:
+def referral_create(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
@@ -353,25 +341,25 @@ def referral_create(request: HttpRequest, number: str) -> HttpResponse:
         ReferralForm(request.POST, exclude_unit=case.owning_unit),
         "referral_form",
         lambda data: services.referral_create(
-            actor=staff_user(request), case=case, to_unit=data["to_unit"], reason=data["reason"]
+            actor=request.staff.user, case=case, to_unit=data["to_unit"], reason=data["reason"]
         ),
         _("ส่งต่อแล้ว"),
         open_section="refer",
     )
 
 
-def _referral(request: HttpRequest, number: str, pk: int) -> tuple[Case, Referral]:
+def _referral(request: StaffRequest, number: str, pk: int) -> tuple[Case, Referral]:
     case = _case_for_action(request, number)
     referral = get_object_or_404(Referral.objects.select_related("to_unit"), pk=pk, case=case)
     return case, referral
 
 
-@login_required
+@staff_required
 @require_POST
-def referral_accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def referral_accept(request: StaffRequest, number: str, pk: int) -> HttpResponse:
     case, referral = _referral(request, number, pk)
     try:
-        services.referral_accept(actor=staff_user(request), referral=referral)
+        services.referral_accept(actor=request.staff.user, referral=referral)
     except RaksaError as exc:
         form = DeclineForm()
         add_service_error(form, exc)
@@ -380,9 +368,9 @@ def referral_accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     return redirect("cases:detail", number=case.number)
 
 
-@login_required
+@staff_required
 @require_POST
-def referral_decline(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def referral_decline(request: StaffRequest, number: str, pk: int) -> HttpResponse:
     case, referral = _referral(request, number, pk)
     return _submit(
         request,
@@ -390,7 +378,7 @@ def referral_decline(request: HttpRequest, number: str, pk: int) -> HttpResponse
         DeclineForm(request.POST),
         "decline_form",
         lambda data: services.referral_decline(
-            actor=staff_user(request), referral=referral, reason=data["reason"]
+            actor=request.staff.user, referral=referral, reason=data["reason"]
         ),
         _("ปฏิเสธการส่งต่อแล้ว"),
         decline_for=referral.pk,
