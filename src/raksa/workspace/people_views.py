@@ -9,11 +9,12 @@ from django.views.decorators.http import require_GET
 
 from raksa.accounts.http import StaffRequest, staff_required
 from raksa.cases.access import access_log_write
-from raksa.cases.selectors import cases_for_person
+from raksa.cases.selectors import case_history
 from raksa.core.errors import NotFound
-from raksa.people.selectors import person_get, person_search
+from raksa.people.selectors import person_addresses, person_get, person_identifiers, person_search
 
 MAX_QUERY = 100
+PERSON_PAGE_HISTORY = 200
 
 
 @staff_required
@@ -44,13 +45,10 @@ def person_detail(request: StaffRequest, pk: int) -> HttpResponse:
         # Merged into another record: the survivor's page is the one place to read and log.
         return redirect("people:detail", pk=person.pk)
     access_log_write(user=request.staff.user, action="person_view", person=person, request=request)
-    cases = list(
-        cases_for_person(user=request.staff.user, person=person).select_related("owning_unit__agency")[:200]
-    )
     context = {
         "person": person,
-        "identifiers": list(person.identifiers.all()),
-        "addresses": list(person.addresses.all()),
-        "cases": cases,
+        "identifiers": person_identifiers(person=person),
+        "addresses": person_addresses(person=person),
+        "cases": case_history(user=request.staff.user, person=person, limit=PERSON_PAGE_HISTORY),
     }
     return render(request, "workspace/person_detail.html", context)

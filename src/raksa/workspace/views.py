@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from raksa.cases.models import Case, CaseParty, Referral, Status
 from raksa.cases.statuses import TRANSITIONS
 from raksa.core.errors import NotFound, RaksaError
 from raksa.core.forms import add_service_error
-from raksa.directory.models import Unit
+from raksa.directory.selectors import units_by_code
 from raksa.workspace.forms import (
     AssignForm,
     AttachmentForm,
@@ -36,6 +36,8 @@ from raksa.workspace.forms import (
 from raksa.workspace.templatetags.case_tags import unit_codes
 
 PAGE_SIZE = 25
+# How much of a person's cross-agency history the person card on a case page shows.
+CASE_PAGE_HISTORY = 50
 
 
 # --- the list -----------------------------------------------------------------------------------------------
@@ -100,20 +102,12 @@ def _case_for_action(request: StaffRequest, number: str) -> Case:
 
 
 def _parties(request: StaffRequest, case: Case) -> list[dict[str, Any]]:
-    parties = (
-        CaseParty.objects.filter(case=case)
-        .select_related("person")
-        .prefetch_related("person__identifiers")
-        .order_by("id")
-    )
     cards = []
-    for party in parties:
+    for party in selectors.case_parties(case=case):
         card: dict[str, Any] = {"party": party, "person": party.person, "cases": None}
         if party.role == CaseParty.Role.SUBJECT:
-            card["cases"] = list(
-                selectors.cases_for_person(user=request.staff.user, person=party.person)
-                .select_related("owning_unit__agency")
-                .order_by("-created_at", "-id")[:50]
+            card["cases"] = selectors.case_history(
+                user=request.staff.user, person=party.person, limit=CASE_PAGE_HISTORY
             )
         cards.append(card)
     return cards
@@ -133,21 +127,21 @@ def _activity_context(case: Case) -> dict[str, Any]:
     timeline = list(selectors.case_timeline(case=case))
     return {
         "case": case,
-        "notes": list(case.notes.select_related("author").order_by("created_at", "id")),
+        "notes": selectors.case_notes(case=case),
         "timeline": timeline,
-        "units_by_code": Unit.objects.in_bulk(list(unit_codes(timeline)), field_name="code"),
+        "units_by_code": units_by_code(codes=unit_codes(timeline)),
     }
 
 
 def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.staff.user
     level = access.access_level(user, case)
-    referrals = list(case.referrals.select_related("to_unit__agency", "from_unit", "created_by"))
+    referrals = selectors.case_referrals(case=case)
     my_unit = request.staff.unit
     context = {
         **_activity_context(case),
         "parties": _parties(request, case),
-        "attachments": list(case.attachments.select_related("uploaded_by")),
+        "attachments": selectors.case_attachments(case=case),
         "referrals": referrals,
         "can_write": level >= access.Level.WRITE,
         "can_manage": level >= access.Level.MANAGE,
@@ -261,7 +255,10 @@ def attachment_add(request: StaffRequest, number: str) -> HttpResponse:
 @require_GET
 def attachment_download(request: StaffRequest, number: str, pk: int) -> HttpResponseBase:
     case = _case_for_view(request, number)
-    attachment = get_object_or_404(case.attachments, pk=pk)
+    try:
+        attachment = selectors.case_attachment_get(case=case, pk=pk)
+    except NotFound:
+        raise Http404() from None
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -350,7 +347,10 @@ def referral_create(request: StaffRequest, number: str) -> HttpResponse:
 
 def _referral(request: StaffRequest, number: str, pk: int) -> tuple[Case, Referral]:
     case = _case_for_action(request, number)
-    referral = get_object_or_404(Referral.objects.select_related("to_unit"), pk=pk, case=case)
+    try:
+        referral = selectors.case_referral_get(case=case, pk=pk)
+    except NotFound:
+        raise Http404() from None
     return case, referral
 
 
