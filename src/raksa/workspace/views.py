@@ -102,15 +102,19 @@ def _case_for_action(request: StaffRequest, number: str) -> Case:
 
 
 def _parties(request: StaffRequest, case: Case) -> list[dict[str, Any]]:
-    cards = []
-    for party in selectors.case_parties(case=case):
-        card: dict[str, Any] = {"party": party, "person": party.person, "cases": None}
-        if party.role == CaseParty.Role.SUBJECT:
-            card["cases"] = selectors.case_history(
-                user=request.staff.user, person=party.person, limit=CASE_PAGE_HISTORY
-            )
-        cards.append(card)
-    return cards
+    """What each person card on the case page shows: the subject's cross-agency history, not everyone's."""
+    return [
+        {
+            "person": party.person,
+            "role_label": party.get_role_display(),
+            "history": (
+                selectors.case_history(user=request.staff.user, person=party.person, limit=CASE_PAGE_HISTORY)
+                if party.role == CaseParty.Role.SUBJECT
+                else None
+            ),
+        }
+        for party in selectors.case_parties(case=case)
+    ]
 
 
 def _status_actions(case: Case) -> list[tuple[str, Any]]:
