@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "raksa.accounts",
     "raksa.people",
     "raksa.cases",
+    "raksa.workspace",
     "raksa.api",
 ]
 

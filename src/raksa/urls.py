@@ -11,8 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("raksa.api.urls")),
     path("", include("raksa.accounts.urls")),
-    path("", include("raksa.cases.people_urls")),
-    path("", include("raksa.cases.urls")),
+    path("", include("raksa.workspace.people_urls")),
+    path("", include("raksa.workspace.urls")),
 ]
 
 if settings.DEBUG:

@@ -62,11 +62,6 @@ def staff_unit(user: Any) -> Unit | None:
     return user.unit
 
 
-def is_centre(user: Any) -> bool:
-    unit = staff_unit(user)
-    return unit is not None and unit.kind == Unit.Kind.CENTRE
-
-
 def supervisor_areas(user: Any) -> tuple[frozenset[str], frozenset[str]]:
     """(province codes, district codes) a supervisor answers for; empty for every other role.
 

@@ -18,8 +18,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from raksa.cases.access import access_log_write, case_not_found, cases_visible_to, staff_unit
-from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
-from raksa.core.errors import invalid
+from raksa.cases.models import Attachment, Case, CaseEvent, CaseParty, Note, Referral
+from raksa.core.errors import invalid, not_found
 from raksa.core.ids import normalize_tracking_code
 from raksa.people.models import Person
 from raksa.people.selectors import person_search
@@ -114,7 +114,31 @@ def case_timeline(*, case: Case) -> list[CaseEvent]:
 
 
 def case_parties(*, case: Case) -> list[CaseParty]:
-    return list(CaseParty.objects.filter(case=case).select_related("person").order_by("id"))
+    """The people on a case in the order they were added, each with their identifiers (a person card shows them)."""
+    return list(
+        CaseParty.objects.filter(case=case)
+        .select_related("person")
+        .prefetch_related("person__identifiers")
+        .order_by("id")
+    )
+
+
+def case_notes(*, case: Case) -> list[Note]:
+    return list(Note.objects.filter(case=case).select_related("author").order_by("created_at", "id"))
+
+
+def case_attachments(*, case: Case) -> list[Attachment]:
+    return list(
+        Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("created_at", "id")
+    )
+
+
+def case_attachment_get(*, case: Case, pk: int) -> Attachment:
+    """One attachment of `case` (already checked visible by the caller); NotFound for any other id."""
+    attachment = Attachment.objects.filter(case=case, pk=pk).first()
+    if attachment is None:
+        raise not_found("attachment", "ไฟล์แนบ")
+    return attachment
 
 
 def case_referrals(*, case: Case) -> list[Referral]:
@@ -123,6 +147,14 @@ def case_referrals(*, case: Case) -> list[Referral]:
         .select_related("from_unit", "to_unit", "created_by", "decided_by")
         .order_by("created_at", "id")
     )
+
+
+def case_referral_get(*, case: Case, pk: int) -> Referral:
+    """One referral of `case` (already checked visible by the caller); NotFound for any other id."""
+    referral = Referral.objects.filter(case=case, pk=pk).select_related("to_unit").first()
+    if referral is None:
+        raise not_found("referral", "การส่งต่อ")
+    return referral
 
 
 def referrals_incoming(*, user: Any, state: str | None = Referral.State.PENDING) -> QuerySet[Referral]:
@@ -145,6 +177,12 @@ def cases_for_person(*, user: Any, person: Person) -> QuerySet[Case]:
         .select_related(*LIST_RELATED)
         .order_by("-created_at", "-id")
     )
+
+
+def case_history(*, user: Any, person: Person, limit: int) -> list[Case]:
+    """A person's cross-agency history as a page shows it: the newest `limit` of cases_for_person, each with its
+    owning unit's agency."""
+    return list(cases_for_person(user=user, person=person).select_related("owning_unit__agency")[:limit])
 
 
 # Keyset pages on (created_at, id), newest first: constant cost at any depth and no COUNT(*) over millions of rows.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 import geothai
@@ -124,6 +125,11 @@ def unit_get(*, code: str) -> Unit:
             code="not_found", message_th=f"ไม่พบหน่วยงานรหัส {code}", message_en=f"Unit {code!r} not found"
         )
     return unit
+
+
+def units_by_code(*, codes: Iterable[str]) -> dict[str, Unit]:
+    """The units with these codes, keyed by code (one query); codes no unit has are left out."""
+    return Unit.objects.in_bulk(sorted(set(codes)), field_name="code")
 
 
 def unit_area_codes(unit: Unit) -> list[str]:

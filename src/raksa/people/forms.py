@@ -10,15 +10,14 @@ from django import forms
 from django.db import transaction
 
 from raksa.core.errors import RaksaError
+from raksa.core.forms import add_service_error
 from raksa.people.models import CitizenshipStatus, Identifier, Person, Sex
 from raksa.people.services import identifier_add, person_create, person_update
 
 ADDRESS_FIELDS = ("text", "province_code", "district_code", "subdistrict_code", "postal_code")
+# The services name an address's parts "address.<part>" and an added phone "phone".
+SERVICE_FIELDS = {f"address.{name}": name for name in ADDRESS_FIELDS} | {"phone": "phones"}
 _PHONE_SPLIT = re.compile(r"[,;\n]+")
-
-
-def error_text(message_th: str, message_en: str) -> str:
-    return f"{message_th} ({message_en})"
 
 
 class PersonForm(forms.Form):
@@ -86,15 +85,6 @@ class PersonForm(forms.Form):
             initial[name] = getattr(address, name) if address else ""
         return initial
 
-    def add_service_error(self, error: RaksaError) -> None:
-        for item in error.errors or []:
-            name = item.field.removeprefix("address.")
-            name = "phones" if name == "phone" else name
-            target = name if name in self.fields else None
-            self.add_error(target, error_text(item.message_th, item.message_en))
-        if not error.errors:
-            self.add_error(None, error_text(error.message_th, error.message_en))
-
     def save(self, *, actor: Any) -> Person | None:
         if not self.is_valid():
             return None
@@ -113,7 +103,7 @@ class PersonForm(forms.Form):
                 actor=actor, data=data, identifiers=identifiers, phones=phones, address=address
             )
         except RaksaError as error:
-            self.add_service_error(error)
+            add_service_error(self, error, fields=SERVICE_FIELDS)
             return None
 
     def _update(

@@ -12,7 +12,7 @@ from raksa.core.identifiers import (
     thai_digits_to_arabic,
 )
 from raksa.people import matching
-from raksa.people.models import Identifier, Person
+from raksa.people.models import Address, Identifier, Person
 
 # Passports and other documents: letters and digits, at least one digit ("AA1234567", "MA123456").
 _DOCUMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,20}$")
@@ -37,6 +37,15 @@ def person_get(*, pk: int | str) -> Person:
     except (Person.DoesNotExist, TypeError, ValueError):
         raise not_found("person", "บุคคล") from None
     return person_survivor(person)
+
+
+def person_identifiers(*, person: Person) -> list[Identifier]:
+    return list(Identifier.objects.filter(person=person).order_by("kind", "id"))
+
+
+def person_addresses(*, person: Person) -> list[Address]:
+    """Current address first, then the newest."""
+    return list(Address.objects.filter(person=person).order_by("-is_current", "-id"))
 
 
 def _identifier_hits(kinds_values: list[tuple[str, str]]) -> list[Person]:

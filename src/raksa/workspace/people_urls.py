@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raksa.cases import people_views as views
+from raksa.workspace import people_views as views
 
 app_name = "people"
 

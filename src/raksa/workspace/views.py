@@ -7,19 +7,22 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from raksa.accounts.models import User
+from raksa.accounts.http import StaffRequest, staff_required
 from raksa.cases import access, selectors, services
-from raksa.cases.forms import (
+from raksa.cases.models import Case, CaseParty, Referral, Status
+from raksa.cases.statuses import TRANSITIONS
+from raksa.core.errors import NotFound, RaksaError
+from raksa.core.forms import add_service_error
+from raksa.directory.selectors import units_by_code
+from raksa.workspace.forms import (
     AssignForm,
     AttachmentForm,
     CaseFilterForm,
@@ -29,26 +32,23 @@ from raksa.cases.forms import (
     ReferralForm,
     ReopenForm,
     StatusForm,
-    add_service_error,
 )
-from raksa.cases.models import Case, CaseParty, Referral, Status
-from raksa.cases.statuses import TRANSITIONS
-from raksa.cases.templatetags.case_tags import unit_codes
-from raksa.core.errors import NotFound, RaksaError
-from raksa.directory.models import Unit
+from raksa.workspace.templatetags.case_tags import unit_codes
 
 PAGE_SIZE = 25
+# How much of a person's cross-agency history the person card on a case page shows.
+CASE_PAGE_HISTORY = 50
 
 
 # --- the list -----------------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET)
-    user = request.user
-    has_unit = access.staff_unit(user) is not None
+    user = request.staff.user
+    has_unit = request.staff.unit is not None
     rows: list[Case] = []
     next_url = ""
     if has_unit:
@@ -75,7 +75,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     }
     htmx = _htmx(request)
     partial = htmx is not None and not htmx.history_restore_request and htmx.target == "results"
-    response = render(request, "cases/_results.html" if partial else "cases/list.html", context)
+    response = render(
+        request, "workspace/_case_results.html" if partial else "workspace/case_list.html", context
+    )
     # The same URL answers with a fragment or a page: caches must keep the two apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -84,39 +86,35 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- the case page ------------------------------------------------------------------------------------------
 
 
-def _case_for_view(request: HttpRequest, number: str) -> Case:
+def _case_for_view(request: StaffRequest, number: str) -> Case:
     """The case, with the access log written; a hidden case is exactly as missing as a case that never was."""
     try:
-        return selectors.case_get_for_view(user=request.user, number=number, request=request)
+        return selectors.case_get_for_view(user=request.staff.user, number=number, request=request)
     except NotFound:
         raise Http404() from None
 
 
-def _case_for_action(request: HttpRequest, number: str) -> Case:
+def _case_for_action(request: StaffRequest, number: str) -> Case:
     try:
-        return selectors.case_get(user=request.user, number=number)
+        return selectors.case_get(user=request.staff.user, number=number)
     except NotFound:
         raise Http404() from None
 
 
-def _parties(request: HttpRequest, case: Case) -> list[dict[str, Any]]:
-    parties = (
-        CaseParty.objects.filter(case=case)
-        .select_related("person")
-        .prefetch_related("person__identifiers")
-        .order_by("id")
-    )
-    cards = []
-    for party in parties:
-        card: dict[str, Any] = {"party": party, "person": party.person, "cases": None}
-        if party.role == CaseParty.Role.SUBJECT:
-            card["cases"] = list(
-                selectors.cases_for_person(user=request.user, person=party.person)
-                .select_related("owning_unit__agency")
-                .order_by("-created_at", "-id")[:50]
-            )
-        cards.append(card)
-    return cards
+def _parties(request: StaffRequest, case: Case) -> list[dict[str, Any]]:
+    """What each person card on the case page shows: the subject's cross-agency history, not everyone's."""
+    return [
+        {
+            "person": party.person,
+            "role_label": party.get_role_display(),
+            "history": (
+                selectors.case_history(user=request.staff.user, person=party.person, limit=CASE_PAGE_HISTORY)
+                if party.role == CaseParty.Role.SUBJECT
+                else None
+            ),
+        }
+        for party in selectors.case_parties(case=case)
+    ]
 
 
 def _status_actions(case: Case) -> list[tuple[str, Any]]:
@@ -133,21 +131,21 @@ def _activity_context(case: Case) -> dict[str, Any]:
     timeline = list(selectors.case_timeline(case=case))
     return {
         "case": case,
-        "notes": list(case.notes.select_related("author").order_by("created_at", "id")),
+        "notes": selectors.case_notes(case=case),
         "timeline": timeline,
-        "units_by_code": Unit.objects.in_bulk(list(unit_codes(timeline)), field_name="code"),
+        "units_by_code": units_by_code(codes=unit_codes(timeline)),
     }
 
 
-def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
-    user = request.user
+def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = request.staff.user
     level = access.access_level(user, case)
-    referrals = list(case.referrals.select_related("to_unit__agency", "from_unit", "created_by"))
-    my_unit = access.staff_unit(user)
+    referrals = selectors.case_referrals(case=case)
+    my_unit = request.staff.unit
     context = {
         **_activity_context(case),
         "parties": _parties(request, case),
-        "attachments": list(case.attachments.select_related("uploaded_by")),
+        "attachments": selectors.case_attachments(case=case),
         "referrals": referrals,
         "can_write": level >= access.Level.WRITE,
         "can_manage": level >= access.Level.MANAGE,
@@ -171,46 +169,38 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
     return context
 
 
-@login_required
+@staff_required
 @require_GET
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+def case_detail(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_view(request, number)
-    return render(request, "cases/detail.html", _case_context(request, case))
+    return render(request, "workspace/case_detail.html", _case_context(request, case))
 
 
-def _rerender(request: HttpRequest, number: str, error: RaksaError | None, **forms: Any) -> HttpResponse:
+def _rerender(request: StaffRequest, number: str, error: RaksaError | None, **forms: Any) -> HttpResponse:
     """The case page again, with the failed form filled in and its errors shown; nothing was saved."""
     case = _case_for_view(request, number)
     status = error.status if error is not None else 400
-    return render(request, "cases/detail.html", _case_context(request, case, **forms), status=status)
+    return render(request, "workspace/case_detail.html", _case_context(request, case, **forms), status=status)
 
 
-def _htmx(request: HttpRequest) -> HtmxDetails | None:
+def _htmx(request: StaffRequest) -> HtmxDetails | None:
     htmx = getattr(request, "htmx", None)
     return htmx if isinstance(htmx, HtmxDetails) and htmx else None
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: StaffRequest) -> bool:
     return _htmx(request) is not None
 
 
-def staff_user(request: HttpRequest) -> User:
-    """The signed-in staff member (the views that call this are behind login_required)."""
-    user = request.user
-    if not isinstance(user, User):  # login_required runs first; this only informs the type checker
-        raise PermissionDenied
-    return user
-
-
-@login_required
+@staff_required
 @require_POST
-def note_add(request: HttpRequest, number: str) -> HttpResponse:
+def note_add(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     form = NoteForm(request.POST)
     error: RaksaError | None = None
     if form.is_valid():
         try:
-            services.note_add(actor=staff_user(request), case=case, body=form.cleaned_data["body"])
+            services.note_add(actor=request.staff.user, case=case, body=form.cleaned_data["body"])
         except RaksaError as exc:
             error = exc
             add_service_error(form, exc)
@@ -222,12 +212,12 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
     if _is_htmx(request):
         # htmx swaps only 2xx answers: errors come back as 200 with the form showing them.
         context = {**_activity_context(case), "note_form": form, "can_write": True}
-        return render(request, "cases/_activity.html", context)
+        return render(request, "workspace/_case_activity.html", context)
     return _rerender(request, number, error, note_form=form)
 
 
 def _submit(
-    request: HttpRequest,
+    request: StaffRequest,
     case: Case,
     form: Any,
     form_name: str,
@@ -250,28 +240,29 @@ def _submit(
     return _rerender(request, case.number, error, **{form_name: form}, **rerender)
 
 
-@login_required
+@staff_required
 @require_POST
-def attachment_add(request: HttpRequest, number: str) -> HttpResponse:
+def attachment_add(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
         case,
         AttachmentForm(request.POST, request.FILES),
         "attachment_form",
-        lambda data: services.attachment_add(
-            actor=staff_user(request), case=case, uploaded_file=data["file"]
-        ),
+        lambda data: services.attachment_add(actor=request.staff.user, case=case, uploaded_file=data["file"]),
         _("แนบไฟล์แล้ว"),
         open_section="attachments",
     )
 
 
-@login_required
+@staff_required
 @require_GET
-def attachment_download(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+def attachment_download(request: StaffRequest, number: str, pk: int) -> HttpResponseBase:
     case = _case_for_view(request, number)
-    attachment = get_object_or_404(case.attachments, pk=pk)
+    try:
+        attachment = selectors.case_attachment_get(case=case, pk=pk)
+    except NotFound:
+        raise Http404() from None
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -280,9 +271,9 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> HttpRespo
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def status_change(request: HttpRequest, number: str) -> HttpResponse:
+def status_change(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
@@ -290,60 +281,60 @@ def status_change(request: HttpRequest, number: str) -> HttpResponse:
         StatusForm(request.POST),
         "status_form",
         lambda data: services.case_change_status(
-            actor=staff_user(request), case=case, status=data["status"], reason=data["reason"]
+            actor=request.staff.user, case=case, status=data["status"], reason=data["reason"]
         ),
         _("เปลี่ยนสถานะแล้ว"),
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def case_close(request: HttpRequest, number: str) -> HttpResponse:
+def case_close(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
         case,
         CloseForm(request.POST),
         "close_form",
-        lambda data: services.case_close(actor=staff_user(request), case=case, outcome=data["outcome"]),
+        lambda data: services.case_close(actor=request.staff.user, case=case, outcome=data["outcome"]),
         _("ปิดเรื่องแล้ว"),
         open_section="close",
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def case_reopen(request: HttpRequest, number: str) -> HttpResponse:
+def case_reopen(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
         case,
         ReopenForm(request.POST),
         "reopen_form",
-        lambda data: services.case_reopen(actor=staff_user(request), case=case, reason=data["reason"]),
+        lambda data: services.case_reopen(actor=request.staff.user, case=case, reason=data["reason"]),
         _("เปิดเรื่องอีกครั้งแล้ว"),
         open_section="reopen",
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def case_assign(request: HttpRequest, number: str) -> HttpResponse:
+def case_assign(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
         case,
         AssignForm(request.POST, unit=case.owning_unit),
         "assign_form",
-        lambda data: services.case_assign(actor=staff_user(request), case=case, assignee=data["assignee"]),
+        lambda data: services.case_assign(actor=request.staff.user, case=case, assignee=data["assignee"]),
         _("มอบหมายผู้รับผิดชอบแล้ว"),
         open_section="assign",
     )
 
 
-@login_required
+@staff_required
 @require_POST
-def referral_create(request: HttpRequest, number: str) -> HttpResponse:
+def referral_create(request: StaffRequest, number: str) -> HttpResponse:
     case = _case_for_action(request, number)
     return _submit(
         request,
@@ -351,25 +342,28 @@ def referral_create(request: HttpRequest, number: str) -> HttpResponse:
         ReferralForm(request.POST, exclude_unit=case.owning_unit),
         "referral_form",
         lambda data: services.referral_create(
-            actor=staff_user(request), case=case, to_unit=data["to_unit"], reason=data["reason"]
+            actor=request.staff.user, case=case, to_unit=data["to_unit"], reason=data["reason"]
         ),
         _("ส่งต่อแล้ว"),
         open_section="refer",
     )
 
 
-def _referral(request: HttpRequest, number: str, pk: int) -> tuple[Case, Referral]:
+def _referral(request: StaffRequest, number: str, pk: int) -> tuple[Case, Referral]:
     case = _case_for_action(request, number)
-    referral = get_object_or_404(Referral.objects.select_related("to_unit"), pk=pk, case=case)
+    try:
+        referral = selectors.case_referral_get(case=case, pk=pk)
+    except NotFound:
+        raise Http404() from None
     return case, referral
 
 
-@login_required
+@staff_required
 @require_POST
-def referral_accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def referral_accept(request: StaffRequest, number: str, pk: int) -> HttpResponse:
     case, referral = _referral(request, number, pk)
     try:
-        services.referral_accept(actor=staff_user(request), referral=referral)
+        services.referral_accept(actor=request.staff.user, referral=referral)
     except RaksaError as exc:
         form = DeclineForm()
         add_service_error(form, exc)
@@ -378,9 +372,9 @@ def referral_accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     return redirect("cases:detail", number=case.number)
 
 
-@login_required
+@staff_required
 @require_POST
-def referral_decline(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def referral_decline(request: StaffRequest, number: str, pk: int) -> HttpResponse:
     case, referral = _referral(request, number, pk)
     return _submit(
         request,
@@ -388,7 +382,7 @@ def referral_decline(request: HttpRequest, number: str, pk: int) -> HttpResponse
         DeclineForm(request.POST),
         "decline_form",
         lambda data: services.referral_decline(
-            actor=staff_user(request), referral=referral, reason=data["reason"]
+            actor=request.staff.user, referral=referral, reason=data["reason"]
         ),
         _("ปฏิเสธการส่งต่อแล้ว"),
         decline_for=referral.pk,

@@ -3,7 +3,7 @@ import datetime as dt
 from django.test import SimpleTestCase
 from django.utils import translation
 
-from raksa.cases.templatetags.case_tags import be_year, when
+from raksa.workspace.templatetags.case_tags import be_year, when
 
 
 class WhenFilterTests(SimpleTestCase):

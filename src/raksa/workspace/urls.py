@@ -1,6 +1,6 @@
 from django.urls import path
 
-from raksa.cases import views
+from raksa.workspace import views
 
 app_name = "cases"
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, pgettext
 
-from raksa.cases.models import CaseEvent, CaseParty, Channel, EmergencyType, Referral, Status
+from raksa.cases.models import CaseEvent, CaseParty, Channel, EmergencyType, Status
 from raksa.directory.models import Category
 
 register = template.Library()
@@ -150,26 +150,6 @@ def event_line(event: CaseEvent, units: dict[str, Any] | None = None) -> SafeStr
         format_html('<span class="event-detail"> — {}</span>', detail) if detail else "",
         format_html('<span class="muted small event-by"><br>{}</span>', by) if by else "",
     )
-
-
-@register.filter
-def status_label(value: str) -> str:
-    return _choice_label(Status, value)
-
-
-@register.filter
-def category_label(value: str) -> str:
-    return _choice_label(Category, value)
-
-
-@register.filter
-def emergency_label(value: str) -> str:
-    return _choice_label(EmergencyType, value)
-
-
-@register.filter
-def referral_state_label(value: str) -> str:
-    return _choice_label(Referral.State, value)
 
 
 def _public_stage_labels() -> dict[str, str]:

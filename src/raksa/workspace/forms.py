@@ -1,5 +1,5 @@
 """Forms of the case workspace. They parse and check simple fields; the services decide everything else and
-raise RaksaError, which `add_service_error` turns into a form error in both languages."""
+raise RaksaError, which raksa.core.forms.add_service_error turns into a form error in both languages."""
 
 from __future__ import annotations
 
@@ -8,49 +8,13 @@ from typing import Any
 
 import geothai
 from django import forms
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from raksa.accounts.models import User
 from raksa.cases.models import EmergencyType, Status
-from raksa.core.errors import RaksaError
+from raksa.core.forms import required_message
 from raksa.directory.models import Category, Unit
-
-
-def bilingual(message_th: str, message_en: str) -> SafeString:
-    """The current language's message first and prominent, the other one small beneath it."""
-    if (get_language() or "th").startswith("en"):
-        main, alt, alt_lang = message_en, message_th, "th"
-    else:
-        main, alt, alt_lang = message_th, message_en, "en"
-    return format_html(
-        '<span class="msg-main">{}</span><span class="msg-alt" lang="{}">{}</span>', main, alt_lang, alt
-    )
-
-
-def required_message(message_th: str, message_en: str) -> dict[str, Any]:
-    return {"required": _LazyBilingual(message_th, message_en)}
-
-
-class _LazyBilingual:
-    """Rendered when the error is raised, so it follows the language of that request."""
-
-    def __init__(self, message_th: str, message_en: str) -> None:
-        self.message_th = message_th
-        self.message_en = message_en
-
-    def __str__(self) -> str:
-        return bilingual(self.message_th, self.message_en)
-
-
-def add_service_error(form: forms.Form, error: RaksaError) -> None:
-    """Attach a service's error to the field it names, or to the whole form when the form has no such field."""
-    items: Iterable[Any] = error.errors or [error]
-    for item in items:
-        name = item.field if item.field in form.fields else None
-        form.add_error(name, bilingual(item.message_th, item.message_en))
 
 
 def province_choices() -> list[tuple[str, str]]:
