@@ -12,7 +12,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, pgettext
 
+from raksa.cases.access import person_access_scope
 from raksa.cases.models import CaseEvent, CaseParty, Channel, EmergencyType, Status
+from raksa.core.errors import RaksaError
 from raksa.directory.models import Category
 
 register = template.Library()
@@ -214,3 +216,13 @@ def when(value: dt.date | dt.datetime | None, part: str = "datetime") -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
+
+
+@register.simple_tag
+def may_read_person_access(user: Any, person: Any) -> bool:
+    """Whether `user` may open the person's access history (the rule in cases.access), for a link to it."""
+    try:
+        person_access_scope(user, person)
+    except RaksaError:
+        return False
+    return True
