@@ -9,6 +9,7 @@ from ninja import Query, Router
 from ninja import Status as HttpStatus
 
 from raksa.api.schemas import (
+    AccessLogPageOut,
     CaseIn,
     CaseListOut,
     CaseOut,
@@ -20,8 +21,17 @@ from raksa.api.schemas import (
     ReferralOut,
     StatusIn,
 )
+from raksa.cases.access import Action, access_log_write, access_log_write_many, require_case_access_reader
 from raksa.cases.models import Case, CaseEvent, EmergencyType, Note, Referral, Status
-from raksa.cases.selectors import case_get, case_get_for_view, case_list, case_page, case_timeline
+from raksa.cases.selectors import (
+    access_page,
+    case_access_history,
+    case_get,
+    case_get_for_view,
+    case_page,
+    case_search,
+    case_timeline,
+)
 from raksa.cases.services import (
     case_change_status,
     case_close,
@@ -82,17 +92,43 @@ def cases_list(
     cursor: str | None = Query(None, max_length=200),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
-    cases = case_list(
-        user=_user(request),
+    user = _user(request)
+    q = (q or "").strip() or None
+    search = case_search(
+        user=user,
         status=status,
         category=category,
         emergency_type=emergency_type,
         province_code=province,
         mine=mine,
-        q=(q or "").strip() or None,
-    ).select_related("owning_unit")
-    items, next_cursor = case_page(cases, cursor=cursor, limit=limit)
+        q=q,
+    )
+    items, next_cursor = case_page(search.cases.select_related("owning_unit"), cursor=cursor, limit=limit)
+    if q:
+        # Like the workspace: a search tells which cases a person is on, so the cases and people are logged.
+        access_log_write_many(
+            user=user,
+            action=Action.CASE_SEARCH,
+            cases=items,
+            people=search.people_on(items),
+            request=request,
+            channel="api",
+        )
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _shown(request: HttpRequest, case: Case) -> Case:
+    """A response carrying the whole case (its people, notes and referrals): logged like a read of it."""
+    people = [party.person for party in case.parties.select_related("person")]
+    access_log_write_many(
+        user=_user(request),
+        action=Action.CASE_VIEW,
+        cases=[case],
+        people=people,
+        request=request,
+        channel="api",
+    )
+    return case
 
 
 @router.post("", response={201: CaseOut, 409: ErrorOut, **ERRORS}, summary="Create a case")
@@ -121,7 +157,7 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
         district_code=payload.district_code,
         subdistrict_code=payload.subdistrict_code,
     )
-    return HttpStatus(201, case)
+    return HttpStatus(201, _shown(request, case))
 
 
 @router.get(
@@ -131,7 +167,13 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
     description="A case the caller may not see answers 404, like a missing one. The read is access-logged.",
 )
 def cases_get(request: HttpRequest, number: str) -> Case:
-    return case_get_for_view(user=_user(request), number=number, request=request, channel="api")
+    case = case_get_for_view(user=_user(request), number=number, request=request, channel="api")
+    # The case row is written; the people shown on it are named too.
+    people = [party.person for party in case.parties.select_related("person")]
+    access_log_write_many(
+        user=_user(request), action=Action.CASE_VIEW, people=people, request=request, channel="api"
+    )
+    return case
 
 
 @router.get(
@@ -158,9 +200,10 @@ def cases_change_status(request: HttpRequest, number: str, payload: StatusIn) ->
     user = _user(request)
     case = case_get(user=user, number=number)
     if payload.status == Status.CLOSED:
-        return case_close(actor=user, case=case, outcome=payload.outcome or payload.reason)
+        return _shown(request, case_close(actor=user, case=case, outcome=payload.outcome or payload.reason))
     # Leaving "closed" is a reopen, which case_change_status routes to case_reopen (reason required).
-    return case_change_status(actor=user, case=case, status=payload.status, reason=payload.reason)
+    changed = case_change_status(actor=user, case=case, status=payload.status, reason=payload.reason)
+    return _shown(request, changed)
 
 
 @router.post("/{number}/notes", response={201: NoteOut, **ERRORS}, summary="Add a note")
@@ -180,3 +223,27 @@ def cases_refer(request: HttpRequest, number: str, payload: ReferralIn) -> HttpS
     case = case_get(user=user, number=number)
     to_unit = _unit(payload.to_unit, "to_unit")
     return HttpStatus(201, referral_create(actor=user, case=case, to_unit=to_unit, reason=payload.reason))
+
+
+@router.get(
+    "/{number}/access",
+    response={200: AccessLogPageOut, **ERRORS},
+    summary="Who looked at a case",
+    description=(
+        "The case's access log, newest first: for the supervisors who may manage the case and the 1300 centre's "
+        "supervisors and admins (403 for anyone else who sees the case). Reading it is itself logged. Follow "
+        "`next_cursor` for the next page."
+    ),
+)
+def cases_access(
+    request: HttpRequest,
+    number: str,
+    cursor: str | None = Query(None, max_length=200),
+    limit: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    user = _user(request)
+    case = case_get(user=user, number=number)
+    require_case_access_reader(user, case)
+    access_log_write(user=user, action=Action.ACCESS_HISTORY, case=case, request=request, channel="api")
+    items, next_cursor = access_page(case_access_history(case=case), cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": next_cursor}
