@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -217,7 +217,7 @@ def _refusal(
     request: StaffRequest,
     number: str,
     form_name: str,
-    form: forms.BaseForm | None,
+    form: BaseForm | None,
     error: RaksaError | None,
     form_shown: bool | None = None,
     **rerender: Any,
