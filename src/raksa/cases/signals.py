@@ -9,26 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from raksa.cases.events import EventKind, event_record
+from django.db.models import QuerySet
+
+from raksa.cases.events import event_person_merge_reversed, event_person_merged
 from raksa.cases.models import Case
 
 
-def _record_on_cases(kind: str, merge: Any, actor: Any, case_ids: list[int] | None) -> None:
-    data = {"merge_id": merge.pk, "survivor_id": merge.survivor_id, "merged_id": merge.merged_id}
-    for case in Case.objects.filter(pk__in=list(case_ids or [])).order_by("pk"):
-        event_record(case=case, kind=kind, actor=actor, data=data)
+def _cases(case_ids: list[int] | None) -> QuerySet[Case]:
+    return Case.objects.filter(pk__in=list(case_ids or [])).order_by("pk")
 
 
 def on_person_merged(
     sender: Any, *, merge: Any, actor: Any = None, case_ids: list[int] | None = None, **_: Any
 ) -> None:
-    _record_on_cases(EventKind.PERSON_MERGED, merge, actor, case_ids)
+    for case in _cases(case_ids):
+        event_person_merged(case=case, actor=actor, merge=merge)
 
 
 def on_person_merge_reversed(
     sender: Any, *, merge: Any, actor: Any = None, case_ids: list[int] | None = None, **_: Any
 ) -> None:
-    _record_on_cases(EventKind.PERSON_MERGE_REVERSED, merge, actor, case_ids)
+    for case in _cases(case_ids):
+        event_person_merge_reversed(case=case, actor=actor, merge=merge)
 
 
 def connect() -> None:
