@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from raksa.core.errors import not_found
 from raksa.core.identifiers import (
@@ -19,6 +20,20 @@ _DOCUMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,20}$")
 _MAX_CHAIN = 10
 # Name queries read at most this many rows before ranking, however common the name.
 _NAME_QUERY_LIMIT = 150
+# Candidates scoring at least this need a human to say "same person" or "new person" before anything is created.
+CANDIDATE_THRESHOLD = 0.6
+MAX_CANDIDATES = 10
+# Each indexed candidate query stops here; ranking happens in Python on at most three times this many rows.
+CANDIDATE_QUERY_LIMIT = 150
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person who may be the one being looked for, with why: for a human to confirm, never merged silently."""
+
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
 
 
 def person_survivor(person: Person) -> Person:
@@ -112,3 +127,66 @@ def person_search(*, query: str, limit: int = 20) -> list[Person]:
     identifier_ids = {p.pk for p in hits}
     names = sorted((p for p in found.values() if p.pk not in identifier_ids), key=rank)
     return [*hits, *names][:limit]
+
+
+def _score(
+    person: Person, *, key: str, soundex: str, last_key: str, birth_year: int | None, province_code: str
+) -> Candidate:
+    similarity = matching.key_similarity(key, person.name_key)
+    score = 0.6 * similarity
+    reasons = []
+    if similarity >= 0.8:
+        reasons.append("name")
+    if soundex and person.name_soundex == soundex:
+        score += 0.2
+        reasons.append("soundex")
+    if last_key and person.last_name_key == last_key:
+        reasons.append("last_name")
+    if birth_year and person.birth_year:
+        gap = abs(person.birth_year - birth_year)
+        if gap <= 2:
+            score += 0.15 - 0.025 * gap
+            reasons.append("birth_year")
+        elif gap > 5:
+            score -= 0.2
+    if province_code and person.province_code == province_code:
+        score += 0.05
+        reasons.append("province")
+    return Candidate(person=person, score=round(max(score, 0.0), 3), reasons=reasons)
+
+
+def person_candidates(
+    *, first_name: str, last_name: str = "", birth_year: int | None = None, province_code: str = ""
+) -> list[Candidate]:
+    """People who may be this one, best first, scored 0-1 (at least CANDIDATE_THRESHOLD).
+
+    Three indexed queries (same soundex, same first-name prefix, same last name), each capped, then ranked.
+    """
+    _, first_name = matching.strip_title(first_name)
+    key = matching.full_name_key(first_name, last_name)
+    first_key = matching.name_key(first_name)
+    last_key = matching.name_key(last_name)
+    soundex = matching.name_soundex(first_name, last_name)
+    if not key:
+        return []
+    live = Person.objects.filter(merged_into__isnull=True)
+    queries = []
+    if soundex:
+        queries.append(live.filter(name_soundex=soundex))
+    if first_key:
+        queries.append(live.filter(name_key__startswith=first_key))
+    if last_key:
+        queries.append(live.filter(last_name_key=last_key))
+    found: dict[int, Person] = {}
+    for query in queries:
+        for person in query.order_by()[:CANDIDATE_QUERY_LIMIT]:
+            found[person.pk] = person
+    scored = [
+        _score(
+            p, key=key, soundex=soundex, last_key=last_key, birth_year=birth_year, province_code=province_code
+        )
+        for p in found.values()
+    ]
+    scored = [c for c in scored if c.score >= CANDIDATE_THRESHOLD]
+    scored.sort(key=lambda c: (-c.score, c.person.pk))
+    return scored[:MAX_CANDIDATES]

@@ -4,23 +4,14 @@ Every function validates all of its input first and raises one InvalidInput nami
 English), then writes inside one transaction: nothing is ever partly saved.
 """
 
-from raksa.people.services.find_or_create import (
-    CANDIDATE_THRESHOLD,
-    Candidate,
-    MatchResult,
-    person_candidates,
-    person_find_or_create,
-)
+from raksa.people.services.find_or_create import MatchResult, person_find_or_create
 from raksa.people.services.merge import person_merge, person_merge_reverse
 from raksa.people.services.person import _refresh_keys, identifier_add, person_create, person_update
 
 __all__ = [
-    "CANDIDATE_THRESHOLD",
-    "Candidate",
     "MatchResult",
     "_refresh_keys",
     "identifier_add",
-    "person_candidates",
     "person_create",
     "person_find_or_create",
     "person_merge",

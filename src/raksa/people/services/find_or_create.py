@@ -9,9 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from raksa.core.errors import Conflict, InvalidInput
-from raksa.people import matching
 from raksa.people.models import Identifier, Person
-from raksa.people.selectors import person_survivor
+from raksa.people.selectors import Candidate, person_candidates, person_survivor
 from raksa.people.services.person import _identifiers_claim, _refresh_keys, person_create
 from raksa.people.services.validation import (
     NAME_FIELDS,
@@ -24,12 +23,6 @@ from raksa.people.services.validation import (
     _split_titles,
 )
 
-# Candidates scoring at least this need a human to say "same person" or "new person" before anything is created.
-CANDIDATE_THRESHOLD = 0.6
-MAX_CANDIDATES = 10
-# Each indexed candidate query stops here; ranking happens in Python on at most three times this many rows.
-CANDIDATE_QUERY_LIMIT = 150
-
 # The order in which an exact identifier decides who someone is.
 EXACT_MATCH_ORDER = ("national_id", "line_user_id", "phone", "passport")
 _KIND_OF_FIELD = {
@@ -39,15 +32,6 @@ _KIND_OF_FIELD = {
     "phones": Identifier.Kind.PHONE,
     "passport": Identifier.Kind.PASSPORT,
 }
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A person who may be the one being looked for, with why: for a human to confirm, never merged silently."""
-
-    person: Person
-    score: float
-    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -106,69 +90,6 @@ def _enrich(person: Person, wanted: dict[str, str], names: dict[str, Any]) -> Pe
             _refresh_keys(locked)
             locked.save()
     return locked
-
-
-def _score(
-    person: Person, *, key: str, soundex: str, last_key: str, birth_year: int | None, province_code: str
-) -> Candidate:
-    similarity = matching.key_similarity(key, person.name_key)
-    score = 0.6 * similarity
-    reasons = []
-    if similarity >= 0.8:
-        reasons.append("name")
-    if soundex and person.name_soundex == soundex:
-        score += 0.2
-        reasons.append("soundex")
-    if last_key and person.last_name_key == last_key:
-        reasons.append("last_name")
-    if birth_year and person.birth_year:
-        gap = abs(person.birth_year - birth_year)
-        if gap <= 2:
-            score += 0.15 - 0.025 * gap
-            reasons.append("birth_year")
-        elif gap > 5:
-            score -= 0.2
-    if province_code and person.province_code == province_code:
-        score += 0.05
-        reasons.append("province")
-    return Candidate(person=person, score=round(max(score, 0.0), 3), reasons=reasons)
-
-
-def person_candidates(
-    *, first_name: str, last_name: str = "", birth_year: int | None = None, province_code: str = ""
-) -> list[Candidate]:
-    """People who may be this one, best first, scored 0-1 (at least CANDIDATE_THRESHOLD).
-
-    Three indexed queries (same soundex, same first-name prefix, same last name), each capped, then ranked.
-    """
-    _, first_name = matching.strip_title(first_name)
-    key = matching.full_name_key(first_name, last_name)
-    first_key = matching.name_key(first_name)
-    last_key = matching.name_key(last_name)
-    soundex = matching.name_soundex(first_name, last_name)
-    if not key:
-        return []
-    live = Person.objects.filter(merged_into__isnull=True)
-    queries = []
-    if soundex:
-        queries.append(live.filter(name_soundex=soundex))
-    if first_key:
-        queries.append(live.filter(name_key__startswith=first_key))
-    if last_key:
-        queries.append(live.filter(last_name_key=last_key))
-    found: dict[int, Person] = {}
-    for query in queries:
-        for person in query.order_by()[:CANDIDATE_QUERY_LIMIT]:
-            found[person.pk] = person
-    scored = [
-        _score(
-            p, key=key, soundex=soundex, last_key=last_key, birth_year=birth_year, province_code=province_code
-        )
-        for p in found.values()
-    ]
-    scored = [c for c in scored if c.score >= CANDIDATE_THRESHOLD]
-    scored.sort(key=lambda c: (-c.score, c.person.pk))
-    return scored[:MAX_CANDIDATES]
 
 
 def person_find_or_create(
