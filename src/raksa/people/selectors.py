@@ -18,13 +18,12 @@ from raksa.people.models import Identifier, Person
 # Passports and other documents: letters and digits, at least one digit ("AA1234567", "MA123456").
 _DOCUMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,20}$")
 _MAX_CHAIN = 10
-# Name queries read at most this many rows before ranking, however common the name.
+# However common the name, a name look-up reads at most this many rows from each indexed query and starts no
+# further query once it holds this many people, so ranking in Python sees fewer than twice this many.
 _NAME_QUERY_LIMIT = 150
 # Candidates scoring at least this need a human to say "same person" or "new person" before anything is created.
 CANDIDATE_THRESHOLD = 0.6
 MAX_CANDIDATES = 10
-# Each indexed candidate query stops here; ranking happens in Python on at most three times this many rows.
-CANDIDATE_QUERY_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,21 @@ def person_get(*, pk: int | str) -> Person:
     except (Person.DoesNotExist, TypeError, ValueError):
         raise not_found("person", "บุคคล") from None
     return person_survivor(person)
+
+
+def _people_named(lookups: list[dict[str, str]]) -> list[Person]:
+    """Live people matching each indexed name lookup in turn (the most telling first), within _NAME_QUERY_LIMIT.
+
+    The one place a name look-up touches the table: person_search and person_candidates both go through it, so
+    neither can turn a common name into a scan."""
+    live = Person.objects.filter(merged_into__isnull=True).order_by()
+    found: dict[int, Person] = {}
+    for lookup in lookups:
+        for person in live.filter(**lookup)[:_NAME_QUERY_LIMIT]:
+            found.setdefault(person.pk, person)
+        if len(found) >= _NAME_QUERY_LIMIT:
+            break
+    return list(found.values())
 
 
 def _identifier_hits(kinds_values: list[tuple[str, str]]) -> list[Person]:
@@ -103,29 +117,22 @@ def person_search(*, query: str, limit: int = 20) -> list[Person]:
         return hits[:limit]
     words = key.split(" ")
     first, last = words[0], " ".join(words[1:])
-    live = Person.objects.filter(merged_into__isnull=True).order_by()
-    found: dict[int, Person] = {p.pk: p for p in hits}
-    queries = [live.filter(name_key__startswith=key), live.filter(last_name_key__startswith=key)]
+    by_name = [{"name_key__startswith": key}, {"last_name_key__startswith": key}]
     soundex = matching.name_soundex(first, last)
     if soundex:
-        queries.append(live.filter(name_soundex=soundex))
+        by_name.append({"name_soundex": soundex})
         if not last:
-            queries.append(live.filter(name_soundex__startswith=soundex + " "))
+            by_name.append({"name_soundex__startswith": soundex + " "})
     if last:
         # "ใจดี สมศรี": the caller gave the last name first.
-        queries.append(live.filter(name_key__startswith=matching.name_key(f"{last} {first}")))
-    for q in queries:
-        for person in q[:_NAME_QUERY_LIMIT]:
-            found.setdefault(person.pk, person)
-        if len(found) >= _NAME_QUERY_LIMIT:
-            break
+        by_name.append({"name_key__startswith": matching.name_key(f"{last} {first}")})
 
     def rank(person: Person) -> tuple[float, int]:
         exact_prefix = person.name_key.startswith(key) or person.last_name_key.startswith(key)
         return (-(matching.key_similarity(key, person.name_key) + (0.5 if exact_prefix else 0.0)), person.pk)
 
     identifier_ids = {p.pk for p in hits}
-    names = sorted((p for p in found.values() if p.pk not in identifier_ids), key=rank)
+    names = sorted((p for p in _people_named(by_name) if p.pk not in identifier_ids), key=rank)
     return [*hits, *names][:limit]
 
 
@@ -160,7 +167,7 @@ def person_candidates(
 ) -> list[Candidate]:
     """People who may be this one, best first, scored 0-1 (at least CANDIDATE_THRESHOLD).
 
-    Three indexed queries (same soundex, same first-name prefix, same last name), each capped, then ranked.
+    Indexed queries (same soundex, same first-name prefix, same last name) within one cap, then ranked.
     """
     _, first_name = matching.strip_title(first_name)
     key = matching.full_name_key(first_name, last_name)
@@ -169,23 +176,18 @@ def person_candidates(
     soundex = matching.name_soundex(first_name, last_name)
     if not key:
         return []
-    live = Person.objects.filter(merged_into__isnull=True)
-    queries = []
+    by_name = []
     if soundex:
-        queries.append(live.filter(name_soundex=soundex))
+        by_name.append({"name_soundex": soundex})
     if first_key:
-        queries.append(live.filter(name_key__startswith=first_key))
+        by_name.append({"name_key__startswith": first_key})
     if last_key:
-        queries.append(live.filter(last_name_key=last_key))
-    found: dict[int, Person] = {}
-    for query in queries:
-        for person in query.order_by()[:CANDIDATE_QUERY_LIMIT]:
-            found[person.pk] = person
+        by_name.append({"last_name_key": last_key})
     scored = [
         _score(
             p, key=key, soundex=soundex, last_key=last_key, birth_year=birth_year, province_code=province_code
         )
-        for p in found.values()
+        for p in _people_named(by_name)
     ]
     scored = [c for c in scored if c.score >= CANDIDATE_THRESHOLD]
     scored.sort(key=lambda c: (-c.score, c.person.pk))
