@@ -2,6 +2,9 @@
 
 Every function validates all of its input first and raises one InvalidInput naming each bad field (Thai and
 English), then writes inside one transaction: nothing is ever partly saved.
+
+validation holds the checks all of them share; person, find_or_create and merge the writes. Callers import
+from here.
 """
 
 from raksa.people.services.find_or_create import MatchResult, person_find_or_create
