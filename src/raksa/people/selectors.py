@@ -53,21 +53,6 @@ def person_get(*, pk: int | str) -> Person:
     return person_survivor(person)
 
 
-def _people_named(lookups: list[dict[str, str]]) -> list[Person]:
-    """Live people matching each indexed name lookup in turn (the most telling first), within _NAME_QUERY_LIMIT.
-
-    The one place a name look-up touches the table: person_search and person_candidates both go through it, so
-    neither can turn a common name into a scan."""
-    live = Person.objects.filter(merged_into__isnull=True).order_by()
-    found: dict[int, Person] = {}
-    for lookup in lookups:
-        for person in live.filter(**lookup)[:_NAME_QUERY_LIMIT]:
-            found.setdefault(person.pk, person)
-        if len(found) >= _NAME_QUERY_LIMIT:
-            break
-    return list(found.values())
-
-
 def _identifier_hits(kinds_values: list[tuple[str, str]]) -> list[Person]:
     people: dict[int, Person] = {}
     for kind, value in kinds_values:
@@ -95,6 +80,21 @@ def _identifier_lookups(query: str) -> list[tuple[str, str]]:
         lookups.append((Identifier.Kind.PASSPORT, document))
         lookups.append((Identifier.Kind.OTHER_ID, text))
     return lookups
+
+
+def _people_named(lookups: list[dict[str, str]]) -> list[Person]:
+    """Live people matching each indexed name lookup in turn (the most telling first), within _NAME_QUERY_LIMIT.
+
+    The one place a name look-up touches the table: person_search and person_candidates both go through it, so
+    neither can turn a common name into a scan."""
+    live = Person.objects.filter(merged_into__isnull=True).order_by()
+    found: dict[int, Person] = {}
+    for lookup in lookups:
+        for person in live.filter(**lookup)[:_NAME_QUERY_LIMIT]:
+            found.setdefault(person.pk, person)
+        if len(found) >= _NAME_QUERY_LIMIT:
+            break
+    return list(found.values())
 
 
 def person_search(*, query: str, limit: int = 20) -> list[Person]:
