@@ -73,7 +73,9 @@ def classify_stream(stdin: TextIO, stdout: TextIO) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from raksa.triage.classifier import MODEL_PATH, read_jsonl, train
+    from raksa.triage.classifier import MODEL_PATH
+    from raksa.triage.evaluation import read_jsonl
+    from raksa.triage.training import train
 
     paths = [Path(p) for p in args.data or [_default_train()]]
     # The held-out folder is read only by build_train.py, which names its training halves one by one; a sealed
@@ -96,8 +98,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, stdout: TextIO) -> int:
-    from raksa.triage.classifier import classify_text, read_jsonl
-    from raksa.triage.evaluation import evaluate, format_report
+    from raksa.triage.classifier import classify_text
+    from raksa.triage.evaluation import evaluate, format_report, read_jsonl
 
     rows = [r for r in read_jsonl(args.file) if isinstance(r.get("text"), str) and r.get("category")]
     predictions = [classify_text(r["text"]).as_dict() for r in rows]
