@@ -218,17 +218,3 @@ def _distinct(phrases: list[str]) -> tuple[str, ...]:
 def classify_offline(text: str, model: Model | None = None) -> TriageResult:
     model = model or shipped_model()
     return decide(model, model.scores(text or ""))
-
-
-def classify_text(text: str) -> TriageResult:
-    """Classify with the LLM back-end when one is configured, else (and on any failure) offline."""
-    if os.environ.get("RAKSA_TRIAGE_LLM_URL"):
-        from raksa.triage.llm import classify_llm
-
-        result = classify_llm(text)
-        if result is not None:
-            return result
-        from dataclasses import replace
-
-        return replace(classify_offline(text), backend="offline-fallback")
-    return classify_offline(text)

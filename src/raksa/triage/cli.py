@@ -98,11 +98,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, stdout: TextIO) -> int:
-    from raksa.triage.classifier import classify_text
+    from raksa.triage import triage
     from raksa.triage.evaluation import evaluate, format_report, read_jsonl
 
     rows = [r for r in read_jsonl(args.file) if isinstance(r.get("text"), str) and r.get("category")]
-    predictions = [classify_text(r["text"]).as_dict() for r in rows]
+    predictions = [triage(r["text"], with_routing=False).as_dict() for r in rows]
     ev = evaluate(rows, predictions)
     if args.json:
         stdout.write(json.dumps(ev.as_dict(), ensure_ascii=False) + "\n")
