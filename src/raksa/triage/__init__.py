@@ -30,7 +30,8 @@ def triage(text: str, *, with_routing: bool = True) -> TriageResult:
 
     The back-end is chosen here: the offline model always answers, and when RAKSA_TRIAGE_LLM_URL is set the LLM
     back-end is asked too, with the offline answer passed in for its safety check; if the LLM fails the offline
-    answer stands (backend "offline-fallback"), so this never fails for lack of a network.
+    answer stands (backend "offline-fallback"), so this never fails for lack of a network. A bad
+    RAKSA_TRIAGE_LLM_TIMEOUT raises `raksa.triage.llm.LlmSettingsError`.
     """
     from dataclasses import replace
 

@@ -135,6 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (stdin, stdout):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    from raksa.triage.llm import LlmSettingsError, llm_settings
+
+    # Settings are checked before any work, as Django checks its own at start-up: a bad value stops the command
+    # instead of turning every line into an error.
+    try:
+        llm_settings()
+    except LlmSettingsError as exc:
+        print(f"raksa triage: {exc}", file=sys.stderr)
+        return 2
     if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
         return classify_stream(stdin, stdout)
     parser = argparse.ArgumentParser(prog="raksa triage", description="Thai triage of social-help reports")

@@ -1,9 +1,11 @@
 """Optional LLM back-end for triage, behind the same interface as the offline model.
 
 Off unless RAKSA_TRIAGE_LLM_URL is set (an OpenAI-compatible base URL such as http://127.0.0.1:8080/v1).
-RAKSA_TRIAGE_LLM_MODEL, RAKSA_TRIAGE_LLM_KEY and RAKSA_TRIAGE_LLM_TIMEOUT (seconds, default 5) tune it. Any
-failure of the back-end (network, HTTP status, timeout, an answer that is not the JSON we asked for, unknown
-codes) returns None and `triage()` keeps the offline answer. Requests go through raksa.core.http.
+RAKSA_TRIAGE_LLM_MODEL, RAKSA_TRIAGE_LLM_KEY and RAKSA_TRIAGE_LLM_TIMEOUT (seconds above zero, default 5) tune
+it; a timeout that is not such a number raises `LlmSettingsError` naming the variable, as the other settings
+do, instead of quietly becoming the default. Any failure of the back-end itself (network, HTTP status,
+timeout, an answer that is not the JSON we asked for, unknown codes) returns None and `triage()` keeps the
+offline answer. Requests go through raksa.core.http.
 
 `triage()` chooses the back-end and passes the offline answer in, so this module never imports the classifier.
 The safety bias holds here too: if the offline model sees a live strong emergency cue the LLM answered "none"
@@ -13,6 +15,7 @@ for, the emergency stands.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, replace
@@ -39,6 +42,10 @@ SYSTEM_PROMPT = (
 DEFAULT_TIMEOUT = 5.0
 
 
+class LlmSettingsError(ValueError):
+    """A RAKSA_TRIAGE_LLM_* variable with a value that cannot be used."""
+
+
 @dataclass(frozen=True)
 class LlmSettings:
     url: str  # the chat-completions endpoint
@@ -48,14 +55,24 @@ class LlmSettings:
 
 
 def _timeout() -> float:
-    try:
-        return float(os.environ.get("RAKSA_TRIAGE_LLM_TIMEOUT") or DEFAULT_TIMEOUT)
-    except ValueError:
+    raw = os.environ.get("RAKSA_TRIAGE_LLM_TIMEOUT", "").strip()
+    if not raw:
         return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise LlmSettingsError(
+            f"RAKSA_TRIAGE_LLM_TIMEOUT must be a number of seconds above zero, got {raw!r}"
+        )
+    return seconds
 
 
 def llm_settings() -> LlmSettings | None:
-    """The back-end's settings, or None when it is off."""
+    """The back-end's settings, or None when it is off. The timeout is checked even then: a bad value is found
+    when it is written, not on the day the back-end is switched on."""
+    timeout = _timeout()
     url = os.environ.get("RAKSA_TRIAGE_LLM_URL", "").strip()
     if not url:
         return None
@@ -63,7 +80,7 @@ def llm_settings() -> LlmSettings | None:
         url=url.rstrip("/") + "/chat/completions",
         model=os.environ.get("RAKSA_TRIAGE_LLM_MODEL") or "default",
         key=os.environ.get("RAKSA_TRIAGE_LLM_KEY") or "",
-        timeout=_timeout(),
+        timeout=timeout,
     )
 
 
