@@ -1,9 +1,22 @@
 from __future__ import annotations
 
+import importlib
+import tempfile
+
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from raksa.cases.events import event_record
+from raksa.cases.events import (
+    event_describe,
+    event_record,
+    event_type_declare,
+    event_type_of,
+    event_types,
+    text_field,
+)
 from raksa.cases.models import CaseEvent, PublicStage
 from raksa.cases.services import (
     attachment_add,
@@ -18,9 +31,15 @@ from raksa.cases.services import (
     referral_decline,
 )
 from tests.base import RaksaTestCase
+from tests.cases import dispatch_events
 from tests.cases.helpers import kinds, open_case, person
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+# A kind of this test module's own, declared at import as any app outside cases declares its kinds.
+CALLBACK_REQUESTED = event_type_declare(
+    kind="callback_requested", title="ขอให้โทรกลับ", fields=(text_field("phone", "โทร: %s"),)
+)
 
 
 class EventTimelineTests(RaksaTestCase):
@@ -106,3 +125,136 @@ class EventTimelineTests(RaksaTestCase):
         case = case_assign(actor=self.supervisor, case=case, assignee=self.case_worker)
         case_assign(actor=self.supervisor, case=case, assignee=self.case_worker)
         self.assertEqual(kinds(case), ["created", "assigned"])
+
+
+class EventCatalogueTests(RaksaTestCase):
+    def test_it_refuses_a_kind_nobody_declared(self):
+        case = open_case(self.call_taker, self.bkk_office)
+        with self.assertRaises(ValueError):
+            event_record(case=case, kind="made_up", actor=self.case_worker)
+        self.assertEqual(kinds(case), ["created"])
+
+    def test_it_refuses_a_payload_key_its_kind_does_not_declare(self):
+        case = open_case(self.call_taker, self.bkk_office)
+        with self.assertRaises(ValueError) as caught:
+            event_record(
+                case=case, kind="note_added", actor=self.case_worker, data={"note_id": 1, "body": "x"}
+            )
+        self.assertIn("body", str(caught.exception))
+        self.assertEqual(kinds(case), ["created"])
+
+    def test_it_refuses_to_declare_a_kind_twice(self):
+        with self.assertRaises(ValueError):
+            event_type_declare(kind="closed", title="ปิด")
+        with self.assertRaises(ValueError):
+            event_type_declare(kind="nowhere_stage", title="x", stage="nowhere")
+
+    def test_it_declares_every_kind_the_case_services_write_with_a_title(self):
+        case = open_case(self.call_taker, self.bkk_office, subject=person())
+        case = case_assign(actor=self.supervisor, case=case, assignee=self.case_worker)
+        referral = referral_create(actor=self.case_worker, case=case, to_unit=self.dcy_hq, reason="เด็ก")
+        referral_accept(actor=self.dcy_worker, referral=referral)
+        case = case_close(actor=self.case_worker, case=case, outcome="เสร็จ")
+        case_reopen(actor=self.supervisor, case=case, reason="กลับมาอีก")
+        declared = {event_type.kind for event_type in event_types()}
+        for event in case.events.all():
+            self.assertIn(event.kind, declared)
+            title, _detail = event_describe(event)
+            self.assertNotEqual(title, event.kind.replace("_", " "))
+
+    def test_it_shows_a_stored_kind_nobody_declares_by_its_name(self):
+        case = open_case(self.call_taker, self.bkk_office)
+        # A row left by an app that has since been removed: written straight to the table, as it once was.
+        event = CaseEvent.objects.create(
+            case=case, kind="line_pushed", data={"to": "x"}, created_at=timezone.now()
+        )
+        self.assertEqual(event_describe(event), ("line pushed", ""))
+
+    def test_it_renders_a_kind_declared_outside_cases_on_the_timeline(self):
+        # tests/cases/dispatch_events.py declares "forwarded" the way the dispatch app will: cases does not name it.
+        case = open_case(self.call_taker, self.bkk_rapid, emergency_type="threat")
+        event_record(
+            case=case,
+            kind=dispatch_events.FORWARDED.kind,
+            unit=self.centre,
+            data={"unit": self.bkk_rapid.code},
+        )
+        case.refresh_from_db()
+        self.assertEqual(case.public_stage, PublicStage.FORWARDED)
+        self.client.force_login(self.responder)
+        page = self.client.get(reverse("cases:detail", args=[case.number]))
+        self.assertContains(page, "แจ้งทีมช่วยเหลือแล้ว")
+        self.assertContains(page, f"ทีม: {self.bkk_rapid.name_th}")
+
+    def test_it_takes_a_kind_a_test_module_declares_with_its_own_fields(self):
+        kind = CALLBACK_REQUESTED
+        case = open_case(self.call_taker, self.bkk_office)
+        event = event_record(case=case, kind=kind.kind, actor=self.call_taker, data={"phone": "0812345678"})
+        self.assertEqual(event_describe(event), ("ขอให้โทรกลับ", "โทร: 0812345678"))
+        with self.assertRaises(ValueError):
+            event_record(case=case, kind=kind.kind, data={"phone": "0812345678", "email": "a@b.c"})
+
+
+class EventPayloadMigrationTests(RaksaTestCase):
+    migration = importlib.import_module("raksa.cases.migrations.0003_event_payload_keys")
+
+    def old_row(self, case, kind, data):
+        return CaseEvent.objects.create(case=case, kind=kind, data=data, created_at=timezone.now())
+
+    def test_it_moves_old_payloads_to_the_declared_keys_and_back(self):
+        case = open_case(self.call_taker, self.bkk_office)
+        attached = self.old_row(
+            case,
+            "attachment_added",
+            {"attachment_id": 7, "name": "บ้าน.jpg", "content_type": "image/jpeg", "size": 3, "sha256": "ab"},
+        )
+        assigned = self.old_row(
+            case,
+            "assigned",
+            {"assignee_id": self.case_worker.pk, "assignee": "worker_bkk", "previous_id": None},
+        )
+        gone = self.old_row(
+            case, "assigned", {"assignee_id": 999_999, "assignee": "left_staff", "previous_id": 4}
+        )
+        untouched = CaseEvent.objects.get(case=case, kind="created").data
+
+        self.migration.forwards(apps, None)
+        attached.refresh_from_db()
+        assigned.refresh_from_db()
+        gone.refresh_from_db()
+        self.assertEqual(attached.data["original_name"], "บ้าน.jpg")
+        self.assertNotIn("name", attached.data)
+        self.assertEqual(
+            assigned.data,
+            {
+                "assignee_id": self.case_worker.pk,
+                "assignee": "worker_bkk",
+                "assignee_name": str(self.case_worker),
+                "previous_assignee_id": None,
+            },
+        )
+        self.assertEqual((gone.data["assignee_name"], gone.data["previous_assignee_id"]), ("left_staff", 4))
+        self.assertEqual(CaseEvent.objects.get(case=case, kind="created").data, untouched)
+        with translation.override("th"):
+            self.assertEqual(event_describe(attached), ("แนบไฟล์แล้ว", "บ้าน.jpg"))
+            self.assertEqual(event_describe(assigned)[1], f"ผู้รับผิดชอบ: {self.case_worker}")
+        # Every migrated row is one event_record would accept today.
+        for event in (attached, assigned, gone):
+            self.assertLessEqual(set(event.data), set(event_type_of(event.kind).keys))
+
+        self.migration.backwards(apps, None)
+        attached.refresh_from_db()
+        assigned.refresh_from_db()
+        self.assertEqual(attached.data["name"], "บ้าน.jpg")
+        self.assertEqual(
+            assigned.data, {"assignee_id": self.case_worker.pk, "assignee": "worker_bkk", "previous_id": None}
+        )
+
+    def test_it_writes_new_events_under_the_declared_keys(self):
+        case = open_case(self.call_taker, self.bkk_office)
+        case_assign(actor=self.supervisor, case=case, assignee=self.case_worker)
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            attachment_add(actor=self.case_worker, case=case, uploaded_file=SimpleUploadedFile("a.png", PNG))
+        for event in case.events.all():
+            self.assertLessEqual(set(event.data), set(event_type_of(event.kind).keys), event.kind)
+        self.assertEqual(case.events.get(kind="attachment_added").data["original_name"], "a.png")

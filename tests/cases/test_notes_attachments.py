@@ -105,7 +105,7 @@ class AttachmentTests(RaksaTestCase):
 
     def test_it_removes_the_stored_file_when_saving_the_row_fails(self):
         with (
-            mock.patch("raksa.cases.services.event_record", side_effect=RuntimeError("database went away")),
+            mock.patch("raksa.cases.events.event_record", side_effect=RuntimeError("database went away")),
             self.assertRaises(RuntimeError),
         ):
             self.add("a.jpg", JPEG)

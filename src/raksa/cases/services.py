@@ -1,5 +1,5 @@
 """Writes on cases: keyword-only services, each one transaction that changes the case and records exactly the
-timeline events for that change (through cases.events.event_record).
+timeline events for that change (through the typed recorders of cases/events.py, built on event_record).
 
 Every service that touches an existing case locks its row (select_for_update) and checks access on the locked
 row first: a case the actor cannot see raises NotFound (the same error as a missing case), a case the actor may
@@ -41,9 +41,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from raksa.accounts.models import User
-from raksa.cases import statuses
+from raksa.cases import events, statuses
 from raksa.cases.access import Level, can_view, case_not_found, forbidden, require, staff_unit
-from raksa.cases.events import EventKind, event_record
 from raksa.cases.models import (
     Attachment,
     Case,
@@ -289,20 +288,7 @@ def case_create(
             owning_unit=owning_unit,
             created_by=actor,
         )
-        event_record(
-            case=case,
-            kind=EventKind.CREATED,
-            actor=actor,
-            unit=actor.unit if actor is not None else owning_unit,
-            data={
-                "number": case.number,
-                "channel": channel,
-                "category": category,
-                "emergency_type": emergency_type,
-                "urgency": urgency,
-                "owning_unit": owning_unit.code,
-            },
-        )
+        events.event_case_created(case=case, actor=actor)
         seen: set[tuple[int, str]] = set()
         for person, role in people:
             person = person_survivor(person)
@@ -315,13 +301,7 @@ def case_create(
 
 def _party_add(*, actor: User | None, case: Case, person: Person, role: str) -> CaseParty:
     party = CaseParty.objects.create(case=case, person=person, role=role)
-    event_record(
-        case=case,
-        kind=EventKind.PARTY_ADDED,
-        actor=actor,
-        unit=actor.unit if actor is not None else case.owning_unit,
-        data={"party_id": party.pk, "person_id": person.pk, "role": role},
-    )
+    events.event_party_added(case=case, actor=actor, party=party)
     return party
 
 
@@ -363,11 +343,8 @@ def case_change_status(*, actor: User, case: Case, status: str, reason: str = ""
         previous = locked.status
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
-        event_record(
-            case=locked,
-            kind=EventKind.STATUS_CHANGED,
-            actor=actor,
-            data={"from": previous, "to": status, "reason": (reason or "").strip()},
+        events.event_status_changed(
+            case=locked, actor=actor, from_status=previous, to_status=status, reason=(reason or "").strip()
         )
     return locked
 
@@ -384,9 +361,7 @@ def case_close(*, actor: User, case: Case, outcome: str) -> Case:
         locked.outcome = outcome
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
-        event_record(
-            case=locked, kind=EventKind.CLOSED, actor=actor, data={"from": previous, "outcome": outcome}
-        )
+        events.event_case_closed(case=locked, actor=actor, from_status=previous, outcome=outcome)
     return locked
 
 
@@ -408,17 +383,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
         locked.outcome = ""
         locked.closed_at = None
         locked.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
-        event_record(
-            case=locked,
-            kind=EventKind.REOPENED,
-            actor=actor,
-            data={
-                "from": Status.CLOSED,
-                "to": Status.ACTIVE,
-                "reason": reason,
-                "previous_outcome": previous_outcome,
-            },
-        )
+        events.event_case_reopened(case=locked, actor=actor, reason=reason, previous_outcome=previous_outcome)
     return locked
 
 
@@ -440,16 +405,7 @@ def case_assign(*, actor: User, case: Case, assignee: User | None) -> Case:
         previous = locked.assigned_to_id
         locked.assigned_to = assignee
         locked.save(update_fields=["assigned_to", "updated_at"])
-        event_record(
-            case=locked,
-            kind=EventKind.ASSIGNED,
-            actor=actor,
-            data={
-                "assignee_id": new_id,
-                "assignee": assignee.username if assignee is not None else "",
-                "previous_id": previous,
-            },
-        )
+        events.event_case_assigned(case=locked, actor=actor, assignee=assignee, previous_assignee_id=previous)
     return locked
 
 
@@ -463,7 +419,7 @@ def note_add(*, actor: User, case: Case, body: str) -> Note:
         require(actor, locked, Level.WRITE)
         body = _required_text(body, "body", "ข้อความบันทึก", "note", NOTE_MAX)
         note = Note.objects.create(case=locked, author=actor, body=body)
-        event_record(case=locked, kind=EventKind.NOTE_ADDED, actor=actor, data={"note_id": note.pk})
+        events.event_note_added(case=locked, actor=actor, note=note)
     return note
 
 
@@ -543,18 +499,7 @@ def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment
             attachment.file.save(original_name, ContentFile(data), save=False)
             stored_name = attachment.file.name or ""
             attachment.save()
-            event_record(
-                case=locked,
-                kind=EventKind.ATTACHMENT_ADDED,
-                actor=actor,
-                data={
-                    "attachment_id": attachment.pk,
-                    "name": original_name,
-                    "content_type": content_type,
-                    "size": len(data),
-                    "sha256": attachment.sha256,
-                },
-            )
+            events.event_attachment_added(case=locked, actor=actor, attachment=attachment)
     except BaseException:
         if stored_name:
             default_storage.delete(stored_name)
@@ -604,18 +549,7 @@ def referral_create(*, actor: User, case: Case, to_unit: Unit, reason: str) -> R
         if previous != Status.REFERRED:
             locked.status = Status.REFERRED
             locked.save(update_fields=["status", "updated_at"])
-        event_record(
-            case=locked,
-            kind=EventKind.REFERRAL_CREATED,
-            actor=actor,
-            data={
-                "referral_id": referral.pk,
-                "to_unit": to_unit.code,
-                "reason": reason,
-                "from_status": previous,
-                "status": locked.status,
-            },
-        )
+        events.event_referral_created(case=locked, actor=actor, referral=referral, from_status=previous)
     return referral
 
 
@@ -651,12 +585,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
         locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
-        event_record(
-            case=case,
-            kind=EventKind.REFERRAL_ACCEPTED,
-            actor=actor,
-            data={"referral_id": locked.pk, "to_unit": locked.to_unit.code},
-        )
+        events.event_referral_accepted(case=case, actor=actor, referral=locked)
     return locked
 
 
@@ -675,18 +604,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
         if previous == Status.REFERRED and not still_open:
             case.status = Status.ACTIVE
             case.save(update_fields=["status", "updated_at"])
-        event_record(
-            case=case,
-            kind=EventKind.REFERRAL_DECLINED,
-            actor=actor,
-            data={
-                "referral_id": locked.pk,
-                "to_unit": locked.to_unit.code,
-                "reason": reason,
-                "from_status": previous,
-                "status": case.status,
-            },
-        )
+        events.event_referral_declined(case=case, actor=actor, referral=locked, from_status=previous)
     return locked
 
 

@@ -42,7 +42,8 @@ class Person(TimeStampedModel):
     )
     # Home province (2-digit DOPA code), from the current address; used to rank name matches.
     province_code = models.CharField(max_length=2, blank=True, db_index=True)
-    # Search keys derived from the names (titles stripped, spaces folded, lower-case), kept by services._refresh_keys.
+    # Search keys derived from the names (titles stripped, spaces folded, lower-case), written only by
+    # services.person._refresh_keys.
     name_key = models.CharField(max_length=220, blank=True, db_index=True)
     last_name_key = models.CharField(max_length=110, blank=True, db_index=True)
     name_soundex = models.CharField(max_length=40, blank=True, db_index=True)
@@ -114,7 +115,9 @@ class PersonMerge(TimeStampedModel):
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
     performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=300, blank=True)
-    # {"identifiers": [ids], "addresses": [ids], "case_parties": [ids], "fields": {name: old survivor value}}
+    # People's own: {"identifiers": [ids], "addresses": [{id, is_current}], "fields": {name: old survivor value},
+    # "fields_new": {name: value the merge gave}}; beside them each app's undo data (people.signals), and
+    # "apps": {app label: [its keys]}.
     moved = models.JSONField(default=dict)
     reversed_at = models.DateTimeField(null=True, blank=True)
     reversed_by = models.ForeignKey(

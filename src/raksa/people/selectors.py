@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from raksa.core.errors import not_found
 from raksa.core.identifiers import (
@@ -17,8 +18,21 @@ from raksa.people.models import Address, Identifier, Person
 # Passports and other documents: letters and digits, at least one digit ("AA1234567", "MA123456").
 _DOCUMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,20}$")
 _MAX_CHAIN = 10
-# Name queries read at most this many rows before ranking, however common the name.
+# However common the name, a name look-up reads at most this many rows from each indexed query and starts no
+# further query once it holds this many people, so ranking in Python sees fewer than twice this many.
 _NAME_QUERY_LIMIT = 150
+# Candidates scoring at least this need a human to say "same person" or "new person" before anything is created.
+CANDIDATE_THRESHOLD = 0.6
+MAX_CANDIDATES = 10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person who may be the one being looked for, with why: for a human to confirm, never merged silently."""
+
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
 
 
 def person_survivor(person: Person) -> Person:
@@ -77,6 +91,21 @@ def _identifier_lookups(query: str) -> list[tuple[str, str]]:
     return lookups
 
 
+def _people_named(lookups: list[dict[str, str]]) -> list[Person]:
+    """Live people matching each indexed name lookup in turn (the most telling first), within _NAME_QUERY_LIMIT.
+
+    The one place a name look-up touches the table: person_search and person_candidates both go through it, so
+    neither can turn a common name into a scan."""
+    live = Person.objects.filter(merged_into__isnull=True).order_by()
+    found: dict[int, Person] = {}
+    for lookup in lookups:
+        for person in live.filter(**lookup)[:_NAME_QUERY_LIMIT]:
+            found.setdefault(person.pk, person)
+        if len(found) >= _NAME_QUERY_LIMIT:
+            break
+    return list(found.values())
+
+
 def person_search(*, query: str, limit: int = 20) -> list[Person]:
     """Find people by phone, national ID, passport, LINE id, or Thai/English name (titles ignored).
 
@@ -97,27 +126,78 @@ def person_search(*, query: str, limit: int = 20) -> list[Person]:
         return hits[:limit]
     words = key.split(" ")
     first, last = words[0], " ".join(words[1:])
-    live = Person.objects.filter(merged_into__isnull=True).order_by()
-    found: dict[int, Person] = {p.pk: p for p in hits}
-    queries = [live.filter(name_key__startswith=key), live.filter(last_name_key__startswith=key)]
+    by_name = [{"name_key__startswith": key}, {"last_name_key__startswith": key}]
     soundex = matching.name_soundex(first, last)
     if soundex:
-        queries.append(live.filter(name_soundex=soundex))
+        by_name.append({"name_soundex": soundex})
         if not last:
-            queries.append(live.filter(name_soundex__startswith=soundex + " "))
+            by_name.append({"name_soundex__startswith": soundex + " "})
     if last:
         # "ใจดี สมศรี": the caller gave the last name first.
-        queries.append(live.filter(name_key__startswith=matching.name_key(f"{last} {first}")))
-    for q in queries:
-        for person in q[:_NAME_QUERY_LIMIT]:
-            found.setdefault(person.pk, person)
-        if len(found) >= _NAME_QUERY_LIMIT:
-            break
+        by_name.append({"name_key__startswith": matching.name_key(f"{last} {first}")})
 
     def rank(person: Person) -> tuple[float, int]:
         exact_prefix = person.name_key.startswith(key) or person.last_name_key.startswith(key)
         return (-(matching.key_similarity(key, person.name_key) + (0.5 if exact_prefix else 0.0)), person.pk)
 
     identifier_ids = {p.pk for p in hits}
-    names = sorted((p for p in found.values() if p.pk not in identifier_ids), key=rank)
+    names = sorted((p for p in _people_named(by_name) if p.pk not in identifier_ids), key=rank)
     return [*hits, *names][:limit]
+
+
+def _score(
+    person: Person, *, key: str, soundex: str, last_key: str, birth_year: int | None, province_code: str
+) -> Candidate:
+    similarity = matching.key_similarity(key, person.name_key)
+    score = 0.6 * similarity
+    reasons = []
+    if similarity >= 0.8:
+        reasons.append("name")
+    if soundex and person.name_soundex == soundex:
+        score += 0.2
+        reasons.append("soundex")
+    if last_key and person.last_name_key == last_key:
+        reasons.append("last_name")
+    if birth_year and person.birth_year:
+        gap = abs(person.birth_year - birth_year)
+        if gap <= 2:
+            score += 0.15 - 0.025 * gap
+            reasons.append("birth_year")
+        elif gap > 5:
+            score -= 0.2
+    if province_code and person.province_code == province_code:
+        score += 0.05
+        reasons.append("province")
+    return Candidate(person=person, score=round(max(score, 0.0), 3), reasons=reasons)
+
+
+def person_candidates(
+    *, first_name: str, last_name: str = "", birth_year: int | None = None, province_code: str = ""
+) -> list[Candidate]:
+    """People who may be this one, best first, scored 0-1 (at least CANDIDATE_THRESHOLD).
+
+    Indexed queries (same soundex, same first-name prefix, same last name) within one cap, then ranked.
+    """
+    _, first_name = matching.strip_title(first_name)
+    key = matching.full_name_key(first_name, last_name)
+    first_key = matching.name_key(first_name)
+    last_key = matching.name_key(last_name)
+    soundex = matching.name_soundex(first_name, last_name)
+    if not key:
+        return []
+    by_name = []
+    if soundex:
+        by_name.append({"name_soundex": soundex})
+    if first_key:
+        by_name.append({"name_key__startswith": first_key})
+    if last_key:
+        by_name.append({"last_name_key": last_key})
+    scored = [
+        _score(
+            p, key=key, soundex=soundex, last_key=last_key, birth_year=birth_year, province_code=province_code
+        )
+        for p in _people_named(by_name)
+    ]
+    scored = [c for c in scored if c.score >= CANDIDATE_THRESHOLD]
+    scored.sort(key=lambda c: (-c.score, c.person.pk))
+    return scored[:MAX_CANDIDATES]

@@ -10,12 +10,12 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext
 
 from raksa.cases.access import person_access_scope
-from raksa.cases.models import CaseEvent, CaseParty, Channel, EmergencyType, Status
+from raksa.cases.events import event_describe, event_unit_codes
+from raksa.cases.models import CaseEvent
 from raksa.core.errors import RaksaError
-from raksa.directory.models import Category
 
 register = template.Library()
 
@@ -57,87 +57,13 @@ def _user_name(user: Any) -> str:
     return str(user) if user is not None else ""
 
 
-# Event kind -> title. Kinds other apps add later fall back to the raw kind, so nothing is hidden.
-def _event_titles() -> dict[str, str]:
-    return {
-        "created": gettext("รับเรื่อง"),
-        "party_added": gettext("เพิ่มบุคคลที่เกี่ยวข้อง"),
-        "status_changed": gettext("เปลี่ยนสถานะ"),
-        "assigned": gettext("มอบหมายผู้รับผิดชอบแล้ว"),
-        "note_added": gettext("บันทึกเพิ่มเติม"),
-        "attachment_added": gettext("แนบไฟล์แล้ว"),
-        "referral_created": gettext("ส่งต่อหน่วยงาน"),
-        "referral_accepted": gettext("หน่วยงานตอบรับการส่งต่อ"),
-        "referral_declined": gettext("หน่วยงานปฏิเสธการส่งต่อ"),
-        "closed": gettext("ปิดเรื่องแล้ว"),
-        "reopened": gettext("เปิดเรื่องอีกครั้งแล้ว"),
-        "person_merged": gettext("รวมข้อมูลบุคคลซ้ำ"),
-        "person_merge_reversed": gettext("ยกเลิกการรวมข้อมูลบุคคล"),
-        "forwarded": gettext("แจ้งทีมช่วยเหลือแล้ว"),
-        "on_scene": gettext("เจ้าหน้าที่ถึงที่เกิดเหตุ"),
-    }
-
-
-def _unit_label(code: Any, units: dict[str, Any]) -> str:
-    """Events store units by code; the view passes the units they name, so names cost one query per page."""
-    unit = units.get(code) if isinstance(code, str) else None
-    return local_name(unit) if unit is not None else str(code or "")
-
-
 def unit_codes(events: list[CaseEvent]) -> set[str]:
-    return {
-        value
-        for event in events
-        for key in ("to_unit", "owning_unit")
-        if isinstance(value := (event.data or {}).get(key), str) and value
-    }
+    return event_unit_codes(events)
 
 
 def event_description(event: CaseEvent, units: dict[str, Any] | None = None) -> tuple[str, str]:
-    """(title, detail) for one timeline line, both in the current language."""
-    data: dict[str, Any] = event.data or {}
-    units = units or {}
-    title = _event_titles().get(event.kind, event.kind.replace("_", " "))
-    details: list[str] = []
-    kind = event.kind
-    if kind == "created":
-        if data.get("emergency_type"):
-            details.append(gettext("ฉุกเฉิน") + ": " + _choice_label(EmergencyType, data["emergency_type"]))
-        if data.get("category"):
-            details.append(_choice_label(Category, data["category"]))
-        if data.get("channel"):
-            details.append(pgettext("timeline", "ช่องทาง: %s") % _choice_label(Channel, data["channel"]))
-        if data.get("owning_unit"):
-            details.append(pgettext("timeline", "หน่วยงาน: %s") % _unit_label(data["owning_unit"], units))
-    elif kind == "status_changed":
-        old = _choice_label(Status, data.get("from"))
-        new = _choice_label(Status, data.get("to"))
-        if old or new:
-            details.append(f"{old} → {new}")
-    elif kind == "assigned":
-        who = data.get("assignee_name") or data.get("assignee") or data.get("to")
-        if who:
-            details.append(pgettext("timeline", "ผู้รับผิดชอบ: %s") % who)
-    elif kind == "party_added":
-        role = _choice_label(CaseParty.Role, data.get("role"))
-        if role:
-            details.append(role)
-    elif kind == "attachment_added":
-        name = data.get("original_name") or data.get("name")
-        if name:
-            details.append(str(name))
-    elif kind in {"referral_created", "referral_accepted", "referral_declined"}:
-        unit = _unit_label(data.get("to_unit"), units)
-        if unit:
-            details.append(pgettext("timeline", "ถึง: %s") % unit)
-    elif kind == "reopened" and data.get("previous_outcome"):
-        details.append(pgettext("timeline", "ผลเดิม: %s") % data["previous_outcome"])
-    elif kind == "closed" and data.get("outcome"):
-        details.append(pgettext("timeline", "ผลการดำเนินงาน: %s") % data["outcome"])
-    for key, label in (("reason", pgettext("timeline", "เหตุผล: %s")),):
-        if data.get(key):
-            details.append(label % data[key])
-    return title, " · ".join(details)
+    """(title, detail) for one timeline line, both in the current language, as the event catalogue tells it."""
+    return event_describe(event, units)
 
 
 @register.simple_tag

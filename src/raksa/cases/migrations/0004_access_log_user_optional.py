@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_list_indexes'),
+        ('cases', '0003_event_payload_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

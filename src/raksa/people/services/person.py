@@ -1,0 +1,214 @@
+"""Create and update a person, and attach identifiers; the search keys are written only here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from raksa.core.errors import Conflict
+from raksa.people import matching
+from raksa.people.models import Address, Identifier, Person
+from raksa.people.services.validation import (
+    ADDRESS_KEYS,
+    UPDATABLE_FIELDS,
+    _clean_person_fields,
+    _collect_identifiers,
+    _Errors,
+    _normalize_identifier,
+    _split_titles,
+)
+
+_FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "national_id": ("เลขประจำตัวประชาชน", "national ID"),
+    "line_user_id": ("LINE user id", "LINE user id"),
+    "phone": ("หมายเลขโทรศัพท์", "phone number"),
+    "phones": ("หมายเลขโทรศัพท์", "phone number"),
+    "passport": ("เลขหนังสือเดินทาง", "passport number"),
+    "other_id": ("เลขเอกสาร", "document number"),
+}
+
+
+def _refresh_keys(person: Person) -> None:
+    """Recompute the indexed search keys from the names; the only place they are written."""
+    if person.first_name_th or person.last_name_th:
+        first, last = person.first_name_th, person.last_name_th
+    else:
+        first, last = person.first_name_en, person.last_name_en
+    person.name_key = matching.full_name_key(first, last)[:220]
+    person.last_name_key = matching.name_key(last)[:110]
+    person.name_soundex = matching.name_soundex(first, last)
+
+
+def _identifier_in_use(field_name: str) -> Conflict:
+    th, en = _FIELD_LABELS.get(field_name, _FIELD_LABELS["other_id"])
+    return Conflict(
+        code="identifier_in_use",
+        message_th=f"{th}นี้เป็นของบุคคลอื่นในระบบแล้ว",
+        message_en=f"This {en} already belongs to another person.",
+        field=field_name,
+    )
+
+
+def _identifiers_claim(person: Person, wanted: Iterable[tuple[str, str, str]]) -> list[Identifier]:
+    """Give `person` each (kind, value, field); Conflict naming the field if someone else holds one."""
+    created = []
+    for kind, value, field_name in wanted:
+        holder = Identifier.objects.filter(kind=kind, value=value).values_list("person_id", flat=True).first()
+        if holder == person.pk:
+            continue
+        if holder is not None:
+            raise _identifier_in_use(field_name)
+        try:
+            with transaction.atomic():
+                created.append(Identifier.objects.create(person=person, kind=kind, value=value))
+        except IntegrityError:
+            # Someone else claimed it between the check and the insert.
+            raise _identifier_in_use(field_name) from None
+    return created
+
+
+def _address_set(person: Person, address: dict[str, str]) -> Address:
+    current = person.addresses.filter(is_current=True).first()
+    if current and all(getattr(current, key) == address[key] for key in ADDRESS_KEYS):
+        return current
+    person.addresses.filter(is_current=True).update(is_current=False)
+    person.province_code = address["province_code"] or person.province_code
+    return Address.objects.create(person=person, is_current=True, **address)
+
+
+def _create(
+    *,
+    actor: Any,
+    fields: dict[str, Any],
+    identifiers: list[tuple[str, str, str]],
+    address: dict[str, str] | None,
+) -> Person:
+    with transaction.atomic():
+        for kind, value, field_name in identifiers:
+            if Identifier.objects.filter(kind=kind, value=value).exists():
+                raise _identifier_in_use(field_name)
+        person = Person(**fields, created_by=actor if getattr(actor, "pk", None) else None)
+        if address and address["province_code"]:
+            person.province_code = address["province_code"]
+        _refresh_keys(person)
+        person.save()
+        _identifiers_claim(person, identifiers)
+        if address:
+            Address.objects.create(person=person, is_current=True, **address)
+    return person
+
+
+def person_create(
+    *,
+    actor: Any,
+    title: str = "",
+    first_name_th: str = "",
+    last_name_th: str = "",
+    first_name_en: str = "",
+    last_name_en: str = "",
+    nickname: str = "",
+    sex: str = "unknown",
+    birth_date: dt.date | str | None = None,
+    age: int | None = None,
+    nationality: str = "TH",
+    status: str = "unknown",
+    national_id: str | None = None,
+    passport: str | None = None,
+    phones: Iterable[str] = (),
+    line_user_id: str | None = None,
+    address: dict[str, Any] | None = None,
+) -> Person:
+    """Create a person with identifiers and an address. A person needs no Thai ID (migrants, stateless people).
+
+    A title typed into the first name ("นางสาวสมศรี") is moved to `title`.
+    """
+    errors = _Errors()
+    data: dict[str, Any] = {
+        "title": title,
+        "first_name_th": first_name_th,
+        "last_name_th": last_name_th,
+        "first_name_en": first_name_en,
+        "last_name_en": last_name_en,
+        "nickname": nickname,
+        "sex": sex,
+        "birth_date": birth_date,
+        "age": age,
+        "nationality": nationality,
+        "status": status,
+        "address": address,
+    }
+    _clean_person_fields(data, errors)
+    identifiers = _collect_identifiers(
+        national_id=national_id, passport=passport, phones=phones, line_user_id=line_user_id, errors=errors
+    )
+    errors.raise_if_any()
+    _split_titles(data)
+    clean_address = data.pop("address")
+    return _create(actor=actor, fields=data, identifiers=identifiers, address=clean_address)
+
+
+def _lock(person: Person) -> Person:
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.merged_into_id:
+        raise Conflict(
+            code="person_merged",
+            message_th="บุคคลนี้ถูกรวมเข้ากับระเบียนอื่นแล้ว",
+            message_en="This person was merged into another record.",
+            field="person",
+        )
+    return locked
+
+
+def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+    """Change plain fields; `address` (a dict) becomes the current address, the old one is kept as history."""
+    errors = _Errors()
+    for name in sorted(set(fields) - UPDATABLE_FIELDS):
+        errors.add(name, "unknown_field", "ไม่สามารถแก้ไขช่องข้อมูลนี้ได้", f"The field {name} cannot be changed.")
+    data = dict(fields)
+    _clean_person_fields(data, errors)
+    errors.raise_if_any()
+    _split_titles(data)
+    with transaction.atomic():
+        locked = _lock(person)
+        address = data.pop("address", None)
+        clears_birth = "birth_date" in data and data["birth_date"] is None and "birth_year" not in data
+        if clears_birth and not locked.birth_year_estimated:
+            data["birth_year"] = None
+        for name, value in data.items():
+            setattr(locked, name, value)
+        if address:
+            _address_set(locked, address)
+        _refresh_keys(locked)
+        locked.save()
+    person.refresh_from_db()
+    return locked
+
+
+def identifier_add(*, actor: Any, person: Person, kind: str, value: str) -> Identifier:
+    """Attach an identifier; returns the existing one if this person already holds it."""
+    errors = _Errors()
+    if kind not in Identifier.Kind.values:
+        errors.add("kind", "invalid_choice", "ชนิดเอกสารไม่ถูกต้อง", "Unknown identifier kind.")
+        errors.raise_if_any()
+    field_name = "line_user_id" if kind == Identifier.Kind.LINE_USER else kind
+    normalized = _normalize_identifier(kind, value, field_name, errors)
+    errors.raise_if_any()
+    assert normalized is not None
+    with transaction.atomic():
+        locked = _lock(person)
+        existing = Identifier.objects.filter(kind=kind, value=normalized).first()
+        if existing and existing.person_id == locked.pk:
+            return existing
+        if existing:
+            raise _identifier_in_use(field_name)
+        if kind == Identifier.Kind.NATIONAL_ID and locked.identifiers.filter(kind=kind).exists():
+            raise Conflict(
+                code="national_id_already_set",
+                message_th="บุคคลนี้มีเลขประจำตัวประชาชนอยู่แล้ว",
+                message_en="This person already has a national ID.",
+                field="national_id",
+            )
+        return _identifiers_claim(locked, [(kind, normalized, field_name)])[0]

@@ -1,0 +1,306 @@
+"""Validation shared by the people services: every check adds to one _Errors, so that a caller hears about
+each bad field at once (Thai and English) before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from raksa.core.areas import area_check
+from raksa.core.errors import FieldError, InvalidInput
+from raksa.core.identifiers import is_valid_national_id, normalize_national_id, normalize_phone
+from raksa.people import matching
+from raksa.people.models import CitizenshipStatus, Identifier, Person, Sex
+
+MAX_AGE = 130
+
+NAME_FIELDS = ("title", "first_name_th", "last_name_th", "first_name_en", "last_name_en", "nickname")
+UPDATABLE_FIELDS = frozenset(
+    {*NAME_FIELDS, "sex", "birth_date", "age", "nationality", "status", "address", "province_code"}
+)
+ADDRESS_KEYS = ("text", "province_code", "district_code", "subdistrict_code", "postal_code")
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[FieldError] = []
+
+    def add(self, field_name: str, code: str, th: str, en: str) -> None:
+        self.items.append(FieldError(field_name, code, th, en))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            first = self.items[0]
+            raise InvalidInput(
+                code=first.code,
+                message_th=first.message_th,
+                message_en=first.message_en,
+                field=first.field,
+                errors=list(self.items),
+            )
+
+
+def _check_national_id(raw: str | None, field_name: str, errors: _Errors) -> str | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    digits = normalize_national_id(str(raw))
+    if digits is None:
+        errors.add(
+            field_name,
+            "invalid_national_id",
+            "เลขประจำตัวประชาชนต้องมี 13 หลัก",
+            "A national ID has 13 digits.",
+        )
+        return None
+    if not is_valid_national_id(digits):
+        errors.add(
+            field_name,
+            "invalid_national_id",
+            "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบไม่ตรง)",
+            "The national ID is not valid (its check digit does not match).",
+        )
+        return None
+    return digits
+
+
+def _check_phone(raw: str | None, field_name: str, errors: _Errors) -> str | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    phone = normalize_phone(str(raw))
+    if phone is None:
+        errors.add(
+            field_name,
+            "invalid_phone",
+            f"หมายเลขโทรศัพท์ไม่ถูกต้อง: {raw}",
+            f"The phone number is not valid: {raw}",
+        )
+    return phone
+
+
+def _check_passport(raw: str | None, field_name: str, errors: _Errors) -> str | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    value = matching.normalize_passport(str(raw))
+    if value is None:
+        errors.add(
+            field_name,
+            "invalid_passport",
+            "เลขหนังสือเดินทางต้องเป็นตัวอักษรหรือตัวเลข 5-20 ตัว",
+            "A passport number has 5 to 20 letters or digits.",
+        )
+    return value
+
+
+def _check_line_user_id(raw: str | None, field_name: str, errors: _Errors) -> str | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    value = matching.normalize_line_user_id(str(raw))
+    if value is None:
+        errors.add(
+            field_name, "invalid_line_user_id", "LINE user id ไม่ถูกต้อง", "The LINE user id is not valid."
+        )
+    return value
+
+
+def _normalize_identifier(kind: str, raw: str, field_name: str, errors: _Errors) -> str | None:
+    checks = {
+        str(Identifier.Kind.NATIONAL_ID): _check_national_id,
+        str(Identifier.Kind.PHONE): _check_phone,
+        str(Identifier.Kind.PASSPORT): _check_passport,
+        str(Identifier.Kind.LINE_USER): _check_line_user_id,
+    }
+    check = checks.get(str(kind))
+    if check is not None:
+        value = check(raw, field_name, errors)
+        if value is None and not any(e.field == field_name for e in errors.items):
+            errors.add(field_name, "required", "กรุณาระบุค่า", "A value is required.")
+        return value
+    value = str(raw or "").strip()
+    if not value or len(value) > 64:
+        errors.add(field_name, "invalid_identifier", "เลขเอกสารไม่ถูกต้อง", "The document number is not valid.")
+        return None
+    return value
+
+
+def _check_text(data: dict[str, Any], name: str, errors: _Errors) -> None:
+    value = data.get(name)
+    value = "" if value is None else str(value).strip()
+    max_length = getattr(Person._meta.get_field(name), "max_length", None) or 0
+    if len(value) > max_length:
+        errors.add(name, "too_long", f"ยาวเกิน {max_length} ตัวอักษร", f"Longer than {max_length} characters.")
+    data[name] = value
+
+
+def _parse_date(raw: Any) -> dt.date | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    return dt.date.fromisoformat(str(raw))
+
+
+def _check_birth(data: dict[str, Any], errors: _Errors) -> None:
+    """Turn birth_date / age into birth_date, birth_year and birth_year_estimated (birth_date wins over age)."""
+    today = timezone.localdate()
+    if "birth_date" in data:
+        try:
+            birth_date = _parse_date(data["birth_date"])
+        except ValueError:
+            errors.add(
+                "birth_date",
+                "invalid_date",
+                "วันเกิดไม่ถูกต้อง (ปปปป-ดด-วว)",
+                "The birth date is not valid (YYYY-MM-DD).",
+            )
+            birth_date = None
+        else:
+            if birth_date and birth_date > today:
+                errors.add(
+                    "birth_date", "birth_date_in_future", "วันเกิดอยู่ในอนาคต", "The birth date is in the future."
+                )
+                birth_date = None
+            elif birth_date and birth_date.year < today.year - MAX_AGE:
+                errors.add(
+                    "birth_date",
+                    "birth_date_out_of_range",
+                    f"วันเกิดเก่ากว่า {MAX_AGE} ปี",
+                    f"The birth date is more than {MAX_AGE} years ago.",
+                )
+                birth_date = None
+        data["birth_date"] = birth_date
+        if birth_date:
+            data["birth_year"] = birth_date.year
+            data["birth_year_estimated"] = False
+    age = data.pop("age", None)
+    if age is not None and age != "" and not data.get("birth_date"):
+        try:
+            years = int(age)
+        except (TypeError, ValueError):
+            years = -1
+        if not 0 <= years <= MAX_AGE:
+            errors.add(
+                "age", "age_out_of_range", f"อายุต้องอยู่ระหว่าง 0-{MAX_AGE} ปี", f"Age must be 0 to {MAX_AGE}."
+            )
+        else:
+            data["birth_year"] = today.year - years
+            data["birth_year_estimated"] = True
+    birth_year = data.get("birth_year")
+    if birth_year is not None and not today.year - MAX_AGE <= int(birth_year) <= today.year:
+        errors.add("birth_year", "birth_year_out_of_range", "ปีเกิดไม่ถูกต้อง", "The birth year is out of range.")
+
+
+def _check_choices(data: dict[str, Any], errors: _Errors) -> None:
+    if "sex" in data:
+        data["sex"] = data["sex"] or Sex.UNKNOWN
+        if data["sex"] not in Sex.values:
+            errors.add("sex", "invalid_choice", "ค่าเพศไม่ถูกต้อง", "Sex must be female, male, other or unknown.")
+    if "status" in data:
+        data["status"] = data["status"] or CitizenshipStatus.UNKNOWN
+        if data["status"] not in CitizenshipStatus.values:
+            errors.add(
+                "status",
+                "invalid_choice",
+                "สถานะบุคคลไม่ถูกต้อง",
+                "Status must be thai, migrant, stateless, foreign or unknown.",
+            )
+    if "nationality" in data:
+        nationality = str(data["nationality"] or "").strip().upper()
+        if nationality and not (len(nationality) == 2 and nationality.isascii() and nationality.isalpha()):
+            errors.add(
+                "nationality",
+                "invalid_nationality",
+                "สัญชาติต้องเป็นรหัสประเทศ 2 ตัวอักษร (เช่น TH, MM)",
+                "Nationality is a 2-letter country code (e.g. TH, MM).",
+            )
+        data["nationality"] = nationality
+
+
+def _check_province(code: Any, field_name: str, errors: _Errors) -> str:
+    code = str(code or "").strip()
+    for problem in area_check(province_code=code)[1]:
+        errors.add(field_name, problem.code, problem.message_th, problem.message_en)
+    return code
+
+
+def _check_address(raw: dict[str, Any] | None, errors: _Errors) -> dict[str, str] | None:
+    """Validate an address against geothai; fill a missing province or district from the finer code."""
+    if not raw:
+        return None
+    unknown = sorted(set(raw) - set(ADDRESS_KEYS))
+    if unknown:
+        errors.add(
+            f"address.{unknown[0]}", "unknown_field", "ไม่รู้จักช่องข้อมูลนี้", f"Unknown address field {unknown[0]}."
+        )
+    address = {key: str(raw.get(key) or "").strip() for key in ADDRESS_KEYS}
+    if not any(address.values()):
+        return None
+    if len(address["text"]) > 500:
+        errors.add(
+            "address.text", "too_long", "ที่อยู่ยาวเกิน 500 ตัวอักษร", "The address is longer than 500 characters."
+        )
+    area, problems = area_check(
+        address["province_code"],
+        address["district_code"],
+        address["subdistrict_code"],
+        address["postal_code"],
+    )
+    for problem in problems:
+        errors.add(f"address.{problem.field}", problem.code, problem.message_th, problem.message_en)
+    province, district, subdistrict = area.province_code, area.district_code, area.subdistrict_code
+    address.update(province_code=province, district_code=district, subdistrict_code=subdistrict)
+    return address
+
+
+def _clean_person_fields(data: dict[str, Any], errors: _Errors) -> dict[str, Any]:
+    """Validate plain Person fields in place (names, sex, birth, nationality, status, province, address)."""
+    for name in NAME_FIELDS:
+        if name in data:
+            _check_text(data, name, errors)
+    _check_choices(data, errors)
+    _check_birth(data, errors)
+    if "province_code" in data:
+        data["province_code"] = _check_province(data["province_code"], "province_code", errors)
+    if "address" in data:
+        data["address"] = _check_address(data["address"], errors)
+    return data
+
+
+def _collect_identifiers(
+    *,
+    national_id: str | None,
+    passport: str | None,
+    phones: Iterable[str] | str,
+    line_user_id: str | None,
+    errors: _Errors,
+    phone_field: str = "phones",
+) -> list[tuple[str, str, str]]:
+    wanted: list[tuple[str, str, str]] = []
+    nid = _check_national_id(national_id, "national_id", errors)
+    if nid:
+        wanted.append((Identifier.Kind.NATIONAL_ID, nid, "national_id"))
+    if isinstance(phones, str):
+        phones = [phones]
+    for raw in phones or ():
+        phone = _check_phone(raw, phone_field, errors)
+        if phone and (Identifier.Kind.PHONE, phone, phone_field) not in wanted:
+            wanted.append((Identifier.Kind.PHONE, phone, phone_field))
+    line = _check_line_user_id(line_user_id, "line_user_id", errors)
+    if line:
+        wanted.append((Identifier.Kind.LINE_USER, line, "line_user_id"))
+    pp = _check_passport(passport, "passport", errors)
+    if pp:
+        wanted.append((Identifier.Kind.PASSPORT, pp, "passport"))
+    return wanted
+
+
+def _split_titles(data: dict[str, Any]) -> None:
+    for name in ("first_name_th", "first_name_en"):
+        found, rest = matching.strip_title(data.get(name, ""))
+        if found:
+            data[name] = rest
+            data["title"] = data.get("title") or found
