@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -25,14 +26,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
 
 
 DEBUG = env_bool("RAKSA_DEBUG", False)
@@ -75,6 +79,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "raksa.core",
     "raksa.directory",
     "raksa.accounts",
@@ -94,11 +99,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "raksa.urls"
 WSGI_APPLICATION = "raksa.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# The lockout check first (django-axes); then Django's own password check.
+AUTHENTICATION_BACKENDS = [
+    "raksa.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/cases/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -170,6 +182,22 @@ LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/
 if not LINE_API_BASE.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LINE_API_BASE must be an http(s) URL, got {LINE_API_BASE!r}")
 
+# Sign-in throttling (django-axes): a user name, or an address, that fails this many times in a row is refused,
+# even with the right password, until the cool-off has passed since its last failure or an administrator
+# unlocks it (the admin's "Access attempts", or `raksa axes_reset_username NAME`). Counting the two apart means
+# one address guessing many users and many addresses guessing one user are both stopped. Failures are not
+# forgotten on a success: a success from the same address would otherwise wipe the count of a guessed account.
+RAKSA_LOGIN_FAILURE_LIMIT = env_int("RAKSA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+RAKSA_LOGIN_COOLOFF_MINUTES = env_int("RAKSA_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+# Reverse proxies in front of the server that append the client's address to X-Forwarded-For; 0 trusts none.
+RAKSA_PROXY_COUNT = env_int("RAKSA_PROXY_COUNT", 0, minimum=0)
+AXES_FAILURE_LIMIT = RAKSA_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=RAKSA_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "raksa.accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "raksa.accounts.backends.client_address"
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -182,4 +210,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("RAKSA_LOG_LEVEL", "INFO")},
+    # django-axes reports each failure and lockout as a warning; its info lines (every clean-up) are noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
