@@ -198,12 +198,28 @@ AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "raksa.accounts.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "raksa.accounts.backends.client_address"
 
+# A staff session ends after RAKSA_SESSION_IDLE_MINUTES without a request (each request moves the expiry on)
+# and when the browser closes (the cookie has no expiry date).
+RAKSA_SESSION_IDLE_MINUTES = env_int("RAKSA_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = RAKSA_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("RAKSA_SECURE_COOKIES", False)
+
+# Served behind HTTPS (TLS ends at a reverse proxy that sets X-Forwarded-Proto and drops any the client sent):
+# plain http is redirected, browsers are told to come back only over https for a year (HSTS), and cookies are
+# sent only over https. Off by default so `make run` works on http://127.0.0.1.
+RAKSA_HTTPS = env_bool("RAKSA_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("RAKSA_SECURE_COOKIES", RAKSA_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if RAKSA_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe health over plain http
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
 
 LOGGING = {
     "version": 1,
