@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "ninja",  # so its docs page uses the bundled Swagger UI files (no CDN, no inline script) under the CSP
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "raksa.core",
     "raksa.directory",
     "raksa.accounts",
@@ -100,6 +103,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After django-otp's: a user whose role needs a second factor reaches nothing but its page until passed.
+    "raksa.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -201,6 +207,14 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "raksa.accounts.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "raksa.accounts.backends.client_address"
+
+# Two-factor sign-in (django-otp): after the password, users of these roles (and anyone who may use the Django
+# admin, when "admin" is named) must give a code from an authenticator app (TOTP) or one of their recovery
+# codes. Comma-separated role names, or "none"; unknown names stop start-up (checked in AccountsConfig.ready).
+_2fa_roles = (os.environ.get("RAKSA_2FA_ROLES") or "supervisor,admin").split(",")
+RAKSA_2FA_ROLES = tuple(role for role in (r.strip().lower() for r in _2fa_roles) if role and role != "none")
+OTP_TOTP_ISSUER = "Raksa"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices but never shows a secret key or recovery code
 
 # A staff session ends after RAKSA_SESSION_IDLE_MINUTES without a request (each request moves the expiry on)
 # and when the browser closes (the cookie has no expiry date).

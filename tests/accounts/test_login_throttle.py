@@ -90,6 +90,19 @@ class LoginThrottleTests(RaksaTestCase):
         self.assertFalse(AccessAttempt.objects.exists())
         self.assertSignedIn(*self.sign_in("worker_bkk", RIGHT))
 
+    def test_it_unlocks_a_user_name_from_the_user_list_too(self) -> None:
+        self.fail("worker_bkk", 5, address=HOME)
+        root = User.objects.create_superuser("root", "root@raksa.example", RIGHT)
+        admin = self.client_class()
+        admin.force_login(root)
+        response = admin.post(
+            "/admin/accounts/user/",
+            {"action": "unlock_sign_in", "_selected_action": [self.case_worker.pk]},
+            follow=True,
+        )
+        self.assertContains(response, "Cleared 1 failed attempt record(s)")
+        self.assertSignedIn(*self.sign_in("worker_bkk", RIGHT, address=ELSEWHERE))
+
     def test_it_keeps_the_api_token_of_a_locked_user_working(self) -> None:
         raw = token_create(user=self.case_worker)
         self.fail("worker_bkk", 30)

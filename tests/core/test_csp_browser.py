@@ -1,5 +1,5 @@
-"""The Content-Security-Policy in a real browser: the sign-in page, the case list and a case page load with no
-violation reported, and htmx still adds a note without a page reload."""
+"""The Content-Security-Policy in a real browser: the sign-in page, the case list, a case page and the two-factor
+set-up (its QR code included) load with no violation reported, and htmx still adds a note without a reload."""
 
 from __future__ import annotations
 
@@ -106,4 +106,28 @@ class ContentSecurityPolicyBrowserTests(StaticLiveServerTestCase):
             self.assertTrue(page.evaluate("window.stillTheSamePage === true"))
             # No <style> element was injected (htmx's indicator rules come from app.css).
             self.assertEqual(page.evaluate("document.querySelectorAll('style').length"), 0)
+            self.assertNoViolation(page)
+
+    def test_it_shows_the_two_factor_set_up_with_no_violation(self) -> None:
+        from django_otp.oath import TOTP
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from playwright.sync_api import expect
+
+        with self.page() as page:
+            page.goto(f"{self.live_server_url}/login/")
+            page.fill("#id_username", "supervisor_bkk")
+            page.fill("#id_password", "correct-horse-battery")
+            page.click(".login button[type=submit]")
+            page.wait_for_url("**/login/enrol/**")
+            expect(page.locator(".qr svg")).to_be_visible()
+            self.assertNoViolation(page)
+
+            device = TOTPDevice.objects.get(user=self.supervisor)
+            page.fill("#id_code", f"{TOTP(device.bin_key).token():06d}")
+            page.click("button:has-text('ยืนยันและเปิดใช้')")
+            expect(page.locator("#recovery-codes li")).to_have_count(10)
+            self.assertNoViolation(page)
+            page.click("a.button")
+            page.wait_for_url("**/cases/")
+            expect(page.locator("#results")).to_contain_text(self.case.number)
             self.assertNoViolation(page)
