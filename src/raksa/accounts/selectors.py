@@ -1,10 +1,10 @@
-"""Reads about staff: who is in a unit, and which tokens a user holds (never their hashes)."""
+"""Reads about staff: who is in a unit, which tokens a user holds (never their hashes), and their notices."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from raksa.accounts.models import ApiToken, User
+from raksa.accounts.models import ApiToken, Notice, User
 from raksa.directory.models import Unit
 
 
@@ -20,3 +20,12 @@ def tokens_of_user(*, user: User, include_revoked: bool = False) -> QuerySet[Api
     if not include_revoked:
         tokens = tokens.filter(revoked_at__isnull=True)
     return tokens.order_by("-created_at")
+
+
+def notices_of_user(*, user: User, limit: int = 100) -> list[Notice]:
+    """The newest notices of `user`, read or not."""
+    return list(Notice.objects.filter(recipient=user).order_by("-created_at", "-id")[:limit])
+
+
+def notices_unread_count(*, user: User) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
