@@ -200,6 +200,8 @@ class BreakGlassTests(PersonAccessCase):
         self.assertIn(REASON, notice.message_th)
         self.assertIn(REASON, notice.message_en)
         self.assertEqual(notice.url, f"/people/{self.somsri.public_id}/")
+        # The notice links to the person; reading the list of notices shows no one's name.
+        self.assertNotIn("สมศรี", notice.message_th + notice.message_en)
 
     def test_it_tells_the_centres_supervisors_when_no_one_serves_the_area(self) -> None:
         person_access.person_break_glass(user=self.other_province_worker, person=self.lonely, reason=REASON)
@@ -227,7 +229,10 @@ class BreakGlassTests(PersonAccessCase):
             )
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["supervisor.bkk@example.org"])
-        self.assertIn(REASON, mail.outbox[0].body)
+        self.assertIn("worker_cm", mail.outbox[0].body)
+        # Neither the person nor the reason leaves the system by email: the notice in the app holds them.
+        for private in (REASON, "สมศรี", self.somsri.public_id):
+            self.assertNotIn(private, mail.outbox[0].subject + mail.outbox[0].body)
 
     def test_it_sends_no_email_when_email_is_not_configured(self) -> None:
         self.supervisor.email = "supervisor.bkk@example.org"

@@ -184,7 +184,9 @@ class BreakGlassPageTests(PersonNeedToKnowCase):
         self.client.force_login(self.supervisor)
         self.client.post(reverse("set_language"), {"language": "en"})
         response = self.client.get(reverse("notices:list"))
-        self.assertContains(response, "opened the full record of บุญมี รักดี")
+        self.assertContains(response, "broke the glass to open the full record of a person in your area")
+        self.assertContains(response, REASON)
+        self.assertContains(response, self.detail_url())
 
     def test_it_needs_no_glass_for_whoever_already_sees_the_record(self) -> None:
         self.client.force_login(self.case_worker)

@@ -156,10 +156,17 @@ def notice_send(
     message_th: str,
     message_en: str,
     url: str = "",
+    mail_th: str | None = None,
+    mail_en: str | None = None,
 ) -> list[Notice]:
     """Tell each recipient in the app, and by email when email is configured (RAKSA_EMAIL_HOST) and they have an
     address. The email leaves after the transaction commits, so a rolled-back action tells nobody; a mail server
-    that fails is logged, never the caller's failure."""
+    that fails is logged, never the caller's failure.
+
+    An email leaves the system for good: `mail_th`/`mail_en`, when given, are what it says instead of the
+    message, so that a notice can carry what the app may show (a reason written by staff) and the email only
+    that there is something to read.
+    """
     now = timezone.now()
     people = {user.pk: user for user in recipients if user.is_active}.values()
     notices = Notice.objects.bulk_create(
@@ -175,7 +182,8 @@ def notice_send(
     )
     addresses = sorted({user.email for user in people if user.email})
     if settings.RAKSA_NOTICE_EMAIL and addresses:
-        transaction.on_commit(functools.partial(_notice_mail, addresses, message_th, message_en))
+        mail = functools.partial(_notice_mail, addresses, mail_th or message_th, mail_en or message_en)
+        transaction.on_commit(mail)
     return notices
 
 

@@ -27,7 +27,9 @@ person, for RAKSA_BREAK_GLASS_MINUTES (4 hours by default): every access-log row
 grant (AccessLog.break_glass), the act writes one row of its own (action "break_glass"), and the area's
 supervisors are told in the app (and by email when it is configured): the supervisors whose unit serves the
 person's home province or current district, else the 1300 centre's supervisors. The user who broke the glass is
-never the one told.
+never the one told. The notice names the user and their reason and links to the person, but does not name the
+person: reading the notices is not a look at a person, the page it links to is (and is logged). The email says
+only that there is a notice to read: the reason may tell what happened to someone, and an email leaves the system.
 
 Counting does not pay: pages and the API name a person by Person.public_id (100 random bits), never the row id;
 an integer answers 404 like a missing person. And each user may ask for at most RAKSA_PERSON_VIEWS_PER_HOUR
@@ -352,14 +354,16 @@ def person_break_glass(
             recipients=_area_supervisors(person, exclude=user) or _centre_supervisors(exclude=user),
             kind=NOTICE_BREAK_GLASS,
             message_th=(
-                f"{_who(user)} เปิดดูข้อมูลเต็มของ {person.display_name} ถึง {local_expiry:%H:%M} น. "
-                f"เหตุผล: “{clean}”"
+                f"{_who(user)} ขอเปิดดูข้อมูลเต็มของบุคคลหนึ่งรายในพื้นที่ของคุณเป็นกรณีพิเศษ ถึง "
+                f"{local_expiry:%H:%M} น. เหตุผล: “{clean}”"
             ),
             message_en=(
-                f"{_who(user)} opened the full record of {person.display_name} until {local_expiry:%H:%M}. "
-                f"Reason: “{clean}”"
+                f"{_who(user)} broke the glass to open the full record of a person in your area, until "
+                f"{local_expiry:%H:%M}. Reason: “{clean}”"
             ),
             url=_person_url(person),
+            mail_th=f"{_who(user)} ขอเปิดดูข้อมูลเต็มของบุคคลหนึ่งรายในพื้นที่ของคุณเป็นกรณีพิเศษ",
+            mail_en=f"{_who(user)} broke the glass to open the full record of a person in your area.",
         )
     return grant
 
