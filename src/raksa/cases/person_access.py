@@ -19,7 +19,8 @@ NONE: the person does not exist (404, exactly as for a missing one): staff with 
 Responders (role "responder") are to see the people on their own dispatches only. Dispatch does not exist yet;
 until it does, a responder sees in FULL the people on cases visible to them and NOTHING else: no limited view,
 no breaking the glass, and a search of the index finds only those people. The dispatch issue narrows "cases
-visible to them" to "their own dispatches".
+visible to them" to "their own dispatches". A role added later (the community volunteer, with intake) gets the
+rule of "every other staff member" above until its own issue says otherwise.
 
 Breaking the glass: a user with a LIMITED view may open the FULL record by writing why
 (BREAK_GLASS_REASON_MIN to BREAK_GLASS_REASON_MAX characters). The record is then open to that user, for that
