@@ -13,8 +13,9 @@ import pytest
 
 from raksa.core.identifiers import make_national_id
 from raksa.triage import EMERGENCY_TYPES, TriageResult, triage
-from raksa.triage.classifier import classify_offline, decide, read_jsonl, shipped_model, train
-from raksa.triage.evaluation import evaluate
+from raksa.triage.classifier import classify_offline, decide, shipped_model
+from raksa.triage.evaluation import evaluate, read_jsonl
+from raksa.triage.training import train
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "data" / "triage" / "dev.jsonl"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +112,44 @@ class TrainCommandTests:
         code, out = run(["train", "--data", str(held_out), "--out", "/dev/null"], monkeypatch=monkeypatch)
         assert code == 2
         assert out == ""
+
+
+# Runs the real `raksa` entry point in a fresh interpreter and reports which heavy packages it loaded.
+RUNTIME_PROBE = """
+import json, sys
+from raksa.cli import main
+
+for argv in (["triage"], ["triage", "eval", sys.argv[1]]):
+    try:
+        main(argv)
+    except SystemExit as done:
+        assert done.code == 0, (argv, done.code)
+loaded = [m for m in ("django", "sklearn", "scipy", "threadpoolctl") if m in sys.modules]
+print(json.dumps(loaded), file=sys.stderr)
+"""
+
+
+class RuntimeTests:
+    def test_it_triages_and_evaluates_without_django_or_scikit_learn(self, tmp_path: Path) -> None:
+        gold = tmp_path / "gold.jsonl"
+        gold.write_text(
+            json.dumps({"text": "ขอเบี้ยคนพิการ", "emergency_type": None, "category": "disability_support"})
+            + "\n",
+            encoding="utf-8",
+        )
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        # The LLM back-end switched on (nothing listens there), so the outbound HTTP helper is loaded too.
+        env["RAKSA_TRIAGE_LLM_URL"] = "http://127.0.0.1:9/v1"
+        done = subprocess.run(
+            [sys.executable, "-c", RUNTIME_PROBE, str(gold)],
+            input=json.dumps({"id": 1, "text": "มีคนถือมีดขู่อยู่หน้าเซเว่น"}) + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        result = json.loads(done.stdout.splitlines()[0])
+        assert result["emergency_type"] == "threat"
+        assert result["backend"] == "offline-fallback"
+        assert json.loads(done.stderr.strip().splitlines()[-1]) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -10,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from raksa.triage import triage
-from raksa.triage.llm import parse_answer
+from raksa.triage.cli import main
+from raksa.triage.llm import LlmSettingsError, parse_answer
 
 
 class StandIn:
@@ -147,6 +149,41 @@ class LlmBackendTests:
 
     def test_it_falls_back_when_nothing_listens(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("RAKSA_TRIAGE_LLM_URL", "http://127.0.0.1:9/v1")
+        assert triage("อยากทำบัตรคนพิการ").backend == "offline-fallback"
+
+
+class LlmSettingsTests:
+    BAD_TIMEOUTS = ("five", "0", "-2", "nan", "inf")
+
+    def test_it_refuses_a_bad_timeout_naming_the_variable(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("RAKSA_TRIAGE_LLM_URL", "http://127.0.0.1:9/v1")
+        for value in self.BAD_TIMEOUTS:
+            monkeypatch.setenv("RAKSA_TRIAGE_LLM_TIMEOUT", value)
+            with pytest.raises(LlmSettingsError, match="RAKSA_TRIAGE_LLM_TIMEOUT"):
+                triage("อยากทำบัตรคนพิการ")
+
+    def test_it_refuses_a_bad_timeout_even_while_the_backend_is_off(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("RAKSA_TRIAGE_LLM_URL", raising=False)
+        monkeypatch.setenv("RAKSA_TRIAGE_LLM_TIMEOUT", "5s")
+        with pytest.raises(LlmSettingsError, match="RAKSA_TRIAGE_LLM_TIMEOUT"):
+            triage("อยากทำบัตรคนพิการ")
+
+    def test_it_stops_the_command_before_any_line(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setenv("RAKSA_TRIAGE_LLM_TIMEOUT", "-1")
+        out = io.StringIO()
+        monkeypatch.setattr("sys.stdin", io.StringIO('{"id": 1, "text": "อยากทำบัตรคนพิการ"}\n'))
+        monkeypatch.setattr("sys.stdout", out)
+        assert main([]) == 2
+        assert out.getvalue() == ""
+        assert "RAKSA_TRIAGE_LLM_TIMEOUT" in capsys.readouterr().err
+
+    def test_it_accepts_a_fraction_of_a_second(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("RAKSA_TRIAGE_LLM_URL", "http://127.0.0.1:9/v1")
+        monkeypatch.setenv("RAKSA_TRIAGE_LLM_TIMEOUT", "0.5")
         assert triage("อยากทำบัตรคนพิการ").backend == "offline-fallback"
 
 

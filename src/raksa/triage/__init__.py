@@ -28,15 +28,23 @@ __all__ = [
 def triage(text: str, *, with_routing: bool = True) -> TriageResult:
     """Classify one report and extract its entities and a routing suggestion.
 
-    The optional LLM back-end is used only when RAKSA_TRIAGE_LLM_URL is set; the offline model is always the
-    fallback, so this never fails for lack of a network.
+    The back-end is chosen here: the offline model always answers, and when RAKSA_TRIAGE_LLM_URL is set the LLM
+    back-end is asked too, with the offline answer passed in for its safety check; if the LLM fails the offline
+    answer stands (backend "offline-fallback"), so this never fails for lack of a network. A bad
+    RAKSA_TRIAGE_LLM_TIMEOUT raises `raksa.triage.llm.LlmSettingsError`.
     """
     from dataclasses import replace
 
-    from raksa.triage.classifier import classify_text
+    from raksa.triage.classifier import classify_offline
     from raksa.triage.entities import extract_entities
+    from raksa.triage.llm import classify_llm, llm_settings
 
-    result = classify_text(text)
+    settings = llm_settings()
+    result = classify_offline(text)
+    if settings is not None:
+        result = classify_llm(text, offline=result, settings=settings) or replace(
+            result, backend="offline-fallback"
+        )
     # Entities read the raw text: normalising collapses repeated characters, which would damage numbers.
     entities = extract_entities(text)
     routing = None

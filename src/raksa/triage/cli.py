@@ -73,7 +73,9 @@ def classify_stream(stdin: TextIO, stdout: TextIO) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from raksa.triage.classifier import MODEL_PATH, read_jsonl, train
+    from raksa.triage.classifier import MODEL_PATH
+    from raksa.triage.evaluation import read_jsonl
+    from raksa.triage.training import train
 
     paths = [Path(p) for p in args.data or [_default_train()]]
     # The held-out folder is read only by build_train.py, which names its training halves one by one; a sealed
@@ -96,11 +98,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, stdout: TextIO) -> int:
-    from raksa.triage.classifier import classify_text, read_jsonl
-    from raksa.triage.evaluation import evaluate, format_report
+    from raksa.triage import triage
+    from raksa.triage.evaluation import evaluate, format_report, read_jsonl
 
     rows = [r for r in read_jsonl(args.file) if isinstance(r.get("text"), str) and r.get("category")]
-    predictions = [classify_text(r["text"]).as_dict() for r in rows]
+    predictions = [triage(r["text"], with_routing=False).as_dict() for r in rows]
     ev = evaluate(rows, predictions)
     if args.json:
         stdout.write(json.dumps(ev.as_dict(), ensure_ascii=False) + "\n")
@@ -133,6 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (stdin, stdout):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    from raksa.triage.llm import LlmSettingsError, llm_settings
+
+    # Settings are checked before any work, as Django checks its own at start-up: a bad value stops the command
+    # instead of turning every line into an error.
+    try:
+        llm_settings()
+    except LlmSettingsError as exc:
+        print(f"raksa triage: {exc}", file=sys.stderr)
+        return 2
     if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
         return classify_stream(stdin, stdout)
     parser = argparse.ArgumentParser(prog="raksa triage", description="Thai triage of social-help reports")

@@ -6,8 +6,21 @@ Written without scikit-learn so `raksa triage eval` starts fast; the numbers mat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def read_jsonl(path: Path | str) -> list[dict[str, Any]]:
+    """The rows of a labelled JSON Lines file (train.jsonl, dev.jsonl, a held-out set), blank lines skipped."""
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
 
 
 @dataclass

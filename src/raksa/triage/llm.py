@@ -1,10 +1,13 @@
 """Optional LLM back-end for triage, behind the same interface as the offline model.
 
 Off unless RAKSA_TRIAGE_LLM_URL is set (an OpenAI-compatible base URL such as http://127.0.0.1:8080/v1).
-RAKSA_TRIAGE_LLM_MODEL, RAKSA_TRIAGE_LLM_KEY and RAKSA_TRIAGE_LLM_TIMEOUT (seconds, default 5) tune it. Any
-failure (network, HTTP status, timeout, an answer that is not the JSON we asked for, unknown codes) returns
-None and the caller falls back to the offline model. Only the standard library is used.
+RAKSA_TRIAGE_LLM_MODEL, RAKSA_TRIAGE_LLM_KEY and RAKSA_TRIAGE_LLM_TIMEOUT (seconds above zero, default 5) tune
+it; a timeout that is not such a number raises `LlmSettingsError` naming the variable, as the other settings
+do, instead of quietly becoming the default. Any failure of the back-end itself (network, HTTP status,
+timeout, an answer that is not the JSON we asked for, unknown codes) returns None and `triage()` keeps the
+offline answer. Requests go through raksa.core.http.
 
+`triage()` chooses the back-end and passes the offline answer in, so this module never imports the classifier.
 The safety bias holds here too: if the offline model sees a live strong emergency cue the LLM answered "none"
 for, the emergency stands.
 """
@@ -12,11 +15,10 @@ for, the emergency stands.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
-import urllib.error
-import urllib.request
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from raksa.triage.types import CATEGORIES, EMERGENCY_TYPES, URGENCIES, TriageResult
@@ -37,38 +39,63 @@ SYSTEM_PROMPT = (
 )
 
 
-def _settings() -> dict[str, Any] | None:
+DEFAULT_TIMEOUT = 5.0
+
+
+class LlmSettingsError(ValueError):
+    """A RAKSA_TRIAGE_LLM_* variable with a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class LlmSettings:
+    url: str  # the chat-completions endpoint
+    model: str
+    key: str
+    timeout: float
+
+
+def _timeout() -> float:
+    raw = os.environ.get("RAKSA_TRIAGE_LLM_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise LlmSettingsError(
+            f"RAKSA_TRIAGE_LLM_TIMEOUT must be a number of seconds above zero, got {raw!r}"
+        )
+    return seconds
+
+
+def llm_settings() -> LlmSettings | None:
+    """The back-end's settings, or None when it is off. The timeout is checked even then: a bad value is found
+    when it is written, not on the day the back-end is switched on."""
+    timeout = _timeout()
     url = os.environ.get("RAKSA_TRIAGE_LLM_URL", "").strip()
     if not url:
         return None
-    try:
-        timeout = float(os.environ.get("RAKSA_TRIAGE_LLM_TIMEOUT") or 5)
-    except ValueError:
-        timeout = 5.0
-    return {
-        "url": url.rstrip("/") + "/chat/completions",
-        "model": os.environ.get("RAKSA_TRIAGE_LLM_MODEL") or "default",
-        "key": os.environ.get("RAKSA_TRIAGE_LLM_KEY") or "",
-        "timeout": timeout,
+    return LlmSettings(
+        url=url.rstrip("/") + "/chat/completions",
+        model=os.environ.get("RAKSA_TRIAGE_LLM_MODEL") or "default",
+        key=os.environ.get("RAKSA_TRIAGE_LLM_KEY") or "",
+        timeout=timeout,
+    )
+
+
+def _post(settings: LlmSettings, text: str) -> str:
+    # Imported here: urllib.request (with ssl) costs tens of milliseconds and the back-end is usually off.
+    from raksa.core import http
+
+    body = {
+        "model": settings.model,
+        "temperature": 0,
+        "messages": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": text}],
+        "response_format": {"type": "json_object"},
     }
-
-
-def _post(settings: dict[str, Any], text: str) -> str:
-    body = json.dumps(
-        {
-            "model": settings["model"],
-            "temperature": 0,
-            "messages": [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": text}],
-            "response_format": {"type": "json_object"},
-        },
-        ensure_ascii=False,
-    ).encode("utf-8")
-    headers = {"Content-Type": "application/json"}
-    if settings["key"]:
-        headers["Authorization"] = f"Bearer {settings['key']}"
-    request = urllib.request.Request(settings["url"], data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=settings["timeout"]) as response:  # noqa: S310 (configured URL)
-        payload = json.loads(response.read().decode("utf-8"))
+    headers = {"Authorization": f"Bearer {settings.key}"} if settings.key else {}
+    payload = http.post_json(settings.url, body, headers=headers, timeout=settings.timeout)
     return payload["choices"][0]["message"]["content"]
 
 
@@ -109,19 +136,16 @@ def parse_answer(content: str) -> dict[str, Any] | None:
     }
 
 
-def classify_llm(text: str) -> TriageResult | None:
-    settings = _settings()
-    if settings is None:
-        return None
+def classify_llm(text: str, *, offline: TriageResult, settings: LlmSettings) -> TriageResult | None:
+    """The LLM's answer checked against the offline one (`offline`, for the same text), or None on any failure."""
+    from raksa.core.http import HttpError
+
     try:
         answer = parse_answer(_post(settings, text or ""))
-    except (urllib.error.URLError, OSError, TimeoutError, ValueError, KeyError, IndexError, TypeError):
+    except (HttpError, KeyError, IndexError, TypeError):  # no answer, or not in the chat-completions shape
         return None
     if answer is None:
         return None
-    from raksa.triage.classifier import classify_offline
-
-    offline = classify_offline(text)
     emergency = answer["emergency_type"]
     urgency = answer["urgency"]
     confidence = answer["confidence"]

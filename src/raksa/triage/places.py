@@ -35,26 +35,42 @@ the report to the national centre. So:
   มาจาก, ย้ายมาจาก, บ้านเกิด, เป็นคน, กลับบ้านที่, "from" ...; and a province named by its bare name when another
   is given with a district, subdistrict or postal code (the address), unless written จ./จังหวัด.
 
-Indexes are built once, lazily, and cached. Callers pass text through `normalize.clean` first (Thai digits,
+The curated words are data, apart from this code: the word lists (ambiguous province names, well-known
+towns, stop-lists) in data/places.txt, the place records and short names with their codes in
+data/places.json; both are refused at load when a name appears twice. geothai is used through its public API
+only. Indexes are built once, lazily, and cached. Callers pass text through `normalize.clean` first (Thai digits,
 zero-width characters); `extract_entities` does, and blanks out phone numbers and IDs before calling.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import geothai
-from geothai._normalize import normalize as geo_key
 
-__all__ = ["Places", "find_places"]
+from raksa.triage.wordlists import WordListError, data_file, read_json, read_word_lists
+
+__all__ = ["Places", "find_places", "read_places"]
 
 BANGKOK = "10"
+
+
+# How geothai compares names: without spaces, dots, apostrophes or hyphens, and without a leading level word
+# (its Bangkok districts are spelled "เขตบางรัก"). Our indexes are keyed so, and text matched against them is
+# looked up so.
+_KEY_SHORT = re.compile(r"^\s*(?:จ|อ|ต)\.\s*")
+_KEY_MARKS = re.compile(r"[\s.'-]")
+_KEY_LEVEL = re.compile(r"^(?:จังหวัด|อำเภอ|เขต|ตำบล|แขวง|กิ่งอำเภอ)")
+
+
+def _name_key(name: str) -> str:
+    return _KEY_LEVEL.sub("", _KEY_MARKS.sub("", _KEY_SHORT.sub("", name).lower()))
 
 
 @dataclass(frozen=True)
@@ -65,39 +81,34 @@ class Places:
     postal_codes: tuple[str, ...] = ()
 
 
-# Province names that are also everyday words or common given names.
-_AMBIGUOUS_PROVINCES = frozenset(
-    {"เลย", "ตาก", "แพร่", "น่าน", "ตรัง", "ยะลา", "สตูล", "กระบี่", "ร้อยเอ็ด", "สุรินทร์", "พิจิตร", "ชุมพร",
-     "ตราด", "ระนอง", "อำนาจเจริญ", "ยโสธร", "ชัยนาท"}
-)  # fmt: skip
-# Never without จ./จังหวัด: "ไปเลย", "ดีมากเลย".
-_PREFIX_ONLY_PROVINCES = frozenset({"เลย", "แพร่"})
+# The curated word lists (data/places.txt, each explained there) and place records (data/places.json).
+_LISTS = read_word_lists(data_file("places.txt"))
+_LISTS.expect(
+    [
+        "ambiguous_provinces",
+        "prefix_only_provinces",
+        "not_alone_provinces",
+        "english_ambiguous_provinces",
+        "bangkok_district_stop",
+        "well_known_districts",
+        "district_stop",
+        "generic_district_prefixes",
+    ]
+)
+_AMBIGUOUS_PROVINCES = frozenset(_LISTS.phrases("ambiguous_provinces"))
+_PREFIX_ONLY_PROVINCES = frozenset(_LISTS.phrases("prefix_only_provinces"))
+_NOT_ALONE_PROVINCES = frozenset(_LISTS.phrases("not_alone_provinces"))
+_ENGLISH_AMBIGUOUS = frozenset(_LISTS.phrases("english_ambiguous_provinces"))
+_BANGKOK_DISTRICT_STOP = frozenset(_LISTS.phrases("bangkok_district_stop"))
+_WELL_KNOWN_DISTRICTS = _LISTS.phrases("well_known_districts")
+_DISTRICT_STOP = frozenset(_LISTS.phrases("district_stop"))
+_GENERIC_PREFIXES = _LISTS.phrases("generic_district_prefixes")
 _LOCATION_WORDS = ("อยู่", "ที่", "จาก", "แถว", "ใน", "ไป", "มา", "เมือง", "ถึง", "ย้าย", "กลับ", "เข้า")
-# Not even between spaces: "ตาก ผ้า" (dry the clothes).
-_NOT_ALONE_PROVINCES = frozenset({"ตาก"})
 # Words that may follow a place name directly (Thai has no spaces between words).
 _AFTER_PLACE = re.compile(
     r"(?:$|[^\u0e01-\u0e4e]|ค่ะ|คะ|ครับ|นะ|จ้า|ค่า|คับ|แล้ว|อ\.|จ\.|ต\.|อำเภอ|จังหวัด|ตำบล|แขวง|เขต|รหัส"
     r"|ไปรษณีย์|ตอนนี้|เมื่อ|โทร|เบอร์|มี|มา|ไป|ด้วย|หน่อย|ช่วย)"
 )
-_ENGLISH_PROVINCE_ALIASES = {
-    "bkk": BANGKOK, "krung thep": BANGKOK, "ayutthaya": "14", "ayuthaya": "14", "korat": "30", "khorat": "30",
-    "chiangmai": "50", "chiangrai": "57", "khonkaen": "40", "lopburi": "16", "chonburi": "20", "buriram": "31",
-    "sisaket": "33", "ubon": "34", "udon": "41", "hatyai": "90", "phang nga": "82", "phangnga": "82",
-    "suphanburi": "72", "prachinburi": "25", "singburi": "17", "surat": "84", "prachuap": "77",
-}  # fmt: skip
-_ENGLISH_AMBIGUOUS = frozenset({"nan", "tak", "trang", "surin", "loei"})
-# Bangkok districts that are also given names or ordinary phrases.
-# "รับสายไหม" (do you answer calls?) is not Sai Mai.
-_BANGKOK_DISTRICT_STOP = frozenset({"ดุสิต", "วัฒนา", "ทวีวัฒนา", "ประเวศ", "จอมทอง", "สะพานสูง", "สายไหม"})
-_WELL_KNOWN_DISTRICTS = (  # noqa: SIM905 (a list literal of 70 names would be 70 lines)
-    "หาดใหญ่ ศรีราชา บางละมุง สัตหีบ แม่สาย แม่สอด ปากช่อง หัวหิน ชะอำ เกาะสมุย เกาะพะงัน เกาะช้าง เกาะลันตา "
-    "ปากเกร็ด บางบัวทอง บางใหญ่ ลำลูกกา ธัญบุรี บางพลี พระประแดง บางปะอิน แม่ริม สันกำแพง หางดง ดอยสะเก็ด "
-    "เชียงคาน เชียงของ เชียงแสน ด่านซ้าย สุไหงโกลก เบตง ตากใบ พิมาย ปักธงชัย สีคิ้ว ชุมแพ น้ำพอง กุมภวาปี "
-    "เดชอุดม วารินชำราบ พิบูลมังสาหาร อรัญประเทศ กบินทร์บุรี แก่งคอย ดำเนินสะดวก สวนผึ้ง อัมพวา สามพราน "
-    "พุทธมณฑล นครชัยศรี กำแพงแสน กระทุ่มแบน ปราณบุรี ทุ่งสง ขนอม กะทู้ ถลาง ตะกั่วป่า ทองผาภูมิ สังขละบุรี "
-    "ไทรโยค ศรีสัชนาลัย หล่มสัก เขาค้อ นางรอง ธาตุพนม แม่จัน แม่ฟ้าหลวง เวียงป่าเป้า"
-).split()
 # Words after which a place name that is also an ordinary word or a given name is read as a place.
 _PLACE_WORDS = re.compile(
     r"(?:อยู่|ที่|จาก|แถว|แถบ|ใน|ไป|มา|เมือง|ถึง|ย้าย|กลับ|ซอย|ซ\.|ถนน|ถ\.|ย่าน|สถานี|หน้า|บริเวณ|ตลาด|แยก|อ\.|อำเภอ)\s*$"
@@ -109,117 +120,6 @@ _TITLE_BEFORE = re.compile(
 )
 _ROAD_WORDS = r"(?:ถนน|ถ\.|ซอย|ซ\.)\s*"
 _ROAD_BEFORE = re.compile(_ROAD_WORDS + "$")
-# District names found in one province only that are also everyday words, given names, or Bangkok roads and
-# places: never read bare.
-_DISTRICT_STOP = frozenset(  # noqa: SIM905 (a list literal of 100 names would be 100 lines)
-    [
-        "สังคม",
-        "ชนบท",
-        "ชื่นชม",
-        "มหาราช",
-        "อาจสามารถ",
-        "สองพี่น้อง",
-        "ท่าเรือ",
-        "ปราสาท",
-        "คูเมือง",
-        "สันติสุข",
-        "สมเด็จ",
-        "วิภาวดี",
-        "ศรีนครินทร์",
-        "สุวรรณภูมิ",
-        "เทพารักษ์",
-        "โชคชัย",
-        "สำโรง",
-        "อุทัย",
-        "เสนา",
-        "พร้าว",
-        "มะขาม",
-        "ท่าใหม่",
-        "บ้านนา",
-        "บ้านไร่",
-        "บ้านหมอ",
-        "หนองบัว",
-        "บ้านแพง",
-        "นาดี",
-        "นาแก",
-        "เกาะยาว",
-        "สุขสำราญ",
-        "พระพรหม",
-        "พระพุทธบาท",
-        "เอราวัณ",
-        "เพ็ญ",
-        "วังเหนือ",
-        "จุฬาภรณ์",
-        "ชำนิ",
-        "ไชโย",
-        "สีชมพู",
-        "สีดา",
-        "ท่าแพ",
-        "แม่ใจ",
-        "แม่อาย",
-        "แม่ทะ",
-        "แม่ทา",
-        "ลับแล",
-        "พรเจริญ",
-        "ไทยเจริญ",
-        "ศรีสวัสดิ์",
-        "ศรีวิไล",
-        "ศรีณรงค์",
-        "ศรีนคร",
-        "ศรีสมเด็จ",
-        "พระแสง",
-        "บางแก้ว",
-        "บ่อทอง",
-        "โพธิ์ทอง",
-        "บ้านไผ่",
-        "ท่าช้าง",
-        "เกาะคา",
-        "หันคา",
-        "นาน้อย",
-        "วังน้อย",
-        "บ้านค่าย",
-        "ท่าหลวง",
-        "บ้านหลวง",
-        "นครหลวง",
-        "ภูหลวง",
-        "ดอยหลวง",
-        "ดงหลวง",
-        "ทุ่งใหญ่",
-        "หนองใหญ่",
-        "ซับใหญ่",
-        "วังทอง",
-        "วังยาง",
-        "บ้านใหม่ไชยพจน์",
-        "ไทรงาม",
-        "ศรีเทพ",
-        "เมยวดี",
-        "รัตนบุรี",
-        "สุคิริน",
-        "บ้านบึง",
-        "บ้านโพธิ์",
-        "บ้านโคก",
-        "บ้านสร้าง",
-        "บ้านลาด",
-        "บ้านม่วง",
-        "บ้านด่าน",
-        "ปากท่อ",
-        "ปากชม",
-        "ภูเขียว",
-        "นครไทย",
-        "ไชยา",
-        "ราชสาส์น",
-        "วชิรบารมี",
-        "สิรินธร",
-        "กัลยาณิวัฒนา",
-        "พระนครศรีอยุธยา",
-    ]
-)
-# Shapes of district names that are also village, canal or hill names all over the country: only read after
-# a place word or with their province named.
-_GENERIC_PREFIXES = (
-    "บ้าน", "ท่า", "นา", "หนอง", "วัง", "ดอน", "ทุ่ง", "ห้วย", "โนน", "โคก", "ศรี", "สาม", "เขา", "คลอง", "ลาด",
-    "ป่า", "โพธิ์", "สอง", "ดง", "บ่อ", "พระ", "แม่", "เกาะ", "ภู", "น้ำ", "คำ", "ไทร", "บึง", "ทับ", "หัว", "สัน",
-)  # fmt: skip
 _MONEY_AFTER = re.compile(r"\s*(?:บาท|บ\.|฿|baht|thb|คน|ตัว|ครั้ง|ชิ้น|เม็ด|ปี|วัน|เดือน|km|กม|กิโล|เมตร|%)", re.I)
 # Amounts, and house, room and lane numbers, are not postal codes.
 _MONEY_BEFORE = re.compile(
@@ -347,10 +247,30 @@ class _Index:
 
 @cache
 def _data() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(
-        resources.files("raksa.triage").joinpath("data/places.json").read_text(encoding="utf-8")
-    )
-    return loaded
+    return read_places(data_file("places.json"))
+
+
+def read_places(path: Path | Traversable) -> dict[str, Any]:
+    """A places.json file, refused (WordListError) when a name appears twice: each name is one short province
+    name or belongs to one place record (a Thai name with a space also stands for itself without it), so no
+    entry silently overrides or shadows another."""
+    data: dict[str, Any] = read_json(path)
+    source = str(path)
+    where: dict[str, str] = {}
+
+    def claim(name: str, owner: str) -> None:
+        if name in where:
+            raise WordListError(f"{source}: duplicate name {name!r} (in {where[name]} and in {owner})")
+        where[name] = owner
+
+    for mode, names in data["short_province_names"].items():
+        for name in names:
+            claim(name, f"short_province_names.{mode}")
+    for number, place in enumerate(data["places"]):
+        owner = f"places[{number}] ({place['names'][0]})"
+        for name in (v for n in place["names"] for v in _name_variants(n)):
+            claim(name, owner)
+    return data
 
 
 def _name_variants(name: str) -> tuple[str, ...]:
@@ -377,7 +297,7 @@ def _index() -> _Index:
         for alias, code in short[mode].items():
             provinces[alias] = code
             bare[alias] = _Target(province=code, mode=mode)
-    for alias, code in _ENGLISH_PROVINCE_ALIASES.items():
+    for alias, code in short["english"].items():
         english_targets[alias] = _Target(province=code)
     prefixed_provinces = {**provinces, **short["prefix"]}
 
@@ -385,12 +305,12 @@ def _index() -> _Index:
     english_districts: dict[str, list[str]] = {}
     all_districts = [d for p in geothai.provinces() for d in geothai.districts(p.code)]
     for d in all_districts:
-        districts.setdefault(geo_key(d.name_th), []).append(d.code)
+        districts.setdefault(_name_key(d.name_th), []).append(d.code)
         english_districts.setdefault(d.name_en.lower(), []).append(d.code)
-    province_names = {geo_key(p.name_th) for p in geothai.provinces()}
+    province_names = {_name_key(p.name_th) for p in geothai.provinces()}
     well_known = set(_WELL_KNOWN_DISTRICTS)
     for d in all_districts:
-        key = geo_key(d.name_th)
+        key = _name_key(d.name_th)
         if len(districts[key]) != 1:
             continue
         is_capital = key.startswith("เมือง") and key[len("เมือง") :] in province_names
@@ -405,7 +325,7 @@ def _index() -> _Index:
     english_subdistricts: dict[str, list[str]] = {}
     for d in all_districts:
         for s in geothai.subdistricts(d.code):
-            subdistricts.setdefault(geo_key(s.name_th), []).append(s.code)
+            subdistricts.setdefault(_name_key(s.name_th), []).append(s.code)
             english_subdistricts.setdefault(s.name_en.lower(), []).append(s.code)
 
     english_loose = _english_loose_names(all_districts)
@@ -757,12 +677,12 @@ def find_places(text: str) -> Places:
     pending_districts: list[tuple[int, tuple[str, ...], bool]] = []
     for m in index.district_prefixed.finditer(text):
         name, prefix = m.group("name"), m.group("prefix")
-        if name.startswith("เมือง") and geo_key(name) not in index.districts:
+        if name.startswith("เมือง") and _name_key(name) not in index.districts:
             rest = name[len("เมือง") :].strip().rstrip("ฯ")
             mueang.append((m.start(), index.provinces.get(rest, ""), _passing(text, m.start())))
             taken.append(m.span())
             continue
-        codes = index.districts[geo_key(name)]
+        codes = index.districts[_name_key(name)]
         if len(name) <= 3 and _continues_word(text, m.end()):
             continue  # "อ.พลอย" is a teacher's name, not Phon district.
         if prefix == "เขต":
@@ -848,7 +768,7 @@ def find_places(text: str) -> Places:
         name = m.group("name")
         if len(name) <= 3 and _continues_word(text, m.end()):
             continue
-        resolve_subdistrict(m.start(), index.subdistricts[geo_key(name)], m.group("prefix") == "แขวง")
+        resolve_subdistrict(m.start(), index.subdistricts[_name_key(name)], m.group("prefix") == "แขวง")
 
     for m in index.english_subdistrict.finditer(text):
         subdistrict_codes = _english_lookup(m, index.english_subdistricts)
