@@ -9,14 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 
-from raksa.api.schemas import (
-    BreakGlassIn,
-    ErrorOut,
-    PersonFoundOut,
-    PersonIn,
-    PersonOut,
-    PersonViewOut,
-)
+from raksa.api.responses import answers
+from raksa.api.schemas import NO_NUL, BreakGlassIn, PersonFoundOut, PersonIn, PersonOut, PersonViewOut
 from raksa.cases import person_access
 from raksa.cases.person_access import PersonAccess
 from raksa.core.errors import TooManyRequests
@@ -25,8 +19,6 @@ from raksa.people.services import person_create
 
 router = Router()
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
-LIMITED = {429: ErrorOut}
 LIMIT_NOTE = (
     " Person reads and searches count against the caller's hourly limit (`RAKSA_PERSON_VIEWS_PER_HOUR`); beyond "
     "it the answer is 429 `too_many_person_views` with a `Retry-After` header."
@@ -69,7 +61,7 @@ def _view(person: Person, access: PersonAccess) -> Any:
 
 @router.get(
     "",
-    response={200: list[PersonFoundOut], **ERRORS, **LIMITED},
+    **answers({200: list[PersonFoundOut]}, 429),
     summary="Search people",
     description=(
         "By phone, national ID, passport, LINE user id, or Thai or English name (titles ignored). Each person "
@@ -80,7 +72,7 @@ def _view(person: Person, access: PersonAccess) -> Any:
 def people_search(
     request: HttpRequest,
     response: HttpResponse,
-    q: str = Query(..., min_length=1, max_length=200, description="Phone, ID number or name"),
+    q: str = Query(..., min_length=1, max_length=200, pattern=NO_NUL, description="Phone, ID number or name"),
     limit: int = Query(20, ge=1, le=50),
 ) -> Any:
     try:
@@ -94,7 +86,7 @@ def people_search(
 
 @router.get(
     "/{person_id}",
-    response={200: PersonViewOut, 404: ErrorOut, **ERRORS, **LIMITED},
+    **answers({200: PersonViewOut}, 404, 429),
     summary="Get a person",
     description=(
         "The full record (`access: full`) or the limited view (`access: limited`), as the caller may see the "
@@ -114,7 +106,7 @@ def people_get(request: HttpRequest, response: HttpResponse, person_id: str) -> 
 
 @router.post(
     "/{person_id}/break-glass",
-    response={201: PersonOut, 404: ErrorOut, 409: ErrorOut, **ERRORS},
+    **answers({201: PersonOut}, 404, 409),
     summary="Break the glass: open a person's full record with a reason",
     description=(
         "For a caller with the limited view: opens the full record to them for `RAKSA_BREAK_GLASS_MINUTES` "
@@ -135,7 +127,7 @@ def people_break_glass(request: HttpRequest, person_id: str, payload: BreakGlass
 
 @router.post(
     "",
-    response={201: PersonOut, 409: ErrorOut, **ERRORS},
+    **answers({201: PersonOut}, 409),
     summary="Create a person",
     description="A national ID, passport, phone or LINE id that already belongs to someone answers 409.",
 )
