@@ -9,15 +9,16 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from raksa.accounts.models import User
+from raksa.accounts.models import Role, User
 from raksa.cases import services
 from raksa.cases.access import access_log_write
 from raksa.cases.models import AccessLog
+from raksa.cases.person_access import person_break_glass
 from raksa.cases.person_export import person_export
 from raksa.core.errors import Forbidden
 from raksa.core.identifiers import make_national_id
 from raksa.people.services import person_create, person_merge
-from tests.base import BANGKOK, CHIANG_MAI, RaksaTestCase
+from tests.base import BANGKOK, CHIANG_MAI, RaksaTestCase, make_user
 from tests.cases.helpers import refer
 
 NATIONAL_ID = make_national_id("350010012345")
@@ -56,6 +57,8 @@ class PersonExportTestCase(RaksaTestCase):
         person_merge(actor=cls.supervisor, survivor=cls.person, merged=cls.duplicate, reason="คนเดียวกัน")
         access_log_write(user=cls.case_worker, action="person_view", person=cls.person)
         access_log_write(user=cls.supervisor, action="case_view", case=cls.case)
+        cls.kk_worker = make_user("worker_kk", Role.CASE_WORKER, cls.kk_office)
+        person_break_glass(user=cls.kk_worker, person=cls.person, reason="ญาติแจ้งว่าย้ายมาขอนแก่น")
 
 
 class PersonExportTests(PersonExportTestCase):
@@ -82,8 +85,16 @@ class PersonExportTests(PersonExportTestCase):
         self.assertEqual([(r["to_unit"], r["state"]) for r in case["referrals"]], [("dcy-hq", "pending")])
 
         self.assertEqual(
-            [(a["user"]["username"], a["action"]) for a in data["access_history"]],
-            [("worker_bkk", "person_view"), ("admin", "person_export")],
+            [(g["user"]["username"], g["reason"]) for g in data["break_glass"]],
+            [("worker_kk", "ญาติแจ้งว่าย้ายมาขอนแก่น")],
+        )
+        self.assertEqual(
+            [(a["user"]["username"], a["action"], a["break_glass_reason"]) for a in data["access_history"]],
+            [
+                ("worker_bkk", "person_view", None),
+                ("worker_kk", "break_glass", "ญาติแจ้งว่าย้ายมาขอนแก่น"),
+                ("admin", "person_export", None),
+            ],
         )
         self.assertEqual(
             [(a["user"]["username"], a["action"], a["case"]) for a in data["case_access_history"]],
@@ -124,6 +135,13 @@ class PersonExportCommandTests(PersonExportTestCase):
         row = AccessLog.objects.get(action="person_export")
         self.assertEqual((row.user, row.person, row.channel), (None, self.person, "cli"))
         self.assertIn(f"raksa person export --person {self.person.pk}", row.path)
+
+    def test_it_finds_the_person_by_public_id_too(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "person.json"
+            call_command("person", "export", "--person", self.duplicate.public_id, "--out", str(out))
+            data = json.loads(out.read_text(encoding="utf-8"))
+        self.assertEqual(data["person"]["public_id"], self.person.public_id)
 
     def test_it_logs_the_export_as_the_admin_named_by_by(self) -> None:
         with tempfile.TemporaryDirectory() as folder:

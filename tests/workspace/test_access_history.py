@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from raksa.accounts.models import Role
 from raksa.cases.models import AccessLog
+from raksa.cases.person_access import person_break_glass
 from tests.base import make_user
 from tests.workspace.test_views import WorkspaceTestCase
 
@@ -88,7 +89,7 @@ class CaseAccessHistoryTests(WorkspaceTestCase):
 
 class PersonAccessHistoryTests(WorkspaceTestCase):
     def setUp(self) -> None:
-        self.url = reverse("people:access", args=[self.somchai.pk])
+        self.url = reverse("people:access", args=[self.somchai.public_id])
 
     def test_it_shows_who_looked_at_the_person_from_anywhere(self) -> None:
         # A Chiang Mai worker sees Somchai on the Chiang Mai case; the Bangkok supervisor, who manages his Bangkok
@@ -125,6 +126,16 @@ class PersonAccessHistoryTests(WorkspaceTestCase):
         readers = AccessLog.objects.filter(action="access_history").values_list("user__username", flat=True)
         self.assertEqual(set(readers), {"supervisor_bkk", "supervisor_1300", "admin"})
 
+    def test_it_marks_a_look_through_a_broken_glass_with_its_reason(self) -> None:
+        # Khon Kaen's worker sees none of Somchai's cases: only the limited view, until the glass is broken.
+        kk_worker = make_user("worker_kk", Role.CASE_WORKER, self.kk_office)
+        person_break_glass(user=kk_worker, person=self.somchai, reason="ญาติโทรมาแจ้งว่าอยู่ขอนแก่น")
+        self.client.force_login(self.supervisor)
+        response = self.client.get(self.url)
+        self.assertContains(response, "worker_kk")
+        self.assertContains(response, "ผ่านการขอเปิดดูพร้อมเหตุผล")
+        self.assertContains(response, "ญาติโทรมาแจ้งว่าอยู่ขอนแก่น")
+
     def test_it_answers_404_for_a_missing_person(self) -> None:
         self.client.force_login(self.supervisor)
-        self.assertEqual(self.client.get(reverse("people:access", args=[999999])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("people:access", args=["0" * 20])).status_code, 404)

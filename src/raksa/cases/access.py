@@ -197,7 +197,9 @@ class Action:
     CASE_SEARCH = "case_search"  # a case listed by a search, or a person the search matched on a listed case
     ATTACHMENT_DOWNLOAD = "attachment_download"
     PERSON_VIEW = "person_view"
+    PERSON_VIEW_LIMITED = "person_view_limited"  # only what avoids a duplicate (cases.person_access)
     PERSON_SEARCH = "person_search"
+    BREAK_GLASS = "break_glass"  # a full record opened with a written reason (cases.person_access)
     ADMIN_VIEW = "admin_view"  # a Django admin page of one record
     ADMIN_LIST = "admin_list"  # a record on a Django admin list (searched, or one that names people)
     ACCESS_HISTORY = "access_history"  # the access log of a case or a person was read
@@ -210,7 +212,9 @@ ACTION_LABELS: dict[str, Any] = {
     Action.CASE_SEARCH: _("พบในผลการค้นหาเรื่อง"),
     Action.ATTACHMENT_DOWNLOAD: _("ดาวน์โหลดไฟล์แนบ"),
     Action.PERSON_VIEW: _("เปิดดูข้อมูลบุคคล"),
+    Action.PERSON_VIEW_LIMITED: _("เปิดดูข้อมูลบุคคลแบบจำกัด"),
     Action.PERSON_SEARCH: _("พบในผลการค้นหาบุคคล"),
+    Action.BREAK_GLASS: _("ขอเปิดดูข้อมูลเต็มพร้อมเหตุผล (break the glass)"),
     Action.ADMIN_VIEW: _("เปิดดูในหน้าผู้ดูแลระบบ"),
     Action.ADMIN_LIST: _("พบในรายการของหน้าผู้ดูแลระบบ"),
     Action.ACCESS_HISTORY: _("ดูประวัติการเข้าถึง"),
@@ -235,6 +239,7 @@ def _log_row(
     channel: str,
     at: Any,
     path: str = "",
+    break_glass: Any = None,
 ) -> AccessLog:
     return AccessLog(
         user=user,
@@ -245,6 +250,7 @@ def _log_row(
         path=(request.get_full_path() if request is not None else path)[:300],
         ip=_client_ip(request),
         at=at,
+        break_glass=break_glass,
     )
 
 
@@ -257,12 +263,13 @@ def access_log_write(
     request: HttpRequest | None = None,
     channel: str = "web",
     path: str = "",
+    break_glass: Any = None,
 ) -> AccessLog:
     """Record that `user` looked at personal data (PDPA): who, when, what, from where.
 
     Views and the API call this for every page or response that shows a case's or a person's details;
-    `case_get_for_view` does it for cases. `user` is None only for a command run on the server (`path` then says
-    which).
+    `case_get_for_view` does it for cases. `break_glass` is the grant through which a person was shown, if any
+    (raksa.cases.person_access). `user` is None only for a command run on the server (`path` then says which).
     """
     row = _log_row(
         user=user,
@@ -273,6 +280,7 @@ def access_log_write(
         channel=channel,
         at=timezone.now(),
         path=path,
+        break_glass=break_glass,
     )
     row.save(force_insert=True)
     return row

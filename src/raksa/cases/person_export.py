@@ -3,10 +3,10 @@ looked at it, as one JSON document.
 
 What it holds: the person record (and every record merged into it), identifiers, addresses, each case the person
 is party to with their role, its timeline, notes, attachment metadata (never the files) and referrals, the merges,
-and the access log (rows naming the person, and rows naming their cases). Other people on the same cases are left
-out: their data is theirs (the rights and freedoms of others, section 30 paragraph 2), and an event about one of
-them keeps only that fact; notes and timelines are included as recorded, so whoever hands the file over reviews
-them first.
+the glass broken to open them (who, why, until when), and the access log (rows naming the person, and rows naming
+their cases). Other people on the same cases are left out: their data is theirs (the rights and freedoms of
+others, section 30 paragraph 2), and an event about one of them keeps only that fact; notes and timelines are
+included as recorded, so whoever hands the file over reviews them first.
 
 Only an admin may export (cases.access.can_export_person), and the export itself writes an access-log row, which
 the export then includes.
@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from raksa.accounts.models import User
 from raksa.cases import selectors
 from raksa.cases.access import Action, access_log_write, can_export_person, forbidden
-from raksa.cases.models import AccessLog, Case, CaseParty
+from raksa.cases.models import AccessLog, BreakGlass, Case, CaseParty
 from raksa.people.models import Person, PersonMerge
 from raksa.people.selectors import person_addresses, person_identifiers, person_survivor
 
@@ -77,6 +77,7 @@ def _unit_code(user: User) -> str | None:
 
 PERSON_FIELDS = (
     "id",
+    "public_id",
     "title",
     "first_name_th",
     "last_name_th",
@@ -216,8 +217,9 @@ def _access(rows: Any) -> list[dict[str, Any]]:
             "channel": row.channel,
             "case": row.case.number if row.case_id and row.case else None,
             "person_id": row.person_id,
+            "break_glass_reason": row.break_glass.reason if row.break_glass_id and row.break_glass else None,
         }
-        for row in rows.select_related("user__unit", "case").order_by("at", "id")
+        for row in rows.select_related("user__unit", "case", "break_glass").order_by("at", "id")
     ]
 
 
@@ -265,6 +267,15 @@ def person_export(
                     "moved": m.moved,
                 }
                 for m in merges.select_related("performed_by__unit").order_by("created_at", "id")
+            ],
+            "break_glass": [
+                {
+                    **_fields(g, ("reason", "created_at", "expires_at")),
+                    "user": _user(g.user),
+                }
+                for g in BreakGlass.objects.filter(person_id__in=ids)
+                .select_related("user__unit")
+                .order_by("created_at", "id")
             ],
             "access_history": _access(AccessLog.objects.filter(person_id__in=ids)),
             "case_access_history": _access(AccessLog.objects.filter(case_id__in=[c.pk for c in cases])),

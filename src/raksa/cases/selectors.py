@@ -282,7 +282,7 @@ def case_page(cases: QuerySet[Case], *, cursor: str | None, limit: int) -> tuple
 
 # --- the access log: who looked at a case or a person (who may read it: cases.access) ----------------------------
 
-ACCESS_RELATED = ("user__unit", "case", "person")
+ACCESS_RELATED = ("user__unit", "case", "person", "break_glass")
 
 
 def case_access_history(*, case: Case) -> QuerySet[AccessLog]:

@@ -18,7 +18,7 @@ from raksa.cases import access, selectors
 from raksa.cases.models import AccessLog
 from raksa.core.errors import Forbidden, NotFound, RaksaError
 from raksa.core.forms import bilingual
-from raksa.people.selectors import person_get
+from raksa.people.selectors import person_get_by_public_id
 
 PAGE_SIZE = 50
 
@@ -68,19 +68,19 @@ def case_access(request: StaffRequest, number: str) -> HttpResponse:
 
 @staff_required
 @require_GET
-def person_access(request: StaffRequest, pk: int) -> HttpResponse:
+def person_access(request: StaffRequest, public_id: str) -> HttpResponse:
     user = request.staff.user
     try:
-        person = person_get(pk=pk)
+        person = person_get_by_public_id(public_id=public_id)
         scope = access.person_access_scope(user, person)
     except NotFound:
         raise Http404() from None
     except Forbidden as exc:
         return _refused(request, exc)
-    if person.pk != pk:
-        # Merged into another record: its history is read, and logged, on the survivor's page.
-        return redirect("people:access", pk=person.pk)
+    if person.public_id != public_id:
+        # Merged into another record (or the id typed in capitals): read, and log, on the survivor's page.
+        return redirect("people:access", public_id=person.public_id)
     access.access_log_write(user=user, action=access.Action.ACCESS_HISTORY, person=person, request=request)
-    url = reverse("people:access", args=[person.pk])
+    url = reverse("people:access", args=[person.public_id])
     rows = selectors.person_access_history(person=person, cases=scope)
     return render(request, "workspace/access_history.html", {"person": person, **_page(request, rows, url)})

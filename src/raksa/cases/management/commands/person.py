@@ -13,7 +13,7 @@ from raksa.accounts.models import User
 from raksa.cases.access import can_export_person
 from raksa.cases.person_export import person_export_json
 from raksa.core.errors import NotFound
-from raksa.people.selectors import person_get
+from raksa.people.selectors import person_get, person_get_by_public_id
 
 
 class Command(BaseCommand):
@@ -38,7 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            person = person_get(pk=options["person"])
+            # An admin on the server may name the row id (as the admin site shows it) or the public id.
+            wanted = str(options["person"]).strip()
+            person = person_get(pk=wanted) if wanted.isdigit() else person_get_by_public_id(public_id=wanted)
         except NotFound:
             raise CommandError(f"ไม่พบบุคคล / no person with id {options['person']}") from None
         actor = None

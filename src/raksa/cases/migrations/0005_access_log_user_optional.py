@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_event_payload_keys'),
+        ('cases', '0004_break_glass_and_person_view_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
