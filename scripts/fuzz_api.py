@@ -5,12 +5,12 @@
 SQLite in a temporary folder by default; with DATABASE_URL set to PostgreSQL, a database named after it with
 `_fuzz` appended, dropped again at the end. The run migrates, loads the directory, creates bearer tokens, serves
 on 127.0.0.1 at a free port, makes a few people and cases through the API, and runs every operation of
-/api/v1/openapi.json twice: as a 1300 supervisor, who may see and change every case and read its access log,
-and as a responder in a field unit, who may see none. It fails (exit 1) on any server error, any answer the
-schema does not document (status, content type, body), any failure that is not the one error shape, any
-schema-valid request the API's validation refuses, any schema-violating request it accepts, and any operation
-the supervisor could never complete. The server is stopped however the run ends. The last line is a one-line summary; a failure is shown
-with a `curl` command that repeats it, and the temporary folder (server log, reports) is kept.
+/api/v1/openapi.json twice: as a 1300 supervisor, who may see and change every case and read its access log, and
+as a responder in a field unit, who may see none. It fails (exit 1) on any server error, any answer the schema
+does not document (status, content type, body), any failure that is not the one error shape, any schema-valid
+request the API's validation refuses, any schema-violating request it accepts, and any operation the supervisor
+could never complete. The server is stopped however the run ends. The last line is a one-line summary; a failure
+is shown with a `curl` command that repeats it, and the temporary folder (server log, reports) is kept.
 """
 
 from __future__ import annotations
