@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.test import TestCase
 
-from raksa.cases.demo import CATEGORIES, EMERGENCY_TYPES, province_codes
 from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
 from raksa.cases.stages import STATUS_STAGE
+from raksa.demo.plan import CATEGORIES, EMERGENCY_TYPES, province_codes
 from raksa.people.models import Person
 from raksa.people.selectors import person_search
 

@@ -107,12 +107,12 @@ class Writer(Protocol):
 
 @lru_cache(maxsize=1)
 def names_data() -> dict[str, Any]:
-    return json.loads(files("raksa.cases").joinpath("data/thai_names.json").read_text(encoding="utf-8"))
+    return json.loads(files("raksa.demo").joinpath("data/thai_names.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def case_texts() -> dict[str, Any]:
-    return json.loads(files("raksa.cases").joinpath("data/demo_cases.json").read_text(encoding="utf-8"))
+    return json.loads(files("raksa.demo").joinpath("data/demo_cases.json").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
