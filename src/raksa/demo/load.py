@@ -1,35 +1,69 @@
-"""Loading the demo plan (raksa.demo.plan) into the database: the directory, the demo staff, people and cases.
+"""Loading the demo plan (raksa.demo.plan) into the database, only through the application's own services.
+
+The directory comes from directory_load, the demo staff from accounts' user_ensure, people from person_create,
+and every case from the cases services (case_create, case_change_status, case_assign, note_add, referral_create,
+referral_accept, case_close), each signed by the staff member who would do it: a referral is accepted by a member
+of the receiving unit (a desk, see plan.DESK_PREFIX, where no demo staff member works). So every timeline, public
+stage and lock is the one real work produces. Only then does raksa.demo.backdate spread each case's times over
+the past. Dispatch's milestones wait for the dispatch app (plan.DISPATCH_STEPS).
 
 A demo person is recognised by the identifiers the plan gives them, a demo case by having a demo person as its
-subject, so a re-run tops up what is missing and changes nothing else.
+subject, so a re-run tops up what is missing and changes nothing else (but the demo staff's passwords).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import random
 import secrets
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.db import transaction
+from django.utils import timezone
+
+from raksa.accounts.models import User
+from raksa.accounts.services import user_ensure
+from raksa.cases.models import Case, CaseParty, Referral
+from raksa.cases.services import (
+    case_assign,
+    case_change_status,
+    case_close,
+    case_create,
+    note_add,
+    referral_accept,
+    referral_create,
+)
+from raksa.demo.backdate import Schedule, backdate_cases
 from raksa.demo.plan import (
     BANGKOK,
     DEFAULT_CASES,
     DEFAULT_PEOPLE,
     DEMO_SEED,
     DEMO_USERS,
+    DESK_DISPLAY_NAME,
+    DESK_ROLE,
+    DISPATCH_STEPS,
     PLAN_DATE,
     CaseSpec,
     PersonSpec,
+    desk_units,
+    manager_username,
     plan_cases,
     plan_people,
+    receiver_username,
+    timeline_times,
 )
+from raksa.directory.models import Unit
+from raksa.directory.services import directory_load
+from raksa.people.models import Identifier, Person
+from raksa.people.services import person_create
 
 PASSWORD_ENV = "RAKSA_DEMO_PASSWORD"
+# Rows per transaction: one commit per case would make SQLite spend most of the load syncing its file.
+BATCH = 100
 
 
 class Writer(Protocol):
@@ -49,8 +83,6 @@ class DemoResult:
 def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, str, str]]:
     """The demo staff, one per role, each given a password now: `password` (or RAKSA_DEMO_PASSWORD) for all,
     otherwise a fresh random one each. Returns (username, role, unit, password) to print."""
-    from raksa.accounts.services import user_ensure
-
     shared = password or os.environ.get(PASSWORD_ENV) or None
     rows = []
     for username, role, unit_code, display_name in DEMO_USERS:
@@ -65,6 +97,18 @@ def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, st
     return rows
 
 
+def demo_desks_ensure(*, unit_codes: list[str]) -> None:
+    """A desk in each of these units: a staff member who answers referrals there and never signs in
+    (user_ensure gives a new user no usable password, and a re-run leaves it so)."""
+    units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
+    for code in unit_codes:
+        user = user_ensure(username=receiver_username(code), role=DESK_ROLE, unit_code=code)
+        display_name = DESK_DISPLAY_NAME.format(unit=units[code].name_th)
+        if user.display_name != display_name:
+            user.display_name = display_name
+            user.save(update_fields=["display_name"])
+
+
 def demo_load(
     *,
     people: int = DEFAULT_PEOPLE,
@@ -74,8 +118,6 @@ def demo_load(
     stdout: Writer | None = None,
 ) -> DemoResult:
     """Load the directory, the demo staff and the synthetic people and cases (topping up what is missing)."""
-    from raksa.directory.services import directory_load
-
     started = time.monotonic()
 
     def say(msg: str) -> None:
@@ -91,6 +133,7 @@ def demo_load(
     result.people_created = sum(1 for pk in person_ids.values() if pk < 0)
     ids = {index: abs(pk) for index, pk in person_ids.items()}
     case_plan = plan_cases(count=cases, people=people_plan, seed=seed)
+    demo_desks_ensure(unit_codes=desk_units(case_plan))
     created, total = _cases_load(case_plan, ids, say)
     result.cases_created, result.cases_total = created, total
     result.seconds = time.monotonic() - started
@@ -99,12 +142,6 @@ def demo_load(
 
 def _people_load(plan: list[PersonSpec], say: Callable[[str], None]) -> dict[int, int]:
     """Create the planned people that do not exist yet. Returns plan index -> person id (negative: created now)."""
-    from django.db import transaction
-
-    from raksa.accounts.models import User
-    from raksa.people.models import Identifier
-    from raksa.people.services import person_create
-
     actor = User.objects.get(username="demo_call_taker")
     values = [value for spec in plan for value in spec.identifiers]
     existing: dict[str, int] = {}
@@ -119,10 +156,9 @@ def _people_load(plan: list[PersonSpec], say: Callable[[str], None]) -> dict[int
             out[spec.index] = found
         else:
             missing.append(spec)
-    batch = 100
-    for start in range(0, len(missing), batch):
+    for start in range(0, len(missing), BATCH):
         with transaction.atomic():
-            for spec in missing[start : start + batch]:
+            for spec in missing[start : start + BATCH]:
                 person = person_create(
                     actor=actor,
                     title=spec.title,
@@ -143,40 +179,28 @@ def _people_load(plan: list[PersonSpec], say: Callable[[str], None]) -> dict[int
                     address=spec.address,
                 )
                 out[spec.index] = -person.pk
-        say(f"people {min(start + batch, len(missing))}/{len(missing)} new ({len(plan)} planned)")
+        say(f"people {min(start + BATCH, len(missing))}/{len(missing)} new ({len(plan)} planned)")
     if not missing:
         say(f"people: all {len(plan)} already loaded")
     return out
 
 
 @dataclass
-class _Actors:
-    call_taker: Any
-    responder: Any
-    case_worker: Any
-    supervisor: Any
-    units: dict[str, Any]
+class _World:
+    """What the loader looks up while it works: the staff by username, the units by code, people by id."""
 
-    def manager(self, unit_code: str, province_code: str) -> Any:
-        """The demo staff member who would work a case owned by `unit_code` (the 1300 centre for the rest)."""
-        if unit_code == "pso-10":
-            return self.case_worker
-        if unit_code == "rru-10":
-            return self.responder
-        if province_code == BANGKOK:
-            return self.supervisor
-        return self.call_taker
+    users: dict[str, User]
+    units: dict[str, Unit]
+    people: dict[int, Person]
+    person_ids: dict[int, int]  # plan index -> person id
+
+    def person(self, index: int) -> Person:
+        return self.people[self.person_ids[index]]
 
 
 def _cases_load(
     plan: list[CaseSpec], person_ids: dict[int, int], say: Callable[[str], None]
 ) -> tuple[int, int]:
-    from django.db import transaction
-
-    from raksa.accounts.models import User
-    from raksa.cases.models import Case, CaseParty
-    from raksa.directory.models import Unit
-
     subject_ids = set(person_ids.values())
     existing = (
         Case.objects.filter(parties__role=CaseParty.Role.SUBJECT, parties__person_id__in=subject_ids)
@@ -185,55 +209,45 @@ def _cases_load(
         .count()
     )
     todo = plan[existing:]
-    users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
-    actors = _Actors(
-        call_taker=users["demo_call_taker"],
-        responder=users["demo_responder"],
-        case_worker=users["demo_case_worker"],
-        supervisor=users["demo_supervisor"],
+    usernames = {row[0] for row in DEMO_USERS} | {receiver_username(code) for code in desk_units(todo)}
+    world = _World(
+        users={u.username: u for u in User.objects.filter(username__in=usernames).select_related("unit")},
         units={u.code: u for u in Unit.objects.select_related("agency")},
+        people={p.pk: p for p in Person.objects.filter(pk__in=subject_ids)},
+        person_ids=person_ids,
     )
-    people = _people_by_id(set(person_ids.values()))
-    now = dt.datetime.now(dt.UTC)
-    batch = 100
-    for start in range(0, len(todo), batch):
+    now = timezone.now()
+    for start in range(0, len(todo), BATCH):
         with transaction.atomic():
-            made = [_case_create(spec, person_ids, people, actors) for spec in todo[start : start + batch]]
-            _backdate(made, now)
-        say(f"cases {min(start + batch, len(todo))}/{len(todo)} new ({len(plan)} planned)")
+            made = {_case_load(spec, world).pk: spec for spec in todo[start : start + BATCH]}
+            backdate_cases(cases=[Case(pk=pk) for pk in made], schedule=_planned_times(made, now))
+        say(f"cases {min(start + BATCH, len(todo))}/{len(todo)} new ({len(plan)} planned)")
     if not todo:
         say(f"cases: all {len(plan)} already loaded")
     return len(todo), existing + len(todo)
 
 
-def _people_by_id(ids: set[int]) -> dict[int, Any]:
-    from raksa.people.models import Person
+def _planned_times(specs: dict[int, CaseSpec], now: dt.datetime) -> Schedule:
+    """The times the plan gives each case (by id) and its events, counted back from `now`."""
 
-    return {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    def schedule(case: Case, kinds: list[str]) -> tuple[dt.datetime, list[dt.datetime]]:
+        return timeline_times(specs[case.pk], kinds, now=now)
+
+    return schedule
 
 
-def _case_create(
-    spec: CaseSpec, person_ids: dict[int, int], people: dict[int, Any], actors: _Actors
-) -> tuple[Any, CaseSpec]:
-    from raksa.cases import services
-    from raksa.cases.events import EventKind, event_record
-
-    subject = people[person_ids[spec.subject]]
+def _case_load(spec: CaseSpec, world: _World) -> Case:
+    """Open the planned case and take it through its steps, each by the staff member who would do it."""
     parties = []
     if spec.perpetrator is not None:
-        parties.append((people[person_ids[spec.perpetrator]], "alleged_perpetrator"))
-    public = spec.channel in ("line", "web")
-    owning = actors.units[spec.owning_unit] if spec.owning_unit else None
-    opener = (
-        None
-        if public
-        else (
-            actors.case_worker
-            if spec.channel == "walk_in" and spec.place.province_code == BANGKOK
-            else actors.call_taker
-        )
-    )
-    case = services.case_create(
+        parties.append((world.person(spec.perpetrator), CaseParty.Role.ALLEGED_PERPETRATOR))
+    if spec.channel in ("line", "web"):
+        opener = None  # a public channel: nobody on the staff has touched the report yet
+    elif spec.channel == "walk_in" and spec.place.province_code == BANGKOK:
+        opener = world.users["demo_case_worker"]
+    else:
+        opener = world.users["demo_call_taker"]
+    case = case_create(
         actor=opener,
         channel=spec.channel,
         summary=spec.summary,
@@ -241,113 +255,42 @@ def _case_create(
         category=spec.category,
         emergency_type=spec.emergency_type,
         urgency=spec.urgency,
-        subject=subject,
-        reporter=people[person_ids[spec.reporter]] if spec.reporter is not None else None,
+        subject=world.person(spec.subject),
+        reporter=world.person(spec.reporter) if spec.reporter is not None else None,
         parties=parties,
         location_text=spec.location_text,
         province_code=spec.place.province_code,
         district_code=spec.place.district_code,
         subdistrict_code=spec.place.subdistrict_code,
-        owning_unit=owning,
+        owning_unit=world.units[spec.owning_unit] if spec.owning_unit else None,
     )
-    unit_code = case.owning_unit.code
-    actor = actors.manager(unit_code, case.province_code)
+    owner = case.owning_unit.code
+    actor = world.users[manager_username(owner, case.province_code)]
+    referrals: dict[str, Referral] = {}
     for step in spec.steps:
         if step.kind in ("screening", "active"):
-            case = services.case_change_status(actor=actor, case=case, status=step.kind)
+            case = case_change_status(actor=actor, case=case, status=step.kind)
         elif step.kind == "note":
-            services.note_add(actor=actor, case=case, body=step.text)
+            note_add(actor=actor, case=case, body=step.text)
         elif step.kind == "assign":
-            if unit_code == "pso-10":
-                case = services.case_assign(actor=actor, case=case, assignee=actors.case_worker)
+            # The Bangkok office's case worker is the only demo worker there is to assign a case to.
+            if owner == "pso-10":
+                case = case_assign(actor=actor, case=case, assignee=world.users["demo_case_worker"])
         elif step.kind == "refer":
-            to_unit = actors.units[step.unit_code]
-            if to_unit.pk != case.owning_unit_id:
-                services.referral_create(actor=actor, case=case, to_unit=to_unit, reason=step.text)
+            # A routed case may already be owned by the unit the plan refers it to: then there is nobody to ask.
+            if step.unit_code != owner:
+                referrals[step.unit_code] = referral_create(
+                    actor=actor, case=case, to_unit=world.units[step.unit_code], reason=step.text
+                )
         elif step.kind == "accept":
-            _referral_accept_in_unit_name(case, actors.units[step.unit_code])
-        elif step.kind in ("forwarded", "on_scene"):
-            kind = EventKind.FORWARDED if step.kind == "forwarded" else EventKind.ON_SCENE
-            event_record(case=case, kind=kind, unit=case.owning_unit, data={"unit": unit_code})
+            if step.unit_code in referrals:
+                referral_accept(
+                    actor=world.users[receiver_username(step.unit_code)], referral=referrals[step.unit_code]
+                )
+        elif step.kind in DISPATCH_STEPS:
+            continue
         elif step.kind == "close":
-            case = services.case_close(actor=actor, case=case, outcome=step.text)
-    return case, spec
-
-
-def _referral_accept_in_unit_name(case: Any, unit: Any) -> None:
-    """What referral_accept does, signed by the receiving unit itself (no demo staff member works there)."""
-    from django.utils import timezone
-
-    from raksa.cases.events import EventKind, event_record
-    from raksa.cases.models import Referral
-
-    referral = Referral.objects.filter(case=case, to_unit=unit, state=Referral.State.PENDING).first()
-    if referral is None:
-        return
-    referral.state = Referral.State.ACCEPTED
-    referral.decided_at = timezone.now()
-    referral.save(update_fields=["state", "decided_at", "updated_at"])
-    event_record(
-        case=case,
-        kind=EventKind.REFERRAL_ACCEPTED,
-        unit=unit,
-        data={"referral_id": referral.pk, "to_unit": unit.code},
-    )
-
-
-def _backdate(made: list[tuple[Any, CaseSpec]], now: dt.datetime) -> None:
-    """Spread each case's timeline back over the days the plan gives it, keeping the order of its events."""
-    from raksa.cases.models import Case, CaseEvent, CaseParty, Note, Referral
-
-    if not made:
-        return
-    by_case = {case.pk: spec for case, spec in made}
-    events = list(CaseEvent.objects.filter(case_id__in=by_case).order_by("case_id", "created_at", "id"))
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for event in events:
-        grouped[event.case_id].append(event)
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=by_case)}
-    notes = {n.pk: n for n in Note.objects.filter(case_id__in=by_case)}
-    referrals = {r.pk: r for r in Referral.objects.filter(case_id__in=by_case)}
-    parties = list(CaseParty.objects.filter(case_id__in=by_case))
-    opened_at: dict[int, dt.datetime] = {}
-    for case_id, spec in by_case.items():
-        rng = random.Random(spec.index * 7919)
-        start = now - dt.timedelta(days=spec.age_days)
-        emergency = bool(spec.emergency_type)
-        span = (now - start).total_seconds()
-        at = start
-        timeline = grouped.get(case_id, [])
-        for event in timeline:
-            event.created_at = at
-            if event.kind == "note_added" and event.data.get("note_id") in notes:
-                note = notes[event.data["note_id"]]
-                note.created_at = note.updated_at = at
-            elif event.kind == "referral_created" and event.data.get("referral_id") in referrals:
-                referral = referrals[event.data["referral_id"]]
-                referral.created_at = referral.updated_at = at
-            elif event.kind == "referral_accepted" and event.data.get("referral_id") in referrals:
-                referral = referrals[event.data["referral_id"]]
-                referral.decided_at = referral.updated_at = at
-            if event.kind in ("created", "party_added"):
-                step = rng.uniform(5, 90)
-            elif emergency:
-                step = rng.uniform(60, 40 * 60)
-            else:
-                step = rng.uniform(0.1, 1) * span / max(2, len(timeline))
-            at = min(at + dt.timedelta(seconds=step), now)
-        case = cases[case_id]
-        case.created_at = start
-        case.updated_at = timeline[-1].created_at if timeline else start
-        if case.closed_at is not None and timeline:
-            case.closed_at = timeline[-1].created_at
-        opened_at[case_id] = start
-    for party in parties:
-        party.created_at = party.updated_at = opened_at[party.case_id]
-    CaseEvent.objects.bulk_update(events, ["created_at"], batch_size=500)
-    Case.objects.bulk_update(list(cases.values()), ["created_at", "updated_at", "closed_at"], batch_size=500)
-    Note.objects.bulk_update(list(notes.values()), ["created_at", "updated_at"], batch_size=500)
-    Referral.objects.bulk_update(
-        list(referrals.values()), ["created_at", "updated_at", "decided_at"], batch_size=500
-    )
-    CaseParty.objects.bulk_update(parties, ["created_at", "updated_at"], batch_size=500)
+            case = case_close(actor=actor, case=case, outcome=step.text)
+        else:
+            raise ValueError(f"unknown demo step: {step.kind!r}")
+    return case

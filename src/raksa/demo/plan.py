@@ -1,14 +1,15 @@
-"""Synthetic, realistic demo data: Thai people across all 77 provinces and a year of cases with real timelines.
+"""The demo's plan, made without a database: who, what and where.
 
-Everything is derived from one seed (random.Random), so a run is reproducible and a re-run finds what an earlier run
-made: a demo person is recognised by the identifiers the plan gives them (every planned person has at least one),
-a demo case by having a demo person as its subject. Re-running tops up what is missing and changes nothing else.
+Who: people (600 by default) with Thai (and migrants' and stateless people's) names, identifiers and addresses
+across all 77 provinces, and the demo staff who work their cases. What: cases over the past ten months (1,200 by
+default), every category and all five emergency types, in the words a call-taker would write down, each with the
+steps it goes through (screening, notes, referrals, closure) and how long ago it was opened. Where: the
+subdistrict of each person and case, and the unit that owns or receives it.
 
-People are created with people.services.person_create and cases with the cases services (case_create,
-case_change_status, note_add, referral_create, case_close, ...), so every timeline is one the application itself
-wrote; afterwards the timestamps of each case, its events, notes and referrals are spread back over past months so
-that lists, timers and dashboards have a history to show. Referrals to a department's headquarters are accepted in
-that unit's name, as no demo staff member works there.
+Everything is derived from one seed (random.Random) and a fixed plan date, so the same seed always plans the same
+demo: that is how a re-run recognises what an earlier run loaded. Nothing here reads or writes the database (the
+only application imports are choice lists); raksa.demo.load carries the plan out through the real services, and
+raksa.demo.backdate spreads the resulting timelines over the past.
 
 The pure parts (names, addresses, identifiers, case texts) are also used by bench/people_cases_bench.py.
 """
@@ -90,6 +91,16 @@ SUBJECT_RULES: dict[str, tuple[int, int, str]] = {
 }
 # Categories anyone can be the subject of: the fallback when a province has nobody fitting the first choice.
 OPEN_CATEGORIES = ("financial_hardship", "homelessness", "disability_support", "missing_person", "other")
+# Dispatch milestones (a field team alerted, then on scene) are planned because they happen to emergencies, but
+# they belong to the dispatch app: the loader leaves them out until it can call dispatch's own services.
+DISPATCH_STEPS = frozenset({"forwarded", "on_scene"})
+# The events case_create writes (the case, then each person involved): seconds apart, as one call is taken down.
+OPENING_EVENTS = frozenset({"created", "party_added"})
+# A unit that receives referrals but has no demo staff member gets a desk: a case worker with no password, who
+# exists so that a referral is accepted by someone of the receiving unit, as the services require.
+DESK_PREFIX = "demo_desk_"
+DESK_ROLE = "case_worker"
+DESK_DISPLAY_NAME = "เจ้าหน้าที่รับเรื่อง {unit}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -348,6 +359,7 @@ def plan_people(*, count: int, seed: int, today: dt.date) -> list[PersonSpec]:
 @dataclass
 class Step:
     kind: str  # screening | active | note | assign | refer | accept | forwarded | on_scene | close
+    # text: the note, the referral's reason or the outcome; unit_code: the unit referred to or accepting.
     text: str = ""
     unit_code: str = ""
 
@@ -612,3 +624,62 @@ def _age_days(rng: random.Random, spec: CaseSpec) -> float:
     if "close" in kinds:
         return rng.uniform(5, 300)
     return rng.uniform(2, 120)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# who works a case, and when each step happened
+
+
+def manager_username(unit_code: str, province_code: str) -> str:
+    """The demo staff member who works a case owned by `unit_code`: the Bangkok office's case worker or rapid
+    responder for their own units, the Bangkok supervisor for the rest of Bangkok, the 1300 centre elsewhere."""
+    if unit_code == "pso-10":
+        return "demo_case_worker"
+    if unit_code == "rru-10":
+        return "demo_responder"
+    if province_code == BANGKOK:
+        return "demo_supervisor"
+    return "demo_call_taker"
+
+
+def receiver_username(unit_code: str) -> str:
+    """Who answers a referral to `unit_code`: the Bangkok office's case worker there, else that unit's desk."""
+    if unit_code == "pso-10":
+        return "demo_case_worker"
+    return f"{DESK_PREFIX}{unit_code}"
+
+
+def desk_units(cases: list[CaseSpec]) -> list[str]:
+    """The units that accept a referral somewhere in the plan and need a desk to do it."""
+    units = {
+        step.unit_code
+        for spec in cases
+        for step in spec.steps
+        if step.kind == "accept" and receiver_username(step.unit_code).startswith(DESK_PREFIX)
+    }
+    return sorted(units)
+
+
+def timeline_times(
+    spec: CaseSpec, kinds: list[str], *, now: dt.datetime
+) -> tuple[dt.datetime, list[dt.datetime]]:
+    """When the case was opened and when each of its events (`kinds`, in timeline order) happened, in the past.
+
+    The opening events come seconds apart; an emergency moves in minutes; other cases spread their steps over the
+    days since they were opened. Times never decrease and never pass `now`.
+    """
+    rng = random.Random(spec.index * 7919)
+    opened = now - dt.timedelta(days=spec.age_days)
+    span = (now - opened).total_seconds()
+    at = opened
+    times = []
+    for kind in kinds:
+        times.append(at)
+        if kind in OPENING_EVENTS:
+            step = rng.uniform(5, 90)
+        elif spec.emergency_type:
+            step = rng.uniform(60, 40 * 60)
+        else:
+            step = rng.uniform(0.1, 1) * span / max(2, len(kinds))
+        at = min(at + dt.timedelta(seconds=step), now)
+    return opened, times
