@@ -28,7 +28,7 @@ from itertools import pairwise
 from django.db import models, transaction
 from django.utils import timezone
 
-from raksa.cases.events import EventKind
+from raksa.cases import events as catalogue
 from raksa.cases.models import Attachment, Case, CaseEvent, CaseParty, Note, Referral
 
 # For a case and the kinds of its events in timeline order: when it was opened, and one time per event.
@@ -36,12 +36,12 @@ Schedule = Callable[[Case, list[str]], tuple[dt.datetime, list[dt.datetime]]]
 
 # Event kind -> (the row it recorded, the payload key holding that row's id, the row's fields dated by it).
 FOLLOWERS: dict[str, tuple[type[models.Model], str, tuple[str, ...]]] = {
-    EventKind.PARTY_ADDED: (CaseParty, "party_id", ("created_at", "updated_at")),
-    EventKind.NOTE_ADDED: (Note, "note_id", ("created_at", "updated_at")),
-    EventKind.ATTACHMENT_ADDED: (Attachment, "attachment_id", ("created_at", "updated_at")),
-    EventKind.REFERRAL_CREATED: (Referral, "referral_id", ("created_at", "updated_at")),
-    EventKind.REFERRAL_ACCEPTED: (Referral, "referral_id", ("decided_at", "updated_at")),
-    EventKind.REFERRAL_DECLINED: (Referral, "referral_id", ("decided_at", "updated_at")),
+    catalogue.PARTY_ADDED.kind: (CaseParty, "party_id", ("created_at", "updated_at")),
+    catalogue.NOTE_ADDED.kind: (Note, "note_id", ("created_at", "updated_at")),
+    catalogue.ATTACHMENT_ADDED.kind: (Attachment, "attachment_id", ("created_at", "updated_at")),
+    catalogue.REFERRAL_CREATED.kind: (Referral, "referral_id", ("created_at", "updated_at")),
+    catalogue.REFERRAL_ACCEPTED.kind: (Referral, "referral_id", ("decided_at", "updated_at")),
+    catalogue.REFERRAL_DECLINED.kind: (Referral, "referral_id", ("decided_at", "updated_at")),
 }
 
 
@@ -71,7 +71,7 @@ def backdate_cases(*, cases: Sequence[Case], schedule: Schedule) -> None:
             closed_at = None
             for event, at in zip(events, times, strict=True):
                 event.created_at = at
-                if event.kind == EventKind.CLOSED:
+                if event.kind == catalogue.CASE_CLOSED.kind:
                     closed_at = at
                 follower = FOLLOWERS.get(event.kind)
                 if follower is not None and isinstance(event.data.get(follower[1]), int):
