@@ -91,6 +91,7 @@ class BackdateTests(RaksaTestCase):
         referral = Referral.objects.get(case=self.case)
         self.assertEqual([referral.created_at], when("referral_created"))
         self.assertEqual([referral.decided_at], when("referral_accepted"))
+        self.assertEqual(referral.updated_at, referral.decided_at)
 
     def test_it_keeps_events_given_the_same_time_in_the_order_they_were_written(self) -> None:
         opened, times = self.hours(*([0] * len(self.written)))

@@ -61,9 +61,8 @@ def backdate_cases(*, cases: Sequence[Case], schedule: Schedule) -> None:
         for event in CaseEvent.objects.filter(case_id__in=locked).order_by("case_id", "created_at", "id"):
             timelines[event.case_id].append(event)
 
-        followers: dict[tuple[type[models.Model], tuple[str, ...]], dict[int, dt.datetime]] = defaultdict(
-            dict
-        )
+        # (model, pk) -> field -> time; a later event overrides an earlier one's updated_at.
+        followers: dict[tuple[type[models.Model], int], dict[str, dt.datetime]] = defaultdict(dict)
         for case in locked.values():
             events = timelines[case.pk]
             opened, times = schedule(case, [event.kind for event in events])
@@ -76,7 +75,7 @@ def backdate_cases(*, cases: Sequence[Case], schedule: Schedule) -> None:
                 follower = FOLLOWERS.get(event.kind)
                 if follower is not None and isinstance(event.data.get(follower[1]), int):
                     model, key, fields = follower
-                    followers[(model, fields)][event.data[key]] = at
+                    followers[(model, event.data[key])].update(dict.fromkeys(fields, at))
             case.created_at = opened
             case.updated_at = times[-1] if times else opened
             if case.closed_at is not None and closed_at is not None:
@@ -85,9 +84,11 @@ def backdate_cases(*, cases: Sequence[Case], schedule: Schedule) -> None:
         events = [event for timeline in timelines.values() for event in timeline]
         CaseEvent.objects.bulk_update(events, ["created_at"])
         Case.objects.bulk_update(list(locked.values()), ["created_at", "updated_at", "closed_at"])
-        for (model, fields), times_by_pk in followers.items():
-            # Only the dated fields are written, so rows made from a primary key alone are enough.
-            rows = [model(pk=pk, **dict.fromkeys(fields, at)) for pk, at in times_by_pk.items()]
+        # Only the dated fields are written, so rows made from a primary key alone are enough.
+        groups: dict[tuple[type[models.Model], tuple[str, ...]], list[models.Model]] = defaultdict(list)
+        for (model, pk), values in followers.items():
+            groups[(model, tuple(sorted(values)))].append(model(pk=pk, **values))
+        for (model, fields), rows in groups.items():
             model._default_manager.filter(case_id__in=list(locked)).bulk_update(rows, list(fields))
 
 
