@@ -86,6 +86,22 @@ class ServeProcessesTests:
         assert f"-{proc.pid} " in started[0]
         assert not group_alive(proc.pid), "a process outlived raksa serve"
 
+    def test_it_fails_when_its_web_server_dies(self, tmp_path: Path):
+        env = {**os.environ, "RAKSA_VAR_DIR": str(tmp_path)}
+        env.pop("DATABASE_URL", None)
+        raksa("migrate", "--no-input", env=env)
+        port = free_port()
+        proc = start(env, "--port", str(port), "--processes", "1")
+        try:
+            wait_for_health(f"http://127.0.0.1:{port}/healthz", proc)
+            os.kill(children(proc.pid)[0], signal.SIGKILL)
+            output, _ = proc.communicate(timeout=60)
+        finally:
+            stop(proc)
+        # A supervisor (systemd, a container) sees the failure and restarts the whole thing.
+        assert proc.returncode != 0
+        assert "the web server exited" in output
+
     def test_it_refuses_a_malformed_process_count(self, tmp_path: Path):
         env = {**os.environ, "RAKSA_VAR_DIR": str(tmp_path)}
         env.pop("DATABASE_URL", None)
