@@ -55,7 +55,9 @@ if _database_url:
         )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "raksa.sqlite3")}
+    # Kept open like PostgreSQL's (60 s): opening a file and setting its pragmas on every request costs more
+    # than a bare request does.
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "raksa.sqlite3"), "CONN_MAX_AGE": 60}
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one connection writes. IMMEDIATE takes the write lock when a transaction
     # begins, so a second writer waits (up to the busy timeout) for it; a deferred transaction that read first
