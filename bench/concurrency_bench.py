@@ -154,7 +154,9 @@ def open_cases(base: str, users: list[dict[str, Any]]) -> None:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], processes: int | None, threads: int | None) -> Iterator[tuple[int, str]]:
+def serving(
+    env: dict[str, str], processes: int | None, threads: int | None
+) -> Iterator[tuple[int, str, int]]:
     port = free_port()
     args = ["serve", "--host", HOST, "--port", str(port)]
     if processes:
@@ -178,7 +180,7 @@ def serving(env: dict[str, str], processes: int | None, threads: int | None) -> 
         banner = next(
             (line.strip() for line in log_path.read_text().splitlines() if "serving on" in line), ""
         )
-        yield port, banner
+        yield port, banner, proc.pid  # its own process group
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -260,8 +262,36 @@ def run_clients(job: dict[str, Any]) -> dict[str, Any]:
     return {"latencies": latencies, "errors": errors, "noted": dict(noted)}
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time used so far by the live processes of one process group (the server: serve, gunicorn, workers)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # state, ppid, pgrp, ...; utime and stime are the 12th and 13th
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values[:8]) - idle) / tick, sum(values[:8]) / tick
+
+
 def phase(
-    name: str, port: int, users: list[dict[str, Any]], args: argparse.Namespace, pool: ProcessPoolExecutor
+    name: str,
+    port: int,
+    pgid: int,
+    users: list[dict[str, Any]],
+    args: argparse.Namespace,
+    pool: ProcessPoolExecutor,
 ) -> dict[str, Any]:
     specs = []
     for i in range(args.clients):
@@ -277,7 +307,22 @@ def phase(
         "max_requests": MAX_REQUESTS // (2 * args.clients * len(args.shapes) * args.rounds),
     }
     shares = [specs[i :: args.client_processes] for i in range(args.client_processes)]
+    cpu: dict[str, Any] = {}
+
+    def sample() -> None:
+        # Where the machine's time went during the measured window: the server's share, and how busy it was.
+        time.sleep(max(0.0, job["measure_from"] - time.time()))
+        server, machine = group_cpu_seconds(pgid), machine_cpu_seconds()
+        time.sleep(max(0.0, job["stop_at"] - time.time()))
+        server_after, machine_after = group_cpu_seconds(pgid), machine_cpu_seconds()
+        cpu["server_cores"] = round((server_after - server) / args.duration, 2)
+        busy, total = machine_after[0] - machine[0], machine_after[1] - machine[1]
+        cpu["machine_busy"] = round(busy / total, 2) if total else 0.0
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
     results = list(pool.map(run_clients, [{**job, "clients": share} for share in shares if share]))
+    sampler.join()
     latencies: dict[str, list[float]] = {}
     errors: list[str] = []
     noted: Counter[str] = Counter()
@@ -286,7 +331,7 @@ def phase(
             latencies.setdefault(kind, []).extend(values)
         errors.extend(result["errors"])
         noted.update(result["noted"])
-    return {"latencies": latencies, "errors": errors, "noted": noted}
+    return {"latencies": latencies, "errors": errors, "noted": noted, "cpu": cpu}
 
 
 # --- figures ------------------------------------------------------------------------------------------------
@@ -320,12 +365,12 @@ def run_shape(shape: str, url: str, args: argparse.Namespace, pool: ProcessPoolE
     processes = None if shape == "default" else int(shape)
     with fresh_database(url) as env:
         users = seed(env)
-        with serving(env, processes, args.threads) as (port, banner):
+        with serving(env, processes, args.threads) as (port, banner, pgid):
             base = f"http://{HOST}:{port}"
             open_cases(base, users)
             print(f"  {banner}", flush=True)
-            bare = phase("bare", port, users, args, pool)
-            app = phase("app", port, users, args, pool)
+            bare = phase("bare", port, pgid, users, args, pool)
+            app = phase("app", port, pgid, users, args, pool)
             acknowledged = sum(app["noted"].values())
             stored = notes_in_timelines(base, users)
     figures = {
@@ -337,6 +382,7 @@ def run_shape(shape: str, url: str, args: argparse.Namespace, pool: ProcessPoolE
         "case_list": summary(app["latencies"].get("case_list", []), args.duration),
         "notes_acknowledged": acknowledged,
         "notes_in_timelines": stored,
+        "cpu": {"bare": bare["cpu"], "app": app["cpu"]},
         "errors": bare["errors"] + app["errors"],
     }
     figures["ratio"] = round(figures["app"]["per_second"] / (figures["bare"]["per_second"] or 1), 3)
@@ -351,6 +397,12 @@ def print_shape(figures: dict[str, Any]) -> None:
     print(row("notes + case list", figures["app"]))
     print(row("  POST note", figures["note"]))
     print(row("  GET case list", figures["case_list"]))
+    for part in ("bare", "app"):
+        cpu = figures["cpu"][part]
+        print(
+            f"    {part}: server used {cpu['server_cores']:.2f} cores; machine {cpu['machine_busy']:.0%} busy "
+            "(clients, database server and everything else included)"
+        )
     print(f"    application / bare throughput: {figures['ratio']:.2f}")
     print(
         f"    notes acknowledged {figures['notes_acknowledged']}, in the timelines {figures['notes_in_timelines']}"
@@ -378,6 +430,8 @@ def medians(results: list[dict[str, Any]], shapes: list[str]) -> dict[str, dict[
             ),
             3,
         )
+        figures["app_server_cores"] = statistics.median(r["cpu"]["app"]["server_cores"] for r in rounds)
+        figures["app_machine_busy"] = statistics.median(r["cpu"]["app"]["machine_busy"] for r in rounds)
         figures["errors"] = sum(len(r["errors"]) for r in rounds)
         out[shape] = figures
     return out
@@ -385,16 +439,19 @@ def medians(results: list[dict[str, Any]], shapes: list[str]) -> dict[str, dict[
 
 def print_medians(results: list[dict[str, Any]], shapes: list[str]) -> None:
     rounds = max(r["round"] for r in results)
-    print(f"\nmedians over {rounds} round(s)")
+    print(
+        f"\nmedians over {rounds} round(s); cores: the server's CPU use while notes and lists ran; busy: machine"
+    )
     print(
         f"  {'web processes':<14} {'bare/s':>8} {'app/s':>8} {'app/bare':>8} {'vs ' + shapes[0]:>8} "
-        f"{'note p50':>9} {'note p95':>9} {'list p50':>9} {'list p95':>9} {'errors':>6}"
+        f"{'note p50':>9} {'note p95':>9} {'list p50':>9} {'list p95':>9} {'cores':>5} {'busy':>5} {'errors':>6}"
     )
     for shape, m in medians(results, shapes).items():
         print(
             f"  {shape:<14} {m['bare_per_second']:>8.1f} {m['app_per_second']:>8.1f} {m['app_to_bare']:>8.2f} "
             f"{m['app_to_first_shape']:>8.2f} {m['note_p50_ms']:>7.1f}ms {m['note_p95_ms']:>7.1f}ms "
-            f"{m['case_list_p50_ms']:>7.1f}ms {m['case_list_p95_ms']:>7.1f}ms {m['errors']:>6}"
+            f"{m['case_list_p50_ms']:>7.1f}ms {m['case_list_p95_ms']:>7.1f}ms {m['app_server_cores']:>5.2f} "
+            f"{m['app_machine_busy']:>5.0%} {m['errors']:>6}"
         )
 
 

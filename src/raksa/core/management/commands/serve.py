@@ -129,9 +129,10 @@ class Command(BaseCommand):
             worker_thread.start()
 
         shown_host = f"[{host}]" if ":" in host else host
+        web_processes = f"{processes} web process{'es' if processes > 1 else ''}"
         self.stdout.write(
-            f"Raksa is serving on http://{shown_host}:{port}/ ({processes} web processes, {threads} threads "
-            f"each; worker {'off' if no_worker else 'on'})"
+            f"Raksa is serving on http://{shown_host}:{port}/ ({web_processes}, {threads} threads each; "
+            f"worker {'off' if no_worker else 'on'})"
         )
         self.stdout.flush()
 
