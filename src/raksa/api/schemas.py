@@ -8,15 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from raksa.cases.models import Case, CaseEvent, CaseParty, Channel, EmergencyType, Referral, Status, Urgency
 from raksa.cases.selectors import cases_for_person
+from raksa.cases.services import (
+    DESCRIPTION_MAX,
+    LOCATION_TEXT_MAX,
+    NOTE_MAX,
+    OUTCOME_MAX,
+    REFERRAL_REASON_MAX,
+    STATUS_REASON_MAX,
+    SUMMARY_MAX,
+)
 from raksa.directory.models import Category
 from raksa.people.models import CitizenshipStatus, Person, Sex
+from raksa.people.services.validation import (
+    ADDRESS_TEXT_MAX,
+    IDENTIFIER_INPUT_MAX,
+    OTHER_ID_MAX,
+    PHONES_MAX,
+    TEXT_MAX,
+)
 
 # Like the workspace's person page: enough for any real history, bounded for a person on thousands of cases.
 PERSON_CASES_MAX = 200
@@ -47,7 +63,7 @@ class ErrorOut(Schema):
 
 
 class AddressIn(InputSchema):
-    text: str = Field("", max_length=500)
+    text: str = Field("", max_length=ADDRESS_TEXT_MAX)
     province_code: str = Field("", max_length=2, description="2-digit DOPA province code")
     district_code: str = Field("", max_length=4, description="4-digit DOPA district code")
     subdistrict_code: str = Field("", max_length=6, description="6-digit DOPA subdistrict code")
@@ -70,21 +86,27 @@ class IdentifierOut(Schema):
 
 
 class PersonIn(InputSchema):
-    title: str = Field("", max_length=40)
-    first_name_th: str = Field("", max_length=100)
-    last_name_th: str = Field("", max_length=100)
-    first_name_en: str = Field("", max_length=100)
-    last_name_en: str = Field("", max_length=100)
-    nickname: str = Field("", max_length=60)
+    title: str = Field("", max_length=TEXT_MAX["title"])
+    first_name_th: str = Field("", max_length=TEXT_MAX["first_name_th"])
+    last_name_th: str = Field("", max_length=TEXT_MAX["last_name_th"])
+    first_name_en: str = Field("", max_length=TEXT_MAX["first_name_en"])
+    last_name_en: str = Field("", max_length=TEXT_MAX["last_name_en"])
+    nickname: str = Field("", max_length=TEXT_MAX["nickname"])
     sex: Sex = Sex.UNKNOWN
     birth_date: dt.date | None = None
     age: int | None = Field(None, ge=0, le=130, description="Stated age, when the birth date is unknown")
     nationality: str = Field("TH", max_length=2, description="ISO 3166 alpha-2")
     status: CitizenshipStatus = CitizenshipStatus.UNKNOWN
-    national_id: str | None = Field(None, description="13 digits; the check digit must be valid")
-    passport: str | None = Field(None, max_length=64)
-    phones: list[str] = Field(default_factory=list, description="Thai numbers; +66 and Thai digits accepted")
-    line_user_id: str | None = Field(None, max_length=64)
+    national_id: str | None = Field(
+        None, max_length=IDENTIFIER_INPUT_MAX, description="13 digits; the check digit must be valid"
+    )
+    passport: str | None = Field(None, max_length=OTHER_ID_MAX)
+    phones: list[Annotated[str, Field(max_length=IDENTIFIER_INPUT_MAX)]] = Field(
+        default_factory=list,
+        max_length=PHONES_MAX,
+        description=f"Thai numbers; +66 and Thai digits accepted; at most {PHONES_MAX}",
+    )
+    line_user_id: str | None = Field(None, max_length=OTHER_ID_MAX)
     address: AddressIn | None = None
 
 
@@ -150,8 +172,8 @@ class PartyIn(InputSchema):
 
 
 class CaseIn(InputSchema):
-    summary: str = Field(min_length=1, max_length=300)
-    description: str = ""
+    summary: str = Field(min_length=1, max_length=SUMMARY_MAX)
+    description: str = Field("", max_length=DESCRIPTION_MAX)
     channel: Channel = Channel.API
     category: Category = Category.OTHER
     emergency_type: EmergencyType | None = Field(None, description="Only for the five emergencies")
@@ -161,7 +183,7 @@ class CaseIn(InputSchema):
     parties: list[PartyIn] = Field(default_factory=list)
     latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
     longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
-    location_text: str = Field("", max_length=500)
+    location_text: str = Field("", max_length=LOCATION_TEXT_MAX)
     province_code: str = Field("", max_length=2, description="2-digit DOPA province code")
     district_code: str = Field("", max_length=4)
     subdistrict_code: str = Field("", max_length=6)
@@ -173,7 +195,7 @@ class PartyOut(Schema):
 
 
 class NoteIn(InputSchema):
-    body: str = Field(min_length=1, max_length=20000)
+    body: str = Field(min_length=1, max_length=NOTE_MAX)
 
 
 class NoteOut(Schema):
@@ -189,13 +211,13 @@ class NoteOut(Schema):
 
 class StatusIn(InputSchema):
     status: Status
-    reason: str = Field("", max_length=1000)
-    outcome: str = Field("", max_length=500, description="Required when closing")
+    reason: str = Field("", max_length=STATUS_REASON_MAX)
+    outcome: str = Field("", max_length=OUTCOME_MAX, description="Required when closing")
 
 
 class ReferralIn(InputSchema):
     to_unit: str = Field(min_length=1, max_length=32, description="Unit code, e.g. dcy-hq")
-    reason: str = Field(min_length=1, max_length=5000)
+    reason: str = Field(min_length=1, max_length=REFERRAL_REASON_MAX)
 
 
 class ReferralOut(Schema):

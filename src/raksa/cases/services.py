@@ -19,6 +19,8 @@ Decisions (see also cases/statuses.py for the status table and cases/access.py f
 - Only members of the receiving unit accept or decline. A decline needs a reason; when it leaves the case with no
   pending or accepted referral, the case goes back to "active" with its owner.
 - Assigning the same worker again changes nothing and records nothing; the assignee must be able to see the case.
+- Every text goes through core.text.clean_text (NFC, control characters refused, invisible characters removed)
+  and has a limit below; the workspace's forms and the API's schemas use the same constants.
 - Attachments: size from settings.RAKSA_ATTACHMENT_MAX_BYTES, type from the file's own first bytes (never the
   client's content type), allowed types from settings.RAKSA_ATTACHMENT_TYPES. The file is written before the row;
   if this service fails afterwards the file is deleted again. (If a caller's outer transaction rolls back later,
@@ -58,16 +60,24 @@ from raksa.cases.models import (
 from raksa.core.areas import area_check
 from raksa.core.errors import Conflict, NotFound, invalid, not_found
 from raksa.core.ids import buddhist_year, format_case_number, new_tracking_code
+from raksa.core.text import clean_text, shown
 from raksa.directory.models import Category, Unit
 from raksa.directory.selectors import route_for
 from raksa.people.models import Person
 from raksa.people.selectors import person_survivor
 
 BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
+# The longest text each field takes, in characters. The workspace's forms and the API's schemas use these same
+# constants, and where a column has a width it is this one (tests/cases/test_text_limits.py holds them together).
 SUMMARY_MAX = 300
+# About ten pages: a call-taker's account of a long call, or a partner's referral letter pasted in.
+DESCRIPTION_MAX = 20_000
 LOCATION_TEXT_MAX = 500
 OUTCOME_MAX = 500
+# Why a status changed, or why a closed case is opened again.
+STATUS_REASON_MAX = 500
 NOTE_MAX = 20_000
+REFERRAL_REASON_MAX = 2_000
 DECLINE_REASON_MAX = 500
 TRACKING_CODE_TRIES = 8
 
@@ -79,23 +89,26 @@ TRACKING_CODE_TRIES = 8
 def _choice(value: Any, choices: Iterable[str], field: str, what_th: str, what_en: str) -> str:
     if not isinstance(value, str) or value not in set(choices):
         raise invalid(
-            field, "invalid_choice", f"{what_th}ไม่ถูกต้อง: {value!r}", f"Unknown {what_en}: {value!r}"
+            field,
+            "invalid_choice",
+            f"{what_th}ไม่ถูกต้อง: {shown(value)}",
+            f"Unknown {what_en}: {shown(value)}",
         )
     return str(value)
 
 
-def _required_text(value: Any, field: str, what_th: str, what_en: str, max_length: int) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if not text:
-        raise invalid(field, "required", f"กรุณาระบุ{what_th}", f"{what_en.capitalize()} is required")
-    if len(text) > max_length:
-        raise invalid(
-            field,
-            "too_long",
-            f"{what_th}ยาวเกิน {max_length} ตัวอักษร",
-            f"{what_en.capitalize()} is longer than {max_length} characters",
-        )
-    return text
+def _required_text(
+    value: Any, field: str, what_th: str, what_en: str, max_length: int, *, multiline: bool = True
+) -> str:
+    return clean_text(
+        value,
+        field=field,
+        max_length=max_length,
+        multiline=multiline,
+        required=True,
+        what_th=what_th,
+        what_en=what_en,
+    )
 
 
 def validate_area(
@@ -235,15 +248,22 @@ def case_create(
                 "เรื่องฉุกเฉินต้องระบุประเภทเหตุฉุกเฉิน",
                 "An emergency needs an emergency type",
             )
-    summary = _required_text(summary, "summary", "สรุปเรื่อง", "summary", SUMMARY_MAX)
-    location_text = (location_text or "").strip()
-    if len(location_text) > LOCATION_TEXT_MAX:
-        raise invalid(
-            "location_text",
-            "too_long",
-            f"สถานที่ยาวเกิน {LOCATION_TEXT_MAX} ตัวอักษร",
-            f"Location text is longer than {LOCATION_TEXT_MAX} characters",
-        )
+    summary = _required_text(summary, "summary", "สรุปเรื่อง", "summary", SUMMARY_MAX, multiline=False)
+    description = clean_text(
+        description,
+        field="description",
+        max_length=DESCRIPTION_MAX,
+        multiline=True,
+        what_th="รายละเอียด",
+        what_en="description",
+    )
+    location_text = clean_text(
+        location_text,
+        field="location_text",
+        max_length=LOCATION_TEXT_MAX,
+        what_th="สถานที่",
+        what_en="location text",
+    )
     lat = _coordinate(latitude, "latitude", 90)
     lon = _coordinate(longitude, "longitude", 180)
     if (lat is None) != (lon is None):
@@ -278,7 +298,7 @@ def case_create(
             urgency=urgency,
             channel=channel,
             summary=summary,
-            description=description or "",
+            description=description,
             latitude=lat,
             longitude=lon,
             location_text=location_text,
@@ -340,11 +360,19 @@ def case_change_status(*, actor: User, case: Case, status: str, reason: str = ""
                 message_th="การส่งต่อต้องระบุหน่วยงานที่รับเรื่อง กรุณาสร้างการส่งต่อ",
                 message_en="Referring needs a receiving unit: create a referral instead",
             )
+        reason = clean_text(
+            reason,
+            field="reason",
+            max_length=STATUS_REASON_MAX,
+            multiline=True,
+            what_th="เหตุผล",
+            what_en="reason",
+        )
         previous = locked.status
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
         events.event_status_changed(
-            case=locked, actor=actor, from_status=previous, to_status=status, reason=(reason or "").strip()
+            case=locked, actor=actor, from_status=previous, to_status=status, reason=reason
         )
     return locked
 
@@ -377,7 +405,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
                 message_th="เปิดเรื่องใหม่ได้เฉพาะเรื่องที่ปิดแล้ว",
                 message_en=f"Only a closed case can be reopened (this one is '{locked.status}')",
             )
-        reason = _required_text(reason, "reason", "เหตุผลในการเปิดเรื่องใหม่", "reason", OUTCOME_MAX)
+        reason = _required_text(reason, "reason", "เหตุผลในการเปิดเรื่องใหม่", "reason", STATUS_REASON_MAX)
         previous_outcome = locked.outcome
         locked.status = Status.ACTIVE
         locked.outcome = ""
@@ -525,7 +553,7 @@ def referral_create(*, actor: User, case: Case, to_unit: Unit, reason: str) -> R
         require(actor, locked, Level.MANAGE)
         if locked.status == Status.CLOSED:
             raise statuses.illegal_transition(Status.CLOSED, Status.REFERRED)
-        reason = _required_text(reason, "reason", "เหตุผลในการส่งต่อ", "reason", 2000)
+        reason = _required_text(reason, "reason", "เหตุผลในการส่งต่อ", "reason", REFERRAL_REASON_MAX)
         if to_unit.pk == locked.owning_unit_id:
             raise invalid(
                 "to_unit",
