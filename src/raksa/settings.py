@@ -151,6 +151,7 @@ RAKSA_ATTACHMENT_TYPES = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
     "image/webp": ".webp",
+    "image/heic": ".heic",
     "application/pdf": ".pdf",
     "audio/mpeg": ".mp3",
     "audio/mp4": ".m4a",

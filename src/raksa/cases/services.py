@@ -21,10 +21,12 @@ Decisions (see also cases/statuses.py for the status table and cases/access.py f
 - Assigning the same worker again changes nothing and records nothing; the assignee must be able to see the case.
 - Every text goes through core.text.clean_text (NFC, control characters refused, invisible characters removed)
   and has a limit below; the workspace's forms and the API's schemas use the same constants.
-- Attachments: size from settings.RAKSA_ATTACHMENT_MAX_BYTES, type from the file's own first bytes (never the
-  client's content type), allowed types from settings.RAKSA_ATTACHMENT_TYPES. The file is written before the row;
-  if this service fails afterwards the file is deleted again. (If a caller's outer transaction rolls back later,
-  the file stays on disk as an orphan without a row: harmless, and never served.)
+- Attachments: size from settings.RAKSA_ATTACHMENT_MAX_BYTES, type from the file's own bytes (core.filetypes;
+  never the name or the client's content type), allowed types from settings.RAKSA_ATTACHMENT_TYPES; a page or an
+  SVG image is refused by name. One file is kept once per case (sha256): the same bytes again answer the row
+  already there, with no second event. The file is written before the row; if this service fails afterwards the
+  file is deleted again. (If a caller's outer transaction rolls back later, the file stays on disk as an orphan
+  without a row: harmless, and never served.)
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from raksa.accounts.models import User
@@ -59,8 +61,10 @@ from raksa.cases.models import (
 )
 from raksa.core.areas import area_check
 from raksa.core.errors import Conflict, NotFound, invalid, not_found
+from raksa.core.filetypes import MARKUP_TYPES
+from raksa.core.filetypes import sniff_content_type as sniff_content_type
 from raksa.core.ids import buddhist_year, format_case_number, new_tracking_code
-from raksa.core.text import clean_text, shown
+from raksa.core.text import clean_text, shown, strip_invisible
 from raksa.directory.models import Category, Unit
 from raksa.directory.selectors import route_for
 from raksa.people.models import Person
@@ -451,29 +455,6 @@ def note_add(*, actor: User, case: Case, body: str) -> Note:
     return note
 
 
-def sniff_content_type(data: bytes) -> str | None:
-    """The content type a file's own bytes show, among the kinds a case file may hold; None when unknown."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
-        return "audio/mpeg"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"M4A ", b"M4B ", b"mp42", b"isom"):
-        return "audio/mp4"
-    if b"\x00" not in data:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "text/plain"
-    return None
-
-
 def _read_limited(uploaded_file: Any, limit: int) -> bytes:
     """At most limit + 1 bytes: enough to tell that a file is too large without reading all of it."""
     if hasattr(uploaded_file, "seek"):
@@ -489,11 +470,40 @@ def _read_limited(uploaded_file: Any, limit: int) -> bytes:
     return b"".join(parts)[: limit + 1]
 
 
+def _original_name(uploaded_file: Any) -> str:
+    """The uploader's file name, kept as a label only (downloads get a generated one): no folders, no control or
+    invisible characters (U+202E makes "gpj.exe" read "exe.jpg")."""
+    name = os.path.basename(strip_invisible(str(getattr(uploaded_file, "name", "") or "")))
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:255] or "file"
+
+
+def _type_refused(content_type: str | None) -> Exception:
+    if content_type in MARKUP_TYPES:
+        return invalid(
+            "file",
+            "file_markup_not_allowed",
+            "ไฟล์นี้เป็นหน้าเว็บหรือภาพ SVG (HTML, SVG, XML) ซึ่งมีสคริปต์ได้ จึงแนบไม่ได้ กรุณาแนบเป็น PDF หรือรูปภาพ",
+            "This file is a web page or an SVG image (HTML, SVG, XML), which can carry scripts, so it cannot be "
+            "attached: attach it as a PDF or a picture instead",
+        )
+    return invalid(
+        "file",
+        "file_type_not_allowed",
+        "ไม่รองรับไฟล์ประเภทนี้ (รองรับรูปภาพ JPEG PNG WebP HEIC, PDF, เสียง MP3 M4A และข้อความ UTF-8)",
+        "This type of file is not allowed (pictures: JPEG, PNG, WebP, HEIC; PDF; audio: MP3, M4A; UTF-8 text)",
+    )
+
+
 def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment:
-    """Store a photo, document, recording or text on the case (MEDIA_ROOT, by content hash)."""
+    """Store a photo, document, recording or text on the case (MEDIA_ROOT, by content hash).
+
+    The same bytes twice on one case are one attachment: the second call returns the row already there with
+    `is_duplicate` set, writes no file and records no event.
+    """
     max_bytes: int = settings.RAKSA_ATTACHMENT_MAX_BYTES
     allowed: dict[str, str] = settings.RAKSA_ATTACHMENT_TYPES
-    stored_name = ""
+    stored_name = sha256 = ""
     try:
         with transaction.atomic():
             locked = _lock(case)
@@ -508,19 +518,20 @@ def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment
                 raise invalid("file", "file_empty", "ไฟล์ว่างเปล่า", "The file is empty")
             content_type = sniff_content_type(data)
             if content_type is None or content_type not in allowed:
-                raise invalid(
-                    "file",
-                    "file_type_not_allowed",
-                    "ไม่รองรับไฟล์ประเภทนี้ (รองรับรูปภาพ PDF เสียง และข้อความ)",
-                    "This type of file is not allowed (images, PDF, audio and text only)",
-                )
-            original_name = os.path.basename(getattr(uploaded_file, "name", "") or "file")[:255]
+                raise _type_refused(content_type)
+            sha256 = hashlib.sha256(data).hexdigest()
+            # The case row is locked, so a concurrent upload of the same file waits here and then finds this one.
+            existing = Attachment.objects.filter(case=locked, sha256=sha256).first()
+            if existing is not None:
+                existing.is_duplicate = True
+                return existing
+            original_name = _original_name(uploaded_file)
             attachment = Attachment(
                 case=locked,
                 original_name=original_name,
                 content_type=content_type,
                 size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
+                sha256=sha256,
                 extension=allowed[content_type],
                 uploaded_by=actor,
             )
@@ -528,6 +539,15 @@ def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment
             stored_name = attachment.file.name or ""
             attachment.save()
             events.event_attachment_added(case=locked, actor=actor, attachment=attachment)
+    except IntegrityError:
+        # Only the unique (case, sha256) constraint gets here, if a writer did not lock the case first.
+        if stored_name:
+            default_storage.delete(stored_name)
+        existing = Attachment.objects.filter(case_id=case.pk, sha256=sha256).first()
+        if existing is None:
+            raise
+        existing.is_duplicate = True
+        return existing
     except BaseException:
         if stored_name:
             default_storage.delete(stored_name)
