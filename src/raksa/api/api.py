@@ -19,12 +19,14 @@ from raksa.people.services.validation import PHONES_MAX
 SERVICE_CODES: dict[str, tuple[int, str]] = {
     "required": (
         400,
-        "a required value is empty (`summary`, `outcome` when closing, `reason` when reopening)",
+        "a required value is empty, or only invisible characters (`summary`, a note's `body`, `outcome` when "
+        "closing, `reason` when reopening)",
     ),
     "too_long": (400, "a text is longer than its limit"),
     "control_character": (
         400,
-        "a text holds a control character (NUL and the like; newline and tab only in notes)",
+        "a text holds a control character: never NUL and the like; newline and tab only in a description, note, "
+        "outcome or reason",
     ),
     "invalid_character": (400, "a text holds a lone surrogate (`\\ud800`), which is not a character"),
     "name_or_identifier_required": (400, "a person needs a name or nickname, or at least one identifier"),
