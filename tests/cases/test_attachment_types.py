@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import skipUnless
 
+from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 
 from raksa.cases.models import Attachment
@@ -100,3 +104,45 @@ class AttachmentTypeTests(RaksaTestCase):
         )
         with self.assertRaises(IntegrityError), transaction.atomic():
             copy.save()
+
+
+@skipUnless(
+    connection.vendor == "postgresql", "drops a constraint inside the test's transaction (PostgreSQL DDL)"
+)
+class AttachmentFoldMigrationTests(RaksaTestCase):
+    migration = importlib.import_module("raksa.cases.migrations.0004_attachment_unique_per_case")
+
+    def test_it_folds_copies_of_a_file_on_a_case_into_the_first(self) -> None:
+        media = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, media, True)
+        constraint = next(c for c in Attachment._meta.constraints if c.name == "uniq_attachment_case_sha256")
+        # Before any row is written (PostgreSQL alters no table with checks pending); the test's rollback puts
+        # the constraint back.
+        with connection.schema_editor() as editor:
+            editor.remove_constraint(Attachment, constraint)
+        with override_settings(MEDIA_ROOT=media):
+            case = open_case(self.call_taker, self.bkk_office)
+            other = open_case(self.call_taker, self.bkk_office)
+            upload = SimpleUploadedFile("a.jpg", JPEG)
+            first = attachment_add(actor=self.case_worker, case=case, uploaded_file=upload)
+            on_other = attachment_add(actor=self.case_worker, case=other, uploaded_file=upload)
+            copy = Attachment.objects.create(
+                case=case,
+                original_name="a-again.jpg",
+                content_type=first.content_type,
+                size=first.size,
+                sha256=first.sha256,
+                extension=first.extension,
+                uploaded_by=self.case_worker,
+                file=ContentFile(JPEG, name="copy.jpg"),
+            )
+            copy_path = Path(copy.file.path)
+            self.assertTrue(copy_path.exists())
+
+            self.migration.fold_duplicates(apps, None)
+
+            self.assertEqual(
+                sorted(Attachment.objects.values_list("pk", flat=True)), sorted([first.pk, on_other.pk])
+            )
+            self.assertFalse(copy_path.exists())
+            self.assertTrue(Path(first.file.path).exists())
