@@ -180,7 +180,8 @@ RAKSA_ATTACHMENT_TYPES = {
     "text/plain": ".txt",
 }
 # A request's body apart from its uploaded files (Django counts those separately): the largest honest one, a
-# case of 20,000 Thai characters sent as \u escapes, is about 130 kB. Past this the API answers 413.
+# case of 20,000 Thai characters sent as \u escapes, is about 130 kB. Past this the API answers 400
+# request_too_large.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RAKSA_REQUEST_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -31,10 +31,10 @@ class ApiInputTests(ApiTestCase):
         self.assertEqual(ok.status_code, 201, ok.content[:500])
 
     @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=64 * 1024)
-    def test_it_answers_a_body_over_the_limit_with_json_413(self):
+    def test_it_answers_a_body_over_the_limit_in_json_naming_why(self):
         body = json.dumps({"summary": "ขอความช่วยเหลือ", "description": "x" * (100 * 1024)})
         response = self.post("/api/v1/cases", self.call_taker, raw=body)
-        self.assertError(response, 413, "request_too_large")
+        self.assertError(response, 400, "request_too_large")
         self.assertFalse(Case.objects.exists())
 
     def test_it_keeps_a_body_limit_above_the_largest_honest_request(self):

@@ -46,7 +46,7 @@ API_CODES: dict[str, tuple[int, str]] = {
     "forbidden": (403, "the caller has no unit, or may read this case but not change it"),
     "not_found": (404, "missing, or not visible to the caller: the two are never told apart"),
     "method_not_allowed": (405, "the path exists but not with this HTTP method"),
-    "request_too_large": (413, "the body is larger than the server accepts (`RAKSA_REQUEST_MAX_BYTES`)"),
+    "request_too_large": (400, "the body is larger than the server accepts (`RAKSA_REQUEST_MAX_BYTES`)"),
     "throttled": (429, "too many requests"),
     "server_error": (500, "an unexpected failure; nothing was saved"),
 }
@@ -149,7 +149,8 @@ def install(api: NinjaAPI, *, body_params: set[str]) -> None:
         )
 
     def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return respond(request, 413, REQUEST_TOO_LARGE)
+        # 400 rather than 413: every operation already documents 400 in the one error shape, and the code says why.
+        return respond(request, 400, REQUEST_TOO_LARGE)
 
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged on django.request so the usual error reporting still sees it; the client gets JSON, not HTML.
