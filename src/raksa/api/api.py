@@ -31,6 +31,7 @@ SERVICE_CODES: dict[str, tuple[int, str]] = {
     "invalid_character": (400, "a text holds a lone surrogate (`\\ud800`), which is not a character"),
     "name_or_identifier_required": (400, "a person needs a name or nickname, or at least one identifier"),
     "too_many_phones": (400, f"more phones than a person may have (`phones`, at most {PHONES_MAX})"),
+    "too_short": (400, "a break-the-glass `reason` is shorter than its limit"),
     "invalid_choice": (400, "not one of the allowed values"),
     "invalid_date": (400, "not a date (YYYY-MM-DD)"),
     "birth_date_in_future": (400, "`birth_date` is after today"),
@@ -62,6 +63,8 @@ SERVICE_CODES: dict[str, tuple[int, str]] = {
     "illegal_transition": (409, "the status machine does not allow this move from the case's current status"),
     "referral_required": (409, "`referred` is reached by creating a referral, not by a status change"),
     "duplicate_referral": (409, "the case is already referred to this unit"),
+    "break_glass_not_needed": (409, "the caller already sees the person's full record"),
+    "too_many_person_views": (429, "over the hourly limit of person reads and searches; see `Retry-After`"),
 }
 
 
@@ -74,6 +77,11 @@ Raksa's case logbook over HTTP, with the same permissions as the staff workspace
 **Authentication.** Send `Authorization: Bearer rk_...` (create one with `raksa token create`). Staff without a
 unit get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
 like one that does not exist. Every read of a case or a person, and every people search, is access-logged.
+
+**People.** A person is named by a public id (20 characters), never a row id. What a caller sees of a person
+follows one rule (who can see one of their cases, or the 1300 centre's intake roles: the full record; anyone else:
+a limited view, with `POST /people/{id}/break-glass` to open the full record for a while, logged and told to the
+area's supervisors); person reads and searches are limited per caller and hour.
 
 **Errors.** Every failure is JSON:
 `{{"code": "...", "message_th": "...", "message_en": "...", "errors": [{{"field", "code", "message_th",

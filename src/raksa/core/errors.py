@@ -84,3 +84,14 @@ class Forbidden(RaksaError):
     def __post_init__(self) -> None:
         self.status = 403
         super().__post_init__()
+
+
+@dataclass(eq=False)
+class TooManyRequests(RaksaError):
+    """Over a rate limit: HTTP 429, with how many seconds until the limit allows the next request."""
+
+    retry_after: int = 0
+
+    def __post_init__(self) -> None:
+        self.status = 429
+        super().__post_init__()

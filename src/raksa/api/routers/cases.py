@@ -34,7 +34,7 @@ from raksa.cases.services import (
 from raksa.core.errors import NotFound, invalid
 from raksa.directory.models import Category, Unit
 from raksa.people.models import Person
-from raksa.people.selectors import person_get
+from raksa.people.selectors import person_get_by_public_id
 
 router = Router()
 
@@ -49,11 +49,12 @@ def _user(request: HttpRequest) -> Any:
 # --- look-ups that turn an unknown reference into a 400 naming the field ----------------------------------------
 
 
-def _person(pk: int, field: str) -> Person:
+def _person(public_id: str, field: str) -> Person:
+    # Public ids only, as everywhere in the API: a row id is an unknown person.
     try:
-        return person_get(pk=pk)
-    except (NotFound, Person.DoesNotExist):
-        raise invalid(field, "unknown_person", "ไม่พบบุคคลตามรหัสที่ระบุ", f"No person with id {pk}") from None
+        return person_get_by_public_id(public_id=public_id)
+    except NotFound:
+        raise invalid(field, "unknown_person", "ไม่พบบุคคลตามรหัสที่ระบุ", "No person with this id") from None
 
 
 def _unit(code: str, field: str) -> Unit:
