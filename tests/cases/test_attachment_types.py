@@ -110,7 +110,7 @@ class AttachmentTypeTests(RaksaTestCase):
     connection.vendor == "postgresql", "drops a constraint inside the test's transaction (PostgreSQL DDL)"
 )
 class AttachmentFoldMigrationTests(RaksaTestCase):
-    migration = importlib.import_module("raksa.cases.migrations.0005_attachment_unique_per_case")
+    migration = importlib.import_module("raksa.cases.migrations.0006_attachment_unique_per_case")
 
     def test_it_folds_copies_of_a_file_on_a_case_into_the_first(self) -> None:
         media = tempfile.mkdtemp()

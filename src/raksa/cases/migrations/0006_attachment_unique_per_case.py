@@ -28,7 +28,7 @@ def fold_duplicates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_break_glass_and_person_view_counts")]
+    dependencies = [("cases", "0005_access_log_user_optional")]
 
     operations = [
         migrations.RunPython(fold_duplicates, migrations.RunPython.noop),
