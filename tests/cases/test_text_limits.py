@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.test import Client, SimpleTestCase
 
-from raksa.cases import services
+from raksa.cases import person_access, services
 from raksa.cases.models import Case, Referral
 from raksa.people.models import Address, Person
 from raksa.people.services import validation
@@ -20,6 +20,13 @@ CASE_TEXTS = [
     (workspace_forms.CloseForm, "outcome", "StatusIn", "outcome", services.OUTCOME_MAX),
     (workspace_forms.ReferralForm, "reason", "ReferralIn", "reason", services.REFERRAL_REASON_MAX),
     (workspace_forms.DeclineForm, "reason", None, None, services.DECLINE_REASON_MAX),
+    (
+        workspace_forms.BreakGlassForm,
+        "reason",
+        "BreakGlassIn",
+        "reason",
+        person_access.BREAK_GLASS_REASON_MAX,
+    ),
     (None, None, "CaseIn", "summary", services.SUMMARY_MAX),
     (None, None, "CaseIn", "description", services.DESCRIPTION_MAX),
     (None, None, "CaseIn", "location_text", services.LOCATION_TEXT_MAX),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from raksa.accounts.models import User
 from raksa.cases.models import EmergencyType, Status
+from raksa.cases.person_access import BREAK_GLASS_REASON_MAX
 from raksa.cases.services import (
     DECLINE_REASON_MAX,
     NOTE_MAX,
@@ -194,10 +195,11 @@ class DeclineForm(forms.Form):
 
 
 class BreakGlassForm(forms.Form):
-    # The length rules are person_break_glass's; the form only keeps a pasted essay from reaching it.
+    # The shortest reason is person_break_glass's rule (it counts visible characters); the longest is the one the
+    # API's schema states too.
     reason = forms.CharField(
         label=_("เหตุผลที่ต้องเปิดดูข้อมูลเต็ม"),
-        max_length=2000,
+        max_length=BREAK_GLASS_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=required_message(
             "กรุณาเขียนเหตุผลที่ต้องเปิดดูข้อมูลเต็มของบุคคลนี้", "Write why you need to open this person's full record."
