@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from raksa.cases.demo import DEFAULT_CASES, DEFAULT_PEOPLE, DEMO_SEED, PASSWORD_ENV, demo_load
+from raksa.demo.load import PASSWORD_ENV, demo_load
+from raksa.demo.plan import DEFAULT_CASES, DEFAULT_PEOPLE, DEMO_SEED
 
 
 class Command(BaseCommand):
@@ -56,3 +57,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  " + "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True))
             )
+        if result.second_factors:
+            self.stdout.write("")
+            self.stdout.write(
+                "These also give an authenticator-app code after the password: add the link to an app, "
+                "or run `raksa twofactor code --key KEY` for the current code."
+            )
+            for username, key_hex, uri in result.second_factors:
+                self.stdout.write(f"  2FA {username}: key {key_hex}  {uri}")
