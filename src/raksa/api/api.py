@@ -12,15 +12,25 @@ from raksa.accounts.auth import BearerTokenAuth
 from raksa.api import errors
 from raksa.api.routers import cases, people
 from raksa.core.errors import Forbidden
+from raksa.people.services.validation import PHONES_MAX
 
 # Codes raised by the services and surfaced unchanged (the API's own are in raksa.api.errors.API_CODES). A
 # service error's top-level `code` is that of its first field error.
 SERVICE_CODES: dict[str, tuple[int, str]] = {
     "required": (
         400,
-        "a required value is empty (`summary`, `outcome` when closing, `reason` when reopening)",
+        "a required value is empty, or only invisible characters (`summary`, a note's `body`, `outcome` when "
+        "closing, `reason` when reopening)",
     ),
     "too_long": (400, "a text is longer than its limit"),
+    "control_character": (
+        400,
+        "a text holds a control character: never NUL and the like; newline and tab only in a description, note, "
+        "outcome or reason",
+    ),
+    "invalid_character": (400, "a text holds a lone surrogate (`\\ud800`), which is not a character"),
+    "name_or_identifier_required": (400, "a person needs a name or nickname, or at least one identifier"),
+    "too_many_phones": (400, f"more phones than a person may have (`phones`, at most {PHONES_MAX})"),
     "too_short": (400, "a break-the-glass `reason` is shorter than its limit"),
     "invalid_choice": (400, "not one of the allowed values"),
     "invalid_date": (400, "not a date (YYYY-MM-DD)"),
@@ -32,8 +42,14 @@ SERVICE_CODES: dict[str, tuple[int, str]] = {
     "invalid_line_user_id": (400, "`line_user_id` is not a LINE user id"),
     "invalid_nationality": (400, "`nationality` is not an ISO 3166 alpha-2 code"),
     "invalid_postal_code": (400, "`address.postal_code` is not a Thai postal code"),
-    "unknown_area": (400, "a province, district or subdistrict code is not a geothai (DOPA) code"),
-    "area_mismatch": (400, "a district or subdistrict is not inside the province or district given"),
+    "unknown_area": (
+        400,
+        "a province, district or subdistrict code is not a geothai (DOPA) code, or a postal code is unused",
+    ),
+    "area_mismatch": (
+        400,
+        "a district or subdistrict is not inside the province or district given, or the postal code is not theirs",
+    ),
     "emergency_type_required": (400, "urgency `emergency` needs one of the five emergency types"),
     "unknown_person": (400, "`subject_id`, `reporter_id` or a party's `person_id` does not exist"),
     "unknown_unit": (400, "`to_unit` is not a unit code"),

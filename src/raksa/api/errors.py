@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 from raksa.core.errors import FieldError, RaksaError
+from raksa.core.text import shown
 
 logger = logging.getLogger("django.request")
 
@@ -29,6 +30,11 @@ FORBIDDEN = ("forbidden", "ไม่มีสิทธิ์ดำเนิน�
 NOT_FOUND = ("not_found", "ไม่พบข้อมูล", "Not found")
 MALFORMED_BODY = ("malformed_body", "อ่านข้อมูลที่ส่งมาไม่ได้ ต้องเป็น JSON", "The request body is not valid JSON")
 METHOD_NOT_ALLOWED = ("method_not_allowed", "ไม่รองรับวิธีเรียกนี้", "Method not allowed")
+REQUEST_TOO_LARGE = (
+    "request_too_large",
+    "ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด",
+    "The request body is larger than this API accepts",
+)
 THROTTLED = ("throttled", "เรียกใช้บ่อยเกินไป กรุณารอสักครู่", "Too many requests; try again shortly")
 SERVER_ERROR = ("server_error", "ระบบขัดข้อง กรุณาลองใหม่", "Internal error; please try again")
 
@@ -40,6 +46,7 @@ API_CODES: dict[str, tuple[int, str]] = {
     "forbidden": (403, "the caller has no unit, or may read this case but not change it"),
     "not_found": (404, "missing, or not visible to the caller: the two are never told apart"),
     "method_not_allowed": (405, "the path exists but not with this HTTP method"),
+    "request_too_large": (400, "the body is larger than the server accepts (`RAKSA_REQUEST_MAX_BYTES`)"),
     "throttled": (429, "too many requests"),
     "server_error": (500, "an unexpected failure; nothing was saved"),
 }
@@ -81,7 +88,8 @@ def field_name(loc: list[Any] | tuple[Any, ...], body_params: set[str]) -> str:
         # A body schema parameter (`payload`) is a name in our Python code, not in the caller's JSON.
         if source == "body" and parts and parts[0] in body_params:
             parts.pop(0)
-    return ".".join(str(p) for p in parts) or "body"
+    # A misspelt key is named back to the caller, but only as much of it as anyone needs to recognise it.
+    return ".".join(shown(p) if isinstance(p, str) else str(p) for p in parts) or "body"
 
 
 def field_errors(raw_errors: list[dict[str, Any]], body_params: set[str]) -> list[FieldError]:
@@ -140,6 +148,10 @@ def install(api: NinjaAPI, *, body_params: set[str]) -> None:
             request, error_body(f"http_{exc.status_code}", str(exc), str(exc)), status=exc.status_code
         )
 
+    def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # 400 rather than 413: every operation already documents 400 in the one error shape, and the code says why.
+        return respond(request, 400, REQUEST_TOO_LARGE)
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged on django.request so the usual error reporting still sees it; the client gets JSON, not HTML.
         logger.exception("Unhandled API error on %s", request.path, exc_info=exc)
@@ -154,6 +166,7 @@ def install(api: NinjaAPI, *, body_params: set[str]) -> None:
         Http404: on_not_found,
         ObjectDoesNotExist: on_not_found,
         HttpError: on_http_error,
+        RequestDataTooBig: on_too_large,
         Exception: on_unexpected,
     }
     for exc_class, handler in handlers.items():

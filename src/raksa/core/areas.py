@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import geothai
 
+from raksa.core.text import shown
+
 
 @dataclass(frozen=True)
 class AreaProblem:
@@ -24,6 +26,7 @@ class Area:
 
 
 def _unknown(field: str, value: str) -> AreaProblem:
+    value = shown(value)
     return AreaProblem(
         field,
         "unknown_area",
@@ -33,6 +36,7 @@ def _unknown(field: str, value: str) -> AreaProblem:
 
 
 def _mismatch(field: str, value: str, parent_field: str, parent: str) -> AreaProblem:
+    value, parent = shown(value), shown(parent)
     return AreaProblem(
         field,
         "area_mismatch",
@@ -47,7 +51,8 @@ def area_check(
     """Check the codes against geothai and fill the larger areas from the smaller ones.
 
     Returns the completed area and every problem found (unknown codes, codes that do not nest, a postal code
-    that is not five digits or not the subdistrict's), each naming its field.
+    that is not five digits, or not used in the subdistrict, else the district, else the province given), each
+    naming its field.
     """
     province = (province_code or "").strip()
     district = (district_code or "").strip()
@@ -90,4 +95,36 @@ def area_check(
             province = province or found_district.province_code
     if province and geothai.province(province) is None:
         problems.append(_unknown("province_code", province))
+    if postal and postal_ok and not subdistrict:
+        problem = _postal_problem(postal, district, province)
+        if problem is not None:
+            problems.append(problem)
     return Area(province, district, subdistrict, postal), problems
+
+
+def _postal_problem(postal: str, district: str, province: str) -> AreaProblem | None:
+    """Without a subdistrict, a postal code must still be one Thailand Post uses inside the district or province
+    given (50000 is Chiang Mai's, never Bangkok's)."""
+    served = geothai.by_postal_code(postal)
+    if not served:
+        return AreaProblem(
+            "postal_code",
+            "unknown_area",
+            f"ไม่พบรหัสไปรษณีย์ {postal}",
+            f"Unknown postal code {postal} (Thailand Post does not use it)",
+        )
+    if district and all(sub.district_code != district for sub in served):
+        return AreaProblem(
+            "postal_code",
+            "area_mismatch",
+            f"รหัสไปรษณีย์ {postal} ไม่อยู่ในอำเภอ/เขต {district}",
+            f"Postal code {postal} is not used in district {district}",
+        )
+    if province and all(sub.province_code != province for sub in served):
+        return AreaProblem(
+            "postal_code",
+            "area_mismatch",
+            f"รหัสไปรษณีย์ {postal} ไม่อยู่ในจังหวัด {province}",
+            f"Postal code {postal} is not used in province {province}",
+        )
+    return None

@@ -13,12 +13,17 @@ from raksa.people import matching
 from raksa.people.models import Address, Identifier, Person
 from raksa.people.services.validation import (
     ADDRESS_KEYS,
+    IDENTIFYING_NAMES,
+    PHONES_MAX,
     UPDATABLE_FIELDS,
     _clean_person_fields,
     _collect_identifiers,
     _Errors,
+    _has_a_name,
+    _name_or_identifier_required,
     _normalize_identifier,
     _split_titles,
+    _too_many_phones,
 )
 
 _FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -43,7 +48,7 @@ def _refresh_keys(person: Person) -> None:
 
 
 def _identifier_in_use(field_name: str) -> Conflict:
-    th, en = _FIELD_LABELS.get(field_name, _FIELD_LABELS["other_id"])
+    th, en = _FIELD_LABELS.get(field_name.split(".")[0], _FIELD_LABELS["other_id"])
     return Conflict(
         code="identifier_in_use",
         message_th=f"{th}นี้เป็นของบุคคลอื่นในระบบแล้ว",
@@ -121,7 +126,8 @@ def person_create(
     line_user_id: str | None = None,
     address: dict[str, Any] | None = None,
 ) -> Person:
-    """Create a person with identifiers and an address. A person needs no Thai ID (migrants, stateless people).
+    """Create a person with identifiers and an address. A person needs no Thai ID (migrants, stateless people),
+    but needs a name (or nickname) or an identifier: a record of nobody can never be found again, only duplicated.
 
     A title typed into the first name ("นางสาวสมศรี") is moved to `title`.
     """
@@ -144,6 +150,8 @@ def person_create(
     identifiers = _collect_identifiers(
         national_id=national_id, passport=passport, phones=phones, line_user_id=line_user_id, errors=errors
     )
+    if not errors.items and not identifiers and not _has_a_name(data):
+        _name_or_identifier_required(errors)
     errors.raise_if_any()
     _split_titles(data)
     clean_address = data.pop("address")
@@ -179,6 +187,10 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
             data["birth_year"] = None
         for name, value in data.items():
             setattr(locked, name, value)
+        names = {name: getattr(locked, name) for name in IDENTIFYING_NAMES}
+        if not _has_a_name(names) and not locked.identifiers.exists():
+            _name_or_identifier_required(errors)
+            errors.raise_if_any()
         if address:
             _address_set(locked, address)
         _refresh_keys(locked)
@@ -211,4 +223,7 @@ def identifier_add(*, actor: Any, person: Person, kind: str, value: str) -> Iden
                 message_en="This person already has a national ID.",
                 field="national_id",
             )
+        if kind == Identifier.Kind.PHONE and locked.identifiers.filter(kind=kind).count() >= PHONES_MAX:
+            _too_many_phones(field_name, errors)
+            errors.raise_if_any()
         return _identifiers_claim(locked, [(kind, normalized, field_name)])[0]

@@ -12,12 +12,39 @@ from django.utils import timezone
 from raksa.core.areas import area_check
 from raksa.core.errors import FieldError, InvalidInput
 from raksa.core.identifiers import is_valid_national_id, normalize_national_id, normalize_phone
+from raksa.core.text import clean_text, shown
 from raksa.people import matching
-from raksa.people.models import CitizenshipStatus, Identifier, Person, Sex
+from raksa.people.models import CitizenshipStatus, Identifier, Sex
 
 MAX_AGE = 130
 
 NAME_FIELDS = ("title", "first_name_th", "last_name_th", "first_name_en", "last_name_en", "nickname")
+# The longest text each field takes, in characters: the API schema and the admin use these numbers, and the
+# columns of the Person and Address models are as wide.
+TEXT_MAX: dict[str, int] = {
+    "title": 40,
+    "first_name_th": 100,
+    "last_name_th": 100,
+    "first_name_en": 100,
+    "last_name_en": 100,
+    "nickname": 60,
+}
+ADDRESS_TEXT_MAX = 500
+# What a caller may type into an identifier field before it is normalised ("1-1017-00203-45-0", "+66 81 ...").
+IDENTIFIER_INPUT_MAX = 32
+OTHER_ID_MAX = 64
+# Phones on one person, and in one request: a family shares a few numbers, nobody has dozens.
+PHONES_MAX = 5
+# A name, not a title, is what tells people apart; a nickname counts ("ป้าแดง" is how a village knows her).
+IDENTIFYING_NAMES = ("first_name_th", "last_name_th", "first_name_en", "last_name_en", "nickname")
+_WHAT: dict[str, tuple[str, str]] = {
+    "title": ("คำนำหน้าชื่อ", "title"),
+    "first_name_th": ("ชื่อ (ภาษาไทย)", "first name (Thai)"),
+    "last_name_th": ("นามสกุล (ภาษาไทย)", "last name (Thai)"),
+    "first_name_en": ("ชื่อ (ภาษาอังกฤษ)", "first name (English)"),
+    "last_name_en": ("นามสกุล (ภาษาอังกฤษ)", "last name (English)"),
+    "nickname": ("ชื่อเล่น", "nickname"),
+}
 UPDATABLE_FIELDS = frozenset(
     {*NAME_FIELDS, "sex", "birth_date", "age", "nationality", "status", "address", "province_code"}
 )
@@ -29,7 +56,16 @@ class _Errors:
         self.items: list[FieldError] = []
 
     def add(self, field_name: str, code: str, th: str, en: str) -> None:
-        self.items.append(FieldError(field_name, code, th, en))
+        # One error per field: three bad phones are one thing to fix, said once.
+        if not self.has(field_name):
+            self.items.append(FieldError(field_name, code, th, en))
+
+    def has(self, field_name: str) -> bool:
+        return any(item.field == field_name for item in self.items)
+
+    def add_from(self, error: InvalidInput) -> None:
+        for item in error.errors:
+            self.add(item.field, item.code, item.message_th, item.message_en)
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -66,16 +102,22 @@ def _check_national_id(raw: str | None, field_name: str, errors: _Errors) -> str
     return digits
 
 
-def _check_phone(raw: str | None, field_name: str, errors: _Errors) -> str | None:
+def _check_phone(
+    raw: str | None, field_name: str, errors: _Errors, position: int | None = None
+) -> str | None:
+    """A Thai phone in national form. The error names which phone of a list (`position`, from 1) instead of
+    quoting it: what the caller sent is theirs already, and may be anything of any length."""
     if raw is None or str(raw).strip() == "":
         return None
-    phone = normalize_phone(str(raw))
+    phone = normalize_phone(str(raw)) if len(str(raw)) <= IDENTIFIER_INPUT_MAX else None
     if phone is None:
+        which_th = f"ลำดับที่ {position} " if position is not None else ""
+        which_en = f" {position}" if position is not None else ""
         errors.add(
             field_name,
             "invalid_phone",
-            f"หมายเลขโทรศัพท์ไม่ถูกต้อง: {raw}",
-            f"The phone number is not valid: {raw}",
+            f"หมายเลขโทรศัพท์{which_th}ไม่ถูกต้อง (มือถือ 10 หลัก หรือโทรศัพท์บ้าน 9 หลัก)",
+            f"Phone number{which_en} is not valid (a Thai mobile has 10 digits, a fixed line 9)",
         )
     return phone
 
@@ -118,20 +160,28 @@ def _normalize_identifier(kind: str, raw: str, field_name: str, errors: _Errors)
         if value is None and not any(e.field == field_name for e in errors.items):
             errors.add(field_name, "required", "กรุณาระบุค่า", "A value is required.")
         return value
-    value = str(raw or "").strip()
-    if not value or len(value) > 64:
+    try:
+        value = clean_text(
+            raw, field=field_name, max_length=OTHER_ID_MAX, what_th="เลขเอกสาร", what_en="document number"
+        )
+    except InvalidInput as exc:
+        errors.add_from(exc)
+        return None
+    if not value:
         errors.add(field_name, "invalid_identifier", "เลขเอกสารไม่ถูกต้อง", "The document number is not valid.")
         return None
     return value
 
 
 def _check_text(data: dict[str, Any], name: str, errors: _Errors) -> None:
-    value = data.get(name)
-    value = "" if value is None else str(value).strip()
-    max_length = getattr(Person._meta.get_field(name), "max_length", None) or 0
-    if len(value) > max_length:
-        errors.add(name, "too_long", f"ยาวเกิน {max_length} ตัวอักษร", f"Longer than {max_length} characters.")
-    data[name] = value
+    what_th, what_en = _WHAT[name]
+    try:
+        data[name] = clean_text(
+            data.get(name), field=name, max_length=TEXT_MAX[name], what_th=what_th, what_en=what_en
+        )
+    except InvalidInput as exc:
+        errors.add_from(exc)
+        data[name] = ""
 
 
 def _parse_date(raw: Any) -> dt.date | None:
@@ -190,8 +240,20 @@ def _check_birth(data: dict[str, Any], errors: _Errors) -> None:
             data["birth_year"] = today.year - years
             data["birth_year_estimated"] = True
     birth_year = data.get("birth_year")
-    if birth_year is not None and not today.year - MAX_AGE <= int(birth_year) <= today.year:
-        errors.add("birth_year", "birth_year_out_of_range", "ปีเกิดไม่ถูกต้อง", "The birth year is out of range.")
+    if birth_year is not None and not today.year - MAX_AGE <= _as_year(birth_year) <= today.year:
+        errors.add(
+            "birth_year",
+            "birth_year_out_of_range",
+            f"ปีเกิดต้องอยู่ระหว่าง ค.ศ. {today.year - MAX_AGE}-{today.year}",
+            f"The birth year must be between {today.year - MAX_AGE} and {today.year}.",
+        )
+
+
+def _as_year(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _check_choices(data: dict[str, Any], errors: _Errors) -> None:
@@ -221,7 +283,7 @@ def _check_choices(data: dict[str, Any], errors: _Errors) -> None:
 
 
 def _check_province(code: Any, field_name: str, errors: _Errors) -> str:
-    code = str(code or "").strip()
+    code = str(code or "").strip()[:IDENTIFIER_INPUT_MAX]
     for problem in area_check(province_code=code)[1]:
         errors.add(field_name, problem.code, problem.message_th, problem.message_en)
     return code
@@ -233,16 +295,23 @@ def _check_address(raw: dict[str, Any] | None, errors: _Errors) -> dict[str, str
         return None
     unknown = sorted(set(raw) - set(ADDRESS_KEYS))
     if unknown:
-        errors.add(
-            f"address.{unknown[0]}", "unknown_field", "ไม่รู้จักช่องข้อมูลนี้", f"Unknown address field {unknown[0]}."
+        name = shown(unknown[0])
+        errors.add(f"address.{name}", "unknown_field", "ไม่รู้จักช่องข้อมูลนี้", f"Unknown address field {name}.")
+    address = {key: str(raw.get(key) or "").strip()[:IDENTIFIER_INPUT_MAX] for key in ADDRESS_KEYS[1:]}
+    try:
+        address["text"] = clean_text(
+            raw.get("text"),
+            field="address.text",
+            max_length=ADDRESS_TEXT_MAX,
+            what_th="ที่อยู่",
+            what_en="address",
         )
-    address = {key: str(raw.get(key) or "").strip() for key in ADDRESS_KEYS}
+    except InvalidInput as exc:
+        errors.add_from(exc)
+        address["text"] = ""
+    address = {key: address[key] for key in ADDRESS_KEYS}
     if not any(address.values()):
         return None
-    if len(address["text"]) > 500:
-        errors.add(
-            "address.text", "too_long", "ที่อยู่ยาวเกิน 500 ตัวอักษร", "The address is longer than 500 characters."
-        )
     area, problems = area_check(
         address["province_code"],
         address["district_code"],
@@ -254,6 +323,19 @@ def _check_address(raw: dict[str, Any] | None, errors: _Errors) -> dict[str, str
     province, district, subdistrict = area.province_code, area.district_code, area.subdistrict_code
     address.update(province_code=province, district_code=district, subdistrict_code=subdistrict)
     return address
+
+
+def _has_a_name(data: dict[str, Any]) -> bool:
+    return any(data.get(name) for name in IDENTIFYING_NAMES)
+
+
+def _name_or_identifier_required(errors: _Errors) -> None:
+    errors.add(
+        "first_name_th",
+        "name_or_identifier_required",
+        "ต้องระบุชื่อหรือชื่อเล่น หรือเลขประจำตัว โทรศัพท์ หนังสือเดินทาง หรือ LINE อย่างน้อยหนึ่งอย่าง",
+        "Give a name or nickname, or at least one identifier (national ID, phone, passport, LINE id).",
+    )
 
 
 def _clean_person_fields(data: dict[str, Any], errors: _Errors) -> dict[str, Any]:
@@ -285,8 +367,12 @@ def _collect_identifiers(
         wanted.append((Identifier.Kind.NATIONAL_ID, nid, "national_id"))
     if isinstance(phones, str):
         phones = [phones]
-    for raw in phones or ():
-        phone = _check_phone(raw, phone_field, errors)
+    phones = list(phones or ())
+    if len(phones) > PHONES_MAX:
+        _too_many_phones(phone_field, errors)
+        phones = []
+    for position, raw in enumerate(phones, start=1):
+        phone = _check_phone(raw, phone_field, errors, position=position if len(phones) > 1 else None)
         if phone and (Identifier.Kind.PHONE, phone, phone_field) not in wanted:
             wanted.append((Identifier.Kind.PHONE, phone, phone_field))
     line = _check_line_user_id(line_user_id, "line_user_id", errors)
@@ -298,9 +384,59 @@ def _collect_identifiers(
     return wanted
 
 
+def _too_many_phones(field_name: str, errors: _Errors) -> None:
+    errors.add(
+        field_name,
+        "too_many_phones",
+        f"บุคคลหนึ่งมีหมายเลขโทรศัพท์ได้ไม่เกิน {PHONES_MAX} หมายเลข",
+        f"A person has at most {PHONES_MAX} phone numbers.",
+    )
+
+
 def _split_titles(data: dict[str, Any]) -> None:
     for name in ("first_name_th", "first_name_en"):
         found, rest = matching.strip_title(data.get(name, ""))
         if found:
             data[name] = rest
             data["title"] = data.get("title") or found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The same checks for forms that edit rows directly (the admin's): each returns what the services would store
+# and every problem they would raise, instead of raising.
+
+
+def person_fields_check(data: dict[str, Any]) -> list[FieldError]:
+    """Clean plain Person fields in `data` in place (names, sex, birth, nationality, status, province), titles
+    moved out of first names, exactly as person_create and person_update do; the problems, empty when none."""
+    errors = _Errors()
+    _clean_person_fields(data, errors)
+    if not errors.items:
+        _split_titles(data)
+    return errors.items
+
+
+def identifier_check(*, kind: str, value: str) -> tuple[str | None, list[FieldError]]:
+    """An identifier as the services store it (a national ID's 13 digits, a phone's national form)."""
+    errors = _Errors()
+    field_name = "line_user_id" if kind == Identifier.Kind.LINE_USER else str(kind)
+    normalized = _normalize_identifier(kind, value, field_name, errors)
+    return normalized, errors.items
+
+
+def address_check(raw: dict[str, Any]) -> tuple[dict[str, str] | None, list[FieldError]]:
+    """An address as the services store it (larger areas filled in from the finer codes); fields named
+    `address.<key>`."""
+    errors = _Errors()
+    address = _check_address(raw, errors)
+    return address, errors.items
+
+
+def identity_problems(*, names: dict[str, Any], identifiers: int, phones: int) -> list[FieldError]:
+    """What a person's record as a whole must have: a name or an identifier, and at most PHONES_MAX phones."""
+    errors = _Errors()
+    if not identifiers and not _has_a_name(names):
+        _name_or_identifier_required(errors)
+    if phones > PHONES_MAX:
+        _too_many_phones("phones", errors)
+    return errors.items
