@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from raksa.accounts.models import Role, User
 from raksa.cases.models import AccessLog, Case, Referral
-from raksa.core.errors import Forbidden, NotFound, not_found
+from raksa.core.errors import FORBIDDEN, NOT_FOUND, RaksaError
 from raksa.directory.models import ServiceArea, Unit
 
 OPEN_REFERRAL_STATES = (Referral.State.PENDING, Referral.State.ACCEPTED)
@@ -44,15 +44,13 @@ class Level(IntEnum):
     MANAGE = 3  # owner, centre, area supervisor: everything
 
 
-def case_not_found() -> NotFound:
+def case_not_found() -> RaksaError:
     """The one error for a case that is missing or hidden: callers must not be able to tell the two apart."""
-    return not_found("case", "เรื่อง")
+    return NOT_FOUND.error(what_th="เรื่อง", what_en="Case")
 
 
-def forbidden(action_en: str = "make this change to the case", action_th: str = "แก้ไขเรื่องนี้") -> Forbidden:
-    return Forbidden(
-        code="forbidden", message_th=f"คุณไม่มีสิทธิ์{action_th}", message_en=f"You may not {action_en}"
-    )
+def forbidden(action_en: str = "make this change to the case", action_th: str = "แก้ไขเรื่องนี้") -> RaksaError:
+    return FORBIDDEN.error(action_th=action_th, action_en=action_en)
 
 
 def staff_unit(user: Any) -> Unit | None:
