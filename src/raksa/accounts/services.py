@@ -14,8 +14,16 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from raksa.accounts.errors import (
+    AMBIGUOUS_PREFIX,
+    INACTIVE_UNIT,
+    TOKEN_NOT_FOUND,
+    UNKNOWN_ROLE,
+    UNKNOWN_STAFF_UNIT,
+    USER_INACTIVE,
+    USERNAME_REQUIRED,
+)
 from raksa.accounts.models import ApiToken, Role, User
-from raksa.core.errors import Conflict, NotFound, invalid
 from raksa.directory.models import Unit
 
 TOKEN_PREFIX = "rk_"
@@ -38,26 +46,17 @@ def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> Us
     """
     username = (username or "").strip()
     if not username:
-        raise invalid("user", "required", "ต้องระบุชื่อผู้ใช้", "A username is required")
+        raise USERNAME_REQUIRED.error(field="user")
     if role not in Role.values:
-        raise invalid(
-            "role",
-            "invalid_choice",
-            f"ไม่รู้จักบทบาท {role!r} (ใช้ได้: {', '.join(Role.values)})",
-            f"Unknown role {role!r} (one of: {', '.join(Role.values)})",
-        )
+        raise UNKNOWN_ROLE.error(field="role", role=role, roles=", ".join(Role.values))
     code = unit_code or CENTRE_UNIT
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
         hint_th = " (โหลดทำเนียบหน่วยงานด้วย raksa load_directory)" if code == CENTRE_UNIT else ""
         hint_en = " (load the directory with `raksa load_directory`)" if code == CENTRE_UNIT else ""
-        raise invalid(
-            "unit", "unknown_unit", f"ไม่พบหน่วยงานรหัส {code!r}{hint_th}", f"Unknown unit {code!r}{hint_en}"
-        )
+        raise UNKNOWN_STAFF_UNIT.error(field="unit", code=code, hint_th=hint_th, hint_en=hint_en)
     if not unit.is_active:
-        raise invalid(
-            "unit", "inactive_unit", f"หน่วยงาน {code!r} ปิดใช้งานแล้ว", f"Unit {code!r} is deactivated"
-        )
+        raise INACTIVE_UNIT.error(field="unit", code=code)
 
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
@@ -67,12 +66,7 @@ def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> Us
             user.save()
             return user
         if not user.is_active:
-            raise Conflict(
-                code="user_inactive",
-                message_th=f"ผู้ใช้ {username!r} ถูกปิดใช้งาน: เปิดใช้งานในหน้าผู้ดูแลระบบก่อน",
-                message_en=f"User {username!r} is deactivated: reactivate them in the admin first",
-                field="user",
-            )
+            raise USER_INACTIVE.error(field="user", username=username)
         if user.role != role or user.unit_id != unit.pk:
             user.role = role
             user.unit = unit
@@ -126,16 +120,8 @@ def token_revoke_by_prefix(*, prefix: str, username: str | None = None) -> ApiTo
         tokens = tokens.filter(user__username=username)
     found = list(tokens[:2])
     if not found or len(prefix) < PREFIX_LENGTH:
-        raise NotFound(
-            code="not_found",
-            message_th=f"ไม่พบโทเค็นที่ยังใช้งานได้ซึ่งขึ้นต้นด้วย {prefix!r}",
-            message_en=f"No live token with prefix {prefix!r}",
-        )
+        raise TOKEN_NOT_FOUND.error(prefix=prefix)
     if len(found) > 1:
-        raise Conflict(
-            code="ambiguous_prefix",
-            message_th=f"มีโทเค็นมากกว่าหนึ่งรายการที่ขึ้นต้นด้วย {prefix!r}: ระบุ --user ด้วย",
-            message_en=f"More than one live token has prefix {prefix!r}: add --user",
-        )
+        raise AMBIGUOUS_PREFIX.error(prefix=prefix)
     token_revoke(token=found[0])
     return found[0]
