@@ -74,16 +74,6 @@ class NotFound(RaksaError):
         super().__post_init__()
 
 
-def not_found(what_en: str = "record", what_th: str = "ข้อมูล") -> NotFound:
-    return NotFound(
-        code="not_found", message_th=f"ไม่พบ{what_th}", message_en=f"{what_en.capitalize()} not found"
-    )
-
-
-def invalid(field_name: str, code: str, message_th: str, message_en: str) -> InvalidInput:
-    return InvalidInput(code=code, message_th=message_th, message_en=message_en, field=field_name)
-
-
 class Forbidden(RaksaError):
     """The user may see the record but not make this change (a pending referral unit writing a note): HTTP 403."""
 
@@ -190,8 +180,8 @@ UNKNOWN_FIELD = ErrorCode(
 OUT_OF_RANGE = ErrorCode(
     "out_of_range",
     400,
-    "ค่าพิกัด {field} ต้องอยู่ระหว่าง -{limit} ถึง {limit}",
-    "{field} must be a number between -{limit} and {limit}",
+    "{what_th}ต้องอยู่ระหว่าง {low} ถึง {high}",
+    "{what_en} must be between {low} and {high}",
     meaning="a number outside its allowed range (`latitude`, `longitude`, `limit`)",
 )
 NOT_FOUND = ErrorCode(
