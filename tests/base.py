@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.test import TestCase
+from typing import Any
+
+from django.test import Client, TestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from raksa.accounts.models import Role, User
+from raksa.accounts.selectors import second_factor_required
 from raksa.directory.models import Agency, ServiceArea, Unit
 
 BANGKOK = "10"
@@ -32,6 +37,34 @@ def make_user(username: str, role: str, unit: Unit | None) -> User:
     )
 
 
+class StaffClient(Client):
+    """The test client, whose `force_login` and `login` also pass the second sign-in step for a user who needs one
+    (a supervisor, an admin): as they skip typing the password, they skip typing the code.
+
+    Tests of two-factor sign-in itself use Django's plain Client.
+    """
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        self._pass_second_factor(user)
+
+    def login(self, **credentials: Any) -> bool:
+        signed_in = super().login(**credentials)
+        if signed_in:
+            self._pass_second_factor(User.objects.get(pk=self.session["_auth_user_id"]))
+        return signed_in
+
+    def _pass_second_factor(self, user: Any) -> None:
+        if not second_factor_required(user=user):
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 class RaksaTestCase(TestCase):
     """A small directory and one person per role and place.
 
@@ -40,6 +73,8 @@ class RaksaTestCase(TestCase):
     - bkk_rapid: Bangkok's rapid-response unit
     - dcy_hq: a department's national headquarters (receives referrals)
     """
+
+    client_class = StaffClient
 
     @classmethod
     def setUpTestData(cls) -> None:

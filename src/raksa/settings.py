@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -25,14 +27,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
 
 
 DEBUG = env_bool("RAKSA_DEBUG", False)
@@ -75,6 +80,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # so its docs page uses the bundled Swagger UI files (no CDN, no inline script) under the CSP
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "raksa.core",
     "raksa.directory",
     "raksa.accounts",
@@ -86,20 +97,31 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "raksa.core.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After django-otp's: a user whose role needs a second factor reaches nothing but its page until passed.
+    "raksa.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "raksa.urls"
 WSGI_APPLICATION = "raksa.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# The lockout check first (django-axes); then Django's own password check.
+AUTHENTICATION_BACKENDS = [
+    "raksa.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/cases/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -171,16 +193,77 @@ LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/
 if not LINE_API_BASE.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LINE_API_BASE must be an http(s) URL, got {LINE_API_BASE!r}")
 
+# Sign-in throttling (django-axes): a user name, or an address, that fails this many times in a row is refused,
+# even with the right password, until the cool-off has passed since its last failure or an administrator
+# unlocks it (the admin's "Access attempts", or `raksa axes_reset_username NAME`). Counting the two apart means
+# one address guessing many users and many addresses guessing one user are both stopped. Failures are not
+# forgotten on a success: a success from the same address would otherwise wipe the count of a guessed account.
+RAKSA_LOGIN_FAILURE_LIMIT = env_int("RAKSA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+RAKSA_LOGIN_COOLOFF_MINUTES = env_int("RAKSA_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+# Reverse proxies in front of the server that append the client's address to X-Forwarded-For; 0 trusts none.
+RAKSA_PROXY_COUNT = env_int("RAKSA_PROXY_COUNT", 0, minimum=0)
+AXES_FAILURE_LIMIT = RAKSA_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=RAKSA_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "raksa.accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "raksa.accounts.backends.client_address"
+
+# Two-factor sign-in (django-otp): after the password, users of these roles (and anyone who may use the Django
+# admin, when "admin" is named) must give a code from an authenticator app (TOTP) or one of their recovery
+# codes. Comma-separated role names, or "none"; unknown names stop start-up (checked in AccountsConfig.ready).
+_2fa_roles = (os.environ.get("RAKSA_2FA_ROLES") or "supervisor,admin").split(",")
+RAKSA_2FA_ROLES = tuple(role for role in (r.strip().lower() for r in _2fa_roles) if role and role != "none")
+OTP_TOTP_ISSUER = "Raksa"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin lists devices but never shows a secret key or recovery code
+
+# A staff session ends after RAKSA_SESSION_IDLE_MINUTES without a request (each request moves the expiry on)
+# and when the browser closes (the cookie has no expiry date).
+RAKSA_SESSION_IDLE_MINUTES = env_int("RAKSA_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = RAKSA_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("RAKSA_SECURE_COOKIES", False)
+
+# Served behind HTTPS (TLS ends at a reverse proxy that sets X-Forwarded-Proto and drops any the client sent):
+# plain http is redirected, browsers are told to come back only over https for a year (HSTS), and cookies are
+# sent only over https. Off by default so `make run` works on http://127.0.0.1.
+RAKSA_HTTPS = env_bool("RAKSA_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("RAKSA_SECURE_COOKIES", RAKSA_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if RAKSA_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe health over plain http
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else only from this site's own files;
+# no inline script, no inline style, no eval, never framed. htmx is told not to inject its indicator <style>
+# (base.html's htmx-config), and app.css carries those rules instead.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],  # data: for the small icons inside the API docs' stylesheet
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        **({"upgrade-insecure-requests": True} if RAKSA_HTTPS else {}),
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("RAKSA_LOG_LEVEL", "INFO")},
+    # django-axes reports each failure and lockout as a warning; its info lines (every clean-up) are noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

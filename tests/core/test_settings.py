@@ -37,3 +37,21 @@ class SettingsTests:
                 value,
                 result.stderr,
             )
+
+    def test_it_fails_loudly_on_bad_sign_in_and_session_settings(self):
+        for name, value in [
+            ("RAKSA_LOGIN_FAILURE_LIMIT", "five"),
+            ("RAKSA_LOGIN_FAILURE_LIMIT", "0"),
+            ("RAKSA_LOGIN_COOLOFF_MINUTES", "15m"),
+            ("RAKSA_LOGIN_COOLOFF_MINUTES", "-1"),
+            ("RAKSA_PROXY_COUNT", "one"),
+            ("RAKSA_SESSION_IDLE_MINUTES", "0"),
+            ("RAKSA_SECURE_COOKIES", "maybe"),
+        ]:
+            result = run_with({name: value})
+            assert result.returncode != 0, (name, value)
+            assert "ImproperlyConfigured" in result.stderr and name in result.stderr, (
+                name,
+                value,
+                result.stderr,
+            )

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from raksa.accounts.models import ApiToken, User
-from raksa.accounts.services import token_revoke
+from raksa.accounts.services import login_unlock, second_factor_reset, token_revoke
 
 
 @admin.register(User)
@@ -28,6 +28,28 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["unit"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email", "phone", "unit__code"]
     autocomplete_fields = ["unit"]
+    actions = ["reset_second_factor", "unlock_sign_in"]
+
+    @admin.action(
+        description="Reset two-factor sign-in (lost phone) / ล้างการยืนยันตัวตนสองขั้นตอน", permissions=["change"]
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        removed = sum(second_factor_reset(user=user) for user in queryset)
+        self.message_user(
+            request,
+            f"Removed {removed} device(s); they set up an app at their next sign-in / "
+            f"ลบแล้ว {removed} รายการ ผู้ใช้จะตั้งค่าแอปใหม่เมื่อเข้าสู่ระบบครั้งถัดไป",
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Unlock sign-in after failed passwords / ปลดล็อกการเข้าสู่ระบบ", permissions=["change"]
+    )
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        cleared = sum(login_unlock(username=user.username) for user in queryset)
+        self.message_user(
+            request, f"Cleared {cleared} failed attempt record(s) / ล้างแล้ว {cleared} รายการ", messages.SUCCESS
+        )
 
 
 _TOKEN_FIELDS = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")

@@ -36,3 +36,38 @@ AMBIGUOUS_PREFIX = ErrorCode(
     "More than one live token has prefix {prefix!r}: add --user",
     meaning="more than one live token has this prefix (`raksa token revoke`)",
 )
+WRONG_CODE = ErrorCode(
+    "wrong_code",
+    400,
+    "รหัสไม่ถูกต้องหรือหมดเวลาแล้ว ลองรหัสใหม่จากแอป",
+    "The code is wrong or has expired: try the app's current code",
+    meaning="a second-factor code is wrong or expired",
+)
+TOO_MANY_ATTEMPTS = ErrorCode(
+    "too_many_attempts",
+    400,
+    "กรอกรหัสผิดหลายครั้ง กรุณารอสักครู่แล้วลองใหม่",
+    "Too many wrong codes: wait a little, then try again",
+    meaning="too many wrong second-factor codes: even a right one is refused for a while",
+)
+ALREADY_ENROLLED = ErrorCode(
+    "already_enrolled",
+    409,
+    "ตั้งค่าแอปยืนยันตัวตนไว้แล้ว",
+    "An authenticator app is already set up",
+    meaning="the user already has a confirmed authenticator app",
+)
+NO_ENROLMENT = ErrorCode(
+    "no_enrolment",
+    409,
+    "ยังไม่ได้เริ่มตั้งค่าแอปยืนยันตัวตน",
+    "No authenticator app is being set up",
+    meaning="there is no authenticator app being set up to confirm",
+)
+INVALID_KEY = ErrorCode(
+    "invalid_key",
+    400,
+    "กุญแจต้องเป็นเลขฐานสิบหกยาว 16 ถึง 40 ไบต์",
+    "The key must be 16 to 40 bytes written in hexadecimal",
+    meaning="an authenticator key is not 16 to 40 bytes of hexadecimal (the demo's staff)",
+)

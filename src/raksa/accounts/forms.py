@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from raksa.core.errors import RaksaError
 
 
 class LoginForm(AuthenticationForm):
@@ -25,3 +28,25 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"),
         "inactive": _("บัญชีนี้ถูกระงับการใช้งาน"),
     }
+
+
+class SecondFactorForm(forms.Form):
+    """The code after the password: six digits from the authenticator app, or one recovery code."""
+
+    code = forms.CharField(
+        label=_("รหัสยืนยันตัวตน"),
+        max_length=32,
+        help_text=_("รหัส 6 หลักจากแอปยืนยันตัวตน หรือรหัสกู้คืนหนึ่งรหัส"),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def add_service_error(self, error: RaksaError) -> None:
+        english = (get_language() or "th").startswith("en")
+        self.add_error("code", error.message_en if english else error.message_th)

@@ -1,22 +1,33 @@
-"""Reads about staff: who is in a unit, and which tokens a user holds (never their hashes)."""
+"""Reads about staff: who must pass a second factor, and what they have enrolled."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from raksa.accounts.models import ApiToken, User
-from raksa.directory.models import Unit
-
-
-def staff_of_unit(*, unit: Unit, role: str | None = None) -> QuerySet[User]:
-    users = User.objects.filter(unit=unit, is_active=True)
-    if role:
-        users = users.filter(role=role)
-    return users.order_by("username")
+from raksa.accounts.models import User
 
 
-def tokens_of_user(*, user: User, include_revoked: bool = False) -> QuerySet[ApiToken]:
-    tokens = ApiToken.objects.filter(user=user).defer("key_hash")
-    if not include_revoked:
-        tokens = tokens.filter(revoked_at__isnull=True)
-    return tokens.order_by("-created_at")
+def second_factor_required(*, user: User | AnonymousUser) -> bool:
+    """Whether this user must give a code after the password (RAKSA_2FA_ROLES).
+
+    Anyone who may use the Django admin counts as an administrator here whatever their role says, since the
+    admin's powers come with is_staff and is_superuser, not with the role.
+    """
+    if not isinstance(user, User) or not user.is_authenticated:
+        return False
+    roles = settings.RAKSA_2FA_ROLES
+    if user.role in roles:
+        return True
+    return "admin" in roles and (user.is_staff or user.is_superuser)
+
+
+def second_factor_enrolled(*, user: User) -> bool:
+    """Whether the user has a confirmed authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

@@ -1,4 +1,4 @@
-"""Staff users and their API tokens.
+"""Staff users, their API tokens and their second factor.
 
 A token is "rk_" + 43 url-safe characters (256 random bits). Only its SHA-256 is stored, with the first eight
 characters after "rk_" as a prefix so a person can tell their tokens apart; the raw token is shown once.
@@ -11,19 +11,30 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice, key_validator
 
 from raksa.accounts.errors import (
+    ALREADY_ENROLLED,
     AMBIGUOUS_PREFIX,
     INACTIVE_UNIT,
+    INVALID_KEY,
+    NO_ENROLMENT,
     TOKEN_NOT_FOUND,
+    TOO_MANY_ATTEMPTS,
     UNKNOWN_ROLE,
     UNKNOWN_STAFF_UNIT,
     USER_INACTIVE,
     USERNAME_REQUIRED,
+    WRONG_CODE,
 )
 from raksa.accounts.models import ApiToken, Role, User
+from raksa.core.errors import RaksaError
 from raksa.directory.models import Unit
 
 TOKEN_PREFIX = "rk_"
@@ -125,3 +136,136 @@ def token_revoke_by_prefix(*, prefix: str, username: str | None = None) -> ApiTo
         raise AMBIGUOUS_PREFIX.error(prefix=prefix)
     token_revoke(token=found[0])
     return found[0]
+
+
+def login_unlock(*, username: str) -> int:
+    """Forget the failed passwords recorded against this user name (django-axes), so it may sign in again.
+
+    A locked address is unlocked in the admin's "Access attempts" or with `raksa axes_reset_ip`.
+    """
+    return axes_reset(username=username)
+
+
+# Two-factor sign-in (django-otp). A user has at most one authenticator app (a TOTP device, unconfirmed until
+# its first code is given) and one set of recovery codes (a static device whose tokens are deleted as used).
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery"
+
+
+def _code_clean(code: str) -> str:
+    # Apps show "123 456"; recovery codes are easier to read back with a dash; both are lower-case for the DB.
+    return "".join((code or "").split()).replace("-", "").lower()[:32]
+
+
+def _wrong_code() -> RaksaError:
+    return WRONG_CODE.error(field="code")
+
+
+def _too_many_codes() -> RaksaError:
+    return TOO_MANY_ATTEMPTS.error(field="code")
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """The authenticator-app device `user` is setting up, created on first ask; its key is shown until confirmed."""
+    with transaction.atomic():
+        devices = TOTPDevice.objects.select_for_update().filter(user=user).order_by("pk")
+        if any(device.confirmed for device in devices):
+            raise ALREADY_ENROLLED.error()
+        device = devices.first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        return device
+
+
+def totp_enrolment_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the app with its first code; returns the device and the recovery codes, shown only this once."""
+    verified = None
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+        )
+        if device is None:
+            raise NO_ENROLMENT.error()
+        allowed, _ = device.verify_is_allowed()
+        # A failure must commit (it counts towards django-otp's throttle), so the error is raised outside.
+        if allowed and device.verify_token(_code_clean(code)):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            verified = device, recovery_codes_create(user=user)
+    if verified is None:
+        raise _wrong_code() if allowed else _too_many_codes()
+    return verified
+
+
+def recovery_codes_create(*, user: User) -> list[str]:
+    """Ten new single-use recovery codes for `user`; earlier ones stop working. Only the caller sees them."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.select_for_update().get_or_create(
+            user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def second_factor_verify(*, user: User, code: str) -> Device:
+    """The device that accepts `code`: the app's current code (six digits) or an unused recovery code, which is
+    then used up. Wrong codes count towards django-otp's throttle, which refuses even a right code for a while.
+    """
+    token = _code_clean(code)
+    model: type[TOTPDevice] | type[StaticDevice] = TOTPDevice if token.isdigit() else StaticDevice
+    throttled = False
+    with transaction.atomic():
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk"):
+            allowed, _ = device.verify_is_allowed()
+            if not allowed:
+                throttled = True
+            elif device.verify_token(token):
+                return device
+    raise _too_many_codes() if throttled else _wrong_code()
+
+
+def second_factor_reset(*, user: User) -> int:
+    """Remove the user's app and recovery codes (a lost phone); they set up a new app at their next sign-in.
+
+    Sessions verified with the old app stop counting as verified at their next request.
+    """
+    with transaction.atomic():
+        count = 0
+        for model in (TOTPDevice, StaticDevice):
+            devices = model.objects.filter(user=user)
+            count += devices.count()
+            devices.delete()
+    return count
+
+
+def totp_device_ensure(*, user: User, key_hex: str) -> str:
+    """A confirmed authenticator device with this hex key for `user` (the demo's staff); its otpauth:// URI.
+
+    The key is the shared secret: whoever has it can make codes, so only the demo, whose passwords are printed
+    anyway, should choose one. Calling again with the same key changes nothing.
+    """
+    key = (key_hex or "").strip().lower()
+    try:
+        key_validator(key)
+        valid = 16 <= len(key) // 2 <= 40
+    except ValidationError:
+        valid = False
+    if not valid:
+        raise INVALID_KEY.error(field="key_hex")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(name=TOTP_DEVICE_NAME).delete()
+        device = TOTPDevice.objects.select_for_update().filter(user=user, name=TOTP_DEVICE_NAME).first()
+        if device is None:
+            device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME)
+        if device.key != key or not device.confirmed:
+            device.key = key
+            device.confirmed = True
+            device.last_t = -1
+            device.drift = 0
+            device.throttling_failure_count = 0
+            device.throttling_failure_timestamp = None
+            device.save()
+    return device.config_url
