@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint install lock browser clean
+.PHONY: run test test-postgres fuzz lint install lock browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: install browser
 
 test-postgres: install browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/raksa} $(BIN)/pytest $(PYTEST_ARGS)
+
+# schemathesis against a live server on a throw-away database: SQLite, or PostgreSQL when DATABASE_URL says so.
+fuzz: install
+	$(BIN)/python scripts/fuzz_api.py $(FUZZ_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench

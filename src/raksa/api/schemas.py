@@ -2,16 +2,21 @@
 
 Input schemas forbid unknown fields: a misspelt key ("nationalid") is answered with an error naming it instead of
 being silently dropped, which would save a person without the identifier the caller meant to send.
+
+The published schema is a promise both ways, and the API fuzzing in CI (scripts/fuzz_api.py) holds it to it:
+what the schema allows, the request validation takes, and what it forbids is refused. So limits are checked on the
+text as sent (the services trim it afterwards), numbers and dates must arrive as JSON numbers and strings (not
+`false` for an age or `0` for a date), and where a service has a hard limit the schema states the same one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from raksa.cases.models import Case, CaseEvent, CaseParty, Channel, EmergencyType, Referral, Status, Urgency
 from raksa.cases.selectors import cases_for_person
@@ -21,9 +26,44 @@ from raksa.people.models import CitizenshipStatus, Person, Sex
 # Like the workspace's person page: enough for any real history, bounded for a person on thousands of cases.
 PERSON_CASES_MAX = 200
 
+# Text may hold anything but NUL, which no form accepts and PostgreSQL cannot store.
+NO_NUL = r"^[^\x00]*$"
+# DOPA area codes and a postal code, or nothing; whether the code exists is the services' check.
+PROVINCE = r"^([0-9]{2})?$"
+DISTRICT = r"^([0-9]{4})?$"
+SUBDISTRICT = r"^([0-9]{6})?$"
+POSTAL_CODE = r"^([0-9]{5})?$"
+
+
+def json_number(*fields: str) -> Any:
+    """pydantic's lax mode takes `true` as 1 and "12" as 12; the schema (a JSON number) does not."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool | str):
+            raise ValueError("Input should be a JSON number")
+        return value
+
+    return field_validator(*fields, mode="before")(check)
+
+
+def json_string(*fields: str) -> Any:
+    """... and an integer as a date (seconds since 1970), where the schema has a string."""
+
+    def check(value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise ValueError("Input should be a string")
+        return value
+
+    return field_validator(*fields, mode="before")(check)
+
+
+def text_field(default: Any = "", *, max_length: int, **kwargs: Any) -> Any:
+    """A text field: at most `max_length` characters as sent, and no NUL."""
+    return Field(default, max_length=max_length, pattern=kwargs.pop("pattern", NO_NUL), **kwargs)
+
 
 class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 # --- errors -----------------------------------------------------------------------------------------------------
@@ -37,21 +77,25 @@ class FieldErrorOut(Schema):
 
 
 class ErrorOut(Schema):
+    """The one shape of every failure, whatever its status."""
+
     code: str = Field(description="Stable, machine-readable error code (see the API description)")
     message_th: str
     message_en: str
-    errors: list[FieldErrorOut] = Field(default_factory=list, description="One entry per field at fault")
+    errors: list[FieldErrorOut] = Field(description="One entry per field at fault; empty when none is")
 
 
 # --- people -----------------------------------------------------------------------------------------------------
 
 
 class AddressIn(InputSchema):
-    text: str = Field("", max_length=500)
-    province_code: str = Field("", max_length=2, description="2-digit DOPA province code")
-    district_code: str = Field("", max_length=4, description="4-digit DOPA district code")
-    subdistrict_code: str = Field("", max_length=6, description="6-digit DOPA subdistrict code")
-    postal_code: str = Field("", max_length=5)
+    text: str = text_field(max_length=500)
+    province_code: str = text_field(max_length=2, pattern=PROVINCE, description="2-digit DOPA province code")
+    district_code: str = text_field(max_length=4, pattern=DISTRICT, description="4-digit DOPA district code")
+    subdistrict_code: str = text_field(
+        max_length=6, pattern=SUBDISTRICT, description="6-digit DOPA subdistrict code"
+    )
+    postal_code: str = text_field(max_length=5, pattern=POSTAL_CODE)
 
 
 class AddressOut(Schema):
@@ -70,22 +114,31 @@ class IdentifierOut(Schema):
 
 
 class PersonIn(InputSchema):
-    title: str = Field("", max_length=40)
-    first_name_th: str = Field("", max_length=100)
-    last_name_th: str = Field("", max_length=100)
-    first_name_en: str = Field("", max_length=100)
-    last_name_en: str = Field("", max_length=100)
-    nickname: str = Field("", max_length=60)
+    title: str = text_field(max_length=40)
+    first_name_th: str = text_field(max_length=100)
+    last_name_th: str = text_field(max_length=100)
+    first_name_en: str = text_field(max_length=100)
+    last_name_en: str = text_field(max_length=100)
+    nickname: str = text_field(max_length=60)
     sex: Sex = Sex.UNKNOWN
     birth_date: dt.date | None = None
     age: int | None = Field(None, ge=0, le=130, description="Stated age, when the birth date is unknown")
-    nationality: str = Field("TH", max_length=2, description="ISO 3166 alpha-2")
+    nationality: str = text_field(
+        "TH", max_length=2, pattern=r"^([A-Za-z]{2})?$", description="ISO 3166 alpha-2, e.g. TH, MM"
+    )
     status: CitizenshipStatus = CitizenshipStatus.UNKNOWN
-    national_id: str | None = Field(None, description="13 digits; the check digit must be valid")
-    passport: str | None = Field(None, max_length=64)
-    phones: list[str] = Field(default_factory=list, description="Thai numbers; +66 and Thai digits accepted")
-    line_user_id: str | None = Field(None, max_length=64)
+    national_id: str | None = text_field(
+        None, max_length=32, description="13 digits; the check digit must be valid"
+    )
+    passport: str | None = text_field(None, max_length=64)
+    phones: list[Annotated[str, Field(max_length=32, pattern=NO_NUL)]] = Field(
+        default_factory=list, description="Thai numbers; +66 and Thai digits accepted"
+    )
+    line_user_id: str | None = text_field(None, max_length=64)
     address: AddressIn | None = None
+
+    _numbers = json_number("age")
+    _strings = json_string("birth_date")
 
 
 class PersonSummary(Schema):
@@ -148,10 +201,20 @@ class PartyIn(InputSchema):
     person_id: int
     role: CaseParty.Role
 
+    _numbers = json_number("person_id")
+
+
+COORDINATE = "Degrees (WGS 84), kept to 6 decimal places"
+
+
+def coordinate(value: float | None) -> Decimal | None:
+    """As stored: a phone's 15 digits rounded to the column's 6 places (about 10 cm)."""
+    return None if value is None else Decimal(f"{value:.6f}")
+
 
 class CaseIn(InputSchema):
-    summary: str = Field(min_length=1, max_length=300)
-    description: str = ""
+    summary: str = text_field(..., min_length=1, max_length=300)
+    description: str = Field("", pattern=NO_NUL)
     channel: Channel = Channel.API
     category: Category = Category.OTHER
     emergency_type: EmergencyType | None = Field(None, description="Only for the five emergencies")
@@ -159,12 +222,16 @@ class CaseIn(InputSchema):
     subject_id: int | None = None
     reporter_id: int | None = None
     parties: list[PartyIn] = Field(default_factory=list)
-    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
-    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
-    location_text: str = Field("", max_length=500)
-    province_code: str = Field("", max_length=2, description="2-digit DOPA province code")
-    district_code: str = Field("", max_length=4)
-    subdistrict_code: str = Field("", max_length=6)
+    latitude: float | None = Field(None, ge=-90, le=90, description=COORDINATE)
+    longitude: float | None = Field(None, ge=-180, le=180, description=COORDINATE)
+    location_text: str = text_field(max_length=500)
+    province_code: str = text_field(max_length=2, pattern=PROVINCE, description="2-digit DOPA province code")
+    district_code: str = text_field(max_length=4, pattern=DISTRICT, description="4-digit DOPA district code")
+    subdistrict_code: str = text_field(
+        max_length=6, pattern=SUBDISTRICT, description="6-digit DOPA subdistrict code"
+    )
+
+    _numbers = json_number("subject_id", "reporter_id", "latitude", "longitude")
 
 
 class PartyOut(Schema):
@@ -173,7 +240,7 @@ class PartyOut(Schema):
 
 
 class NoteIn(InputSchema):
-    body: str = Field(min_length=1, max_length=20000)
+    body: str = text_field(..., min_length=1, max_length=20000)
 
 
 class NoteOut(Schema):
@@ -189,13 +256,13 @@ class NoteOut(Schema):
 
 class StatusIn(InputSchema):
     status: Status
-    reason: str = Field("", max_length=1000)
-    outcome: str = Field("", max_length=500, description="Required when closing")
+    reason: str = text_field(max_length=500, description="Required when reopening a closed case")
+    outcome: str = text_field(max_length=500, description="Required when closing")
 
 
 class ReferralIn(InputSchema):
-    to_unit: str = Field(min_length=1, max_length=32, description="Unit code, e.g. dcy-hq")
-    reason: str = Field(min_length=1, max_length=5000)
+    to_unit: str = text_field(..., min_length=1, max_length=32, description="Unit code, e.g. dcy-hq")
+    reason: str = text_field(..., min_length=1, max_length=2000)
 
 
 class ReferralOut(Schema):

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja import Status as HttpStatus
 
+from raksa.api.responses import answers
 from raksa.api.schemas import (
+    NO_NUL,
     CaseIn,
     CaseListOut,
     CaseOut,
-    ErrorOut,
     EventOut,
     NoteIn,
     NoteOut,
     ReferralIn,
     ReferralOut,
     StatusIn,
+    coordinate,
 )
 from raksa.cases.models import Case, CaseEvent, EmergencyType, Note, Referral, Status
 from raksa.cases.selectors import case_get, case_get_for_view, case_list, case_page, case_timeline
@@ -38,8 +40,8 @@ from raksa.people.selectors import person_get
 
 router = Router()
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-CASE_NUMBER = "Case number, e.g. 2569-000123"
+# NUL in a path or a query would reach PostgreSQL, which cannot compare with it, and fail as a 500.
+CaseNumber = Annotated[str, Path(max_length=32, pattern=NO_NUL, description="Case number, e.g. 2569-000123")]
 
 
 def _user(request: HttpRequest) -> Any:
@@ -69,7 +71,7 @@ def _unit(code: str, field: str) -> Unit:
 
 @router.get(
     "",
-    response={200: CaseListOut, **ERRORS},
+    **answers({200: CaseListOut}),
     summary="List cases",
     description="Only cases the caller may see, newest first. Follow `next_cursor` for the next page.",
 )
@@ -78,10 +80,12 @@ def cases_list(
     status: Status | None = None,
     category: Category | None = None,
     emergency_type: EmergencyType | None = None,
-    province: str | None = Query(None, min_length=2, max_length=2, description="2-digit DOPA province code"),
+    province: str | None = Query(None, pattern=r"^[0-9]{2}$", description="2-digit DOPA province code"),
     mine: bool = Query(False, description="Only cases assigned to the caller"),
-    q: str | None = Query(None, max_length=200, description="Case number, tracking code, name, phone, ID"),
-    cursor: str | None = Query(None, max_length=200),
+    q: str | None = Query(
+        None, max_length=200, pattern=NO_NUL, description="Case number, tracking code, name, phone, ID"
+    ),
+    cursor: str | None = Query(None, max_length=200, pattern=NO_NUL),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
     cases = case_list(
@@ -97,7 +101,7 @@ def cases_list(
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.post("", response={201: CaseOut, 409: ErrorOut, **ERRORS}, summary="Create a case")
+@router.post("", **answers({201: CaseOut}, 409), summary="Create a case")
 def cases_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
     subject = _person(payload.subject_id, "subject_id") if payload.subject_id is not None else None
     reporter = _person(payload.reporter_id, "reporter_id") if payload.reporter_id is not None else None
@@ -116,8 +120,8 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
         subject=subject,
         reporter=reporter,
         parties=parties,
-        latitude=payload.latitude,
-        longitude=payload.longitude,
+        latitude=coordinate(payload.latitude),
+        longitude=coordinate(payload.longitude),
         location_text=payload.location_text,
         province_code=payload.province_code,
         district_code=payload.district_code,
@@ -128,35 +132,35 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
 
 @router.get(
     "/{number}",
-    response={200: CaseOut, **ERRORS},
+    **answers({200: CaseOut}, 404),
     summary="Get a case",
     description="A case the caller may not see answers 404, like a missing one. The read is access-logged.",
 )
-def cases_get(request: HttpRequest, number: str) -> Case:
+def cases_get(request: HttpRequest, number: CaseNumber) -> Case:
     return case_get_for_view(user=_user(request), number=number, request=request, channel="api")
 
 
 @router.get(
     "/{number}/events",
-    response={200: list[EventOut], **ERRORS},
+    **answers({200: list[EventOut]}, 404),
     summary="Case timeline",
     description="Every recorded event, oldest first. The read is access-logged.",
 )
-def cases_events(request: HttpRequest, number: str) -> list[CaseEvent]:
+def cases_events(request: HttpRequest, number: CaseNumber) -> list[CaseEvent]:
     case = case_get_for_view(user=_user(request), number=number, request=request, channel="api")
     return case_timeline(case=case)
 
 
 @router.post(
     "/{number}/status",
-    response={200: CaseOut, 409: ErrorOut, **ERRORS},
+    **answers({200: CaseOut}, 404, 409),
     summary="Change a case's status",
     description=(
         "`closed` needs an `outcome`; a closed case goes back to `active` (reopened) with a `reason`. "
         "A move the status machine does not allow answers 409 `illegal_transition`."
     ),
 )
-def cases_change_status(request: HttpRequest, number: str, payload: StatusIn) -> Case:
+def cases_change_status(request: HttpRequest, number: CaseNumber, payload: StatusIn) -> Case:
     user = _user(request)
     case = case_get(user=user, number=number)
     if payload.status == Status.CLOSED:
@@ -165,8 +169,8 @@ def cases_change_status(request: HttpRequest, number: str, payload: StatusIn) ->
     return case_change_status(actor=user, case=case, status=payload.status, reason=payload.reason)
 
 
-@router.post("/{number}/notes", response={201: NoteOut, **ERRORS}, summary="Add a note")
-def cases_add_note(request: HttpRequest, number: str, payload: NoteIn) -> HttpStatus[Note]:
+@router.post("/{number}/notes", **answers({201: NoteOut}, 404), summary="Add a note")
+def cases_add_note(request: HttpRequest, number: CaseNumber, payload: NoteIn) -> HttpStatus[Note]:
     user = _user(request)
     case = case_get(user=user, number=number)
     return HttpStatus(201, note_add(actor=user, case=case, body=payload.body))
@@ -174,11 +178,11 @@ def cases_add_note(request: HttpRequest, number: str, payload: NoteIn) -> HttpSt
 
 @router.post(
     "/{number}/referrals",
-    response={201: ReferralOut, 409: ErrorOut, **ERRORS},
+    **answers({201: ReferralOut}, 404, 409),
     summary="Refer a case to another unit",
 )
-def cases_refer(request: HttpRequest, number: str, payload: ReferralIn) -> HttpStatus[Referral]:
+def cases_refer(request: HttpRequest, number: CaseNumber, payload: ReferralIn) -> HttpStatus[Referral]:
     user = _user(request)
     case = case_get(user=user, number=number)
-    to_unit = _unit(payload.to_unit, "to_unit")
+    to_unit = _unit(payload.to_unit.strip(), "to_unit")
     return HttpStatus(201, referral_create(actor=user, case=case, to_unit=to_unit, reason=payload.reason))

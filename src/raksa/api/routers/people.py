@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 
-from raksa.api.schemas import ErrorOut, PersonIn, PersonOut, PersonSummary
+from raksa.api.responses import answers
+from raksa.api.schemas import NO_NUL, PersonIn, PersonOut, PersonSummary
 from raksa.cases.access import access_log_write
 from raksa.people.models import Person
 from raksa.people.selectors import person_get, person_search
@@ -15,12 +16,10 @@ from raksa.people.services import person_create
 
 router = Router()
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
-
 
 @router.get(
     "",
-    response={200: list[PersonSummary], **ERRORS},
+    **answers({200: list[PersonSummary]}),
     summary="Search people",
     description=(
         "By phone, national ID, passport, LINE user id, or Thai or English name (titles ignored). "
@@ -29,7 +28,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
 )
 def people_search(
     request: HttpRequest,
-    q: str = Query(..., min_length=1, max_length=200, description="Phone, ID number or name"),
+    q: str = Query(..., min_length=1, max_length=200, pattern=NO_NUL, description="Phone, ID number or name"),
     limit: int = Query(20, ge=1, le=50),
 ) -> list[Person]:
     people = person_search(query=q.strip(), limit=limit)
@@ -40,7 +39,7 @@ def people_search(
 
 @router.get(
     "/{int:person_id}",
-    response={200: PersonOut, 404: ErrorOut, **ERRORS},
+    **answers({200: PersonOut}, 404),
     summary="Get a person",
     description="A merged person answers with the surviving record. The read is written to the access log.",
 )
@@ -52,7 +51,7 @@ def people_get(request: HttpRequest, person_id: int) -> Person:
 
 @router.post(
     "",
-    response={201: PersonOut, 409: ErrorOut, **ERRORS},
+    **answers({201: PersonOut}, 409),
     summary="Create a person",
     description="A national ID, passport, phone or LINE id that already belongs to someone answers 409.",
 )

@@ -1,0 +1,45 @@
+"""What each operation answers: its success, and every failure it can give, each documented in the one error shape.
+
+An operation declares `**answers({200: CaseOut}, 404, 409)`; every operation can also fail with 400 (a query,
+path or body the schema refuses, or a rule it cannot state), 401 (no valid token), 403 (a caller without a unit)
+and 500 (an unexpected failure), so those are always listed. Clients and the API fuzzing in CI
+(scripts/fuzz_api.py) both read the result: an answer the schema does not list is a failure there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from raksa.api.errors import API_CODES
+from raksa.api.schemas import ErrorOut
+
+ALWAYS = (400, 401, 403, 500)
+
+# Beyond the API's own codes (raksa.api.errors.API_CODES), what a status means for any operation.
+_MORE = {
+    400: "or the code of a rule the schema cannot state (an unknown area, unit or person, a cursor not issued "
+    "here, an outcome missing when closing); see the table in the API description",
+    409: "`illegal_transition`, `referral_required`, `duplicate_referral` or `identifier_in_use`: the request "
+    "conflicts with the current state",
+}
+
+
+def _description(status: int) -> str:
+    own = [
+        f"`{code}`: {meaning}" for code, (code_status, meaning) in API_CODES.items() if code_status == status
+    ]
+    return "; ".join([*own, *([_MORE[status]] if status in _MORE else [])])
+
+
+def answers(success: dict[int, Any], *errors: int) -> dict[str, Any]:
+    """Keyword arguments for a router decorator: `response=` and the error statuses' descriptions."""
+    statuses = sorted({*ALWAYS, *errors})
+    unknown = [status for status in statuses if not _description(status)]
+    if unknown:
+        raise ValueError(f"no description for status {unknown}: add its code to API_CODES or _MORE")
+    return {
+        "response": {**success, **dict.fromkeys(statuses, ErrorOut)},
+        "openapi_extra": {
+            "responses": {status: {"description": _description(status)} for status in statuses}
+        },
+    }
