@@ -69,6 +69,17 @@ SERVER_ERROR = ErrorCode(
     "Internal error; please try again",
     meaning="an unexpected failure; nothing was saved",
 )
+# What this layer answers itself, whatever the operation.
+API_ERRORS = (
+    INVALID_INPUT,
+    MALFORMED_BODY,
+    UNAUTHORIZED,
+    FORBIDDEN,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
+    THROTTLED,
+    SERVER_ERROR,
+)
 # Only inside `errors` of an invalid_input answer.
 TOO_SHORT = ErrorCode(
     "too_short", 400, "ข้อมูลน้อยเกินไป", "{detail}", meaning="a list has fewer items than it needs"
