@@ -85,6 +85,12 @@ def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
+# Operations the caller this check runs for (the 1300 call-taker) can never complete by design: the centre sees
+# every person in full, so breaking the glass is always 409 `break_glass_not_needed` for them. Its success is
+# tested in tests/api/test_people_access_api.py.
+NEVER_SUCCEED_FOR_CALL_TAKER = {"POST /api/v1/people/{person_id}/break-glass"}
+
+
 @schemathesis.check
 class every_operation_succeeds:  # noqa: N801 - the check's name in schemathesis' output and configuration
     """Each tested operation answered 2xx at least once: it was exercised, not only refused.
@@ -103,6 +109,6 @@ class every_operation_succeeds:  # noqa: N801 - the check's name in schemathesis
             self.succeeded.add(label)
 
     def after_run(self, ctx: Any) -> None:
-        never = sorted(self.tested - self.succeeded)
+        never = sorted(self.tested - self.succeeded - NEVER_SUCCEED_FOR_CALL_TAKER)
         if never:
             raise AssertionError("Never answered 2xx: " + ", ".join(never))

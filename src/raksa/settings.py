@@ -181,6 +181,29 @@ RAKSA_ATTACHMENT_TYPES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = RAKSA_ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+
+def env_int_between(name: str, default: int, low: int, high: int) -> int:
+    value = env_int(name, default)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+# Who may see a person (raksa.cases.person_access): how long a record opened by breaking the glass stays open
+# to that user, and how many person pages, API reads and searches one user may make per clock hour.
+RAKSA_BREAK_GLASS_MINUTES = env_int_between("RAKSA_BREAK_GLASS_MINUTES", 240, 1, 24 * 60)
+RAKSA_PERSON_VIEWS_PER_HOUR = env_int_between("RAKSA_PERSON_VIEWS_PER_HOUR", 120, 1, 100_000)
+
+# Email for staff notices (SMTP), off unless RAKSA_EMAIL_HOST is set; the in-app notice is always written.
+EMAIL_HOST = os.environ.get("RAKSA_EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int_between("RAKSA_EMAIL_PORT", 587, 1, 65535)
+EMAIL_HOST_USER = os.environ.get("RAKSA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("RAKSA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("RAKSA_EMAIL_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("RAKSA_EMAIL_FROM", "").strip() or "raksa@localhost"
+RAKSA_NOTICE_EMAIL = bool(EMAIL_HOST)
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("RAKSA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("raksa.api.urls")),
     path("", include("raksa.accounts.urls")),
     path("", include("raksa.workspace.people_urls")),
+    path("", include("raksa.workspace.notice_urls")),
     path("", include("raksa.workspace.urls")),
 ]
 

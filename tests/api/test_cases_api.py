@@ -71,7 +71,7 @@ class CaseReadApiTests(ApiTestCase):
         self.assertEqual(body["number"], case.number)
         self.assertEqual(body["tracking_code"], case.tracking_code)
         self.assertEqual(body["parties"], [{"role": "subject", "person": body["parties"][0]["person"]}])
-        self.assertEqual(body["parties"][0]["person"]["id"], person.pk)
+        self.assertEqual(body["parties"][0]["person"]["id"], person.public_id)
 
         log = AccessLog.objects.get(case=case)
         self.assertEqual((log.user, log.action, log.channel), (self.case_worker, "case_view", "api"))
@@ -113,8 +113,8 @@ class CaseWriteApiTests(ApiTestCase):
                 "summary": "เด็กถูกทิ้งไว้ลำพัง",
                 "category": "child_protection",
                 "province_code": "10",
-                "subject_id": subject.pk,
-                "reporter_id": reporter.pk,
+                "subject_id": subject.public_id,
+                "reporter_id": reporter.public_id,
             },
         )
         self.assertEqual(response.status_code, 201, response.content)

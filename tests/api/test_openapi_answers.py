@@ -8,9 +8,10 @@ from raksa.api.api import api
 ALWAYS = {400, 401, 403, 500}
 # Each operation: its success, and what it can answer besides ALWAYS.
 OPERATIONS = {
-    ("get", "/api/v1/people"): (200, set()),
+    ("get", "/api/v1/people"): (200, {429}),
     ("post", "/api/v1/people"): (201, {409}),
-    ("get", "/api/v1/people/{person_id}"): (200, {404}),
+    ("get", "/api/v1/people/{person_id}"): (200, {404, 429}),
+    ("post", "/api/v1/people/{person_id}/break-glass"): (201, {404, 409}),
     ("get", "/api/v1/cases"): (200, set()),
     ("post", "/api/v1/cases"): (201, {409}),
     ("get", "/api/v1/cases/{number}"): (200, {404}),

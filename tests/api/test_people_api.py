@@ -11,14 +11,17 @@ class PeopleApiTests(ApiTestCase):
 
         response = self.get("/api/v1/people", self.case_worker, q="081-234-5678")
         self.assertEqual(response.status_code, 200, response.content)
-        self.assertEqual([p["id"] for p in response.json()], [person.pk])
+        self.assertEqual([p["id"] for p in response.json()], [person.public_id])
 
         found = self.get("/api/v1/people", self.other_province_worker, q="สมศรี").json()
-        self.assertEqual([p["id"] for p in found], [person.pk])
+        self.assertEqual([p["id"] for p in found], [person.public_id])
         self.assertEqual(found[0]["display_name"], "สมศรี ใจดี")
         self.assertEqual(
             list(AccessLog.objects.values_list("user__username", "action", "channel", "person")),
-            [("worker_cm", "person_search", "api", None), ("worker_bkk", "person_search", "api", None)],
+            [
+                ("worker_cm", "person_search", "api", person.pk),
+                ("worker_bkk", "person_search", "api", person.pk),
+            ],
         )
 
     def test_it_limits_search_results(self):
@@ -28,7 +31,8 @@ class PeopleApiTests(ApiTestCase):
 
     def test_it_shows_a_person_with_identifiers_and_logs_the_read(self):
         person = self.make_person(national_id=NATIONAL_ID, phones=["0812345678"])
-        response = self.get(f"/api/v1/people/{person.pk}", self.case_worker)
+        self.make_case(subject=person)  # the full record is for a user who can see one of the person's cases
+        response = self.get(f"/api/v1/people/{person.public_id}", self.case_worker)
         self.assertEqual(response.status_code, 200, response.content)
         body = response.json()
         self.assertEqual(body["first_name_th"], "สมศรี")
@@ -40,18 +44,18 @@ class PeopleApiTests(ApiTestCase):
         self.assertEqual(
             (log.user, log.person, log.action, log.channel), (self.case_worker, person, "person_view", "api")
         )
-        self.assertEqual(log.path, f"/api/v1/people/{person.pk}")
+        self.assertEqual(log.path, f"/api/v1/people/{person.public_id}")
 
     def test_it_lists_only_the_cases_the_caller_may_see(self):
         person = self.make_person()
         bangkok = self.make_case(subject=person)
         chiang_mai = self.make_case(subject=person, owner=self.cm_office, province=CHIANG_MAI)
 
-        mine = self.get(f"/api/v1/people/{person.pk}", self.case_worker).json()["cases"]
+        mine = self.get(f"/api/v1/people/{person.public_id}", self.case_worker).json()["cases"]
         self.assertEqual([c["number"] for c in mine], [bangkok.number])
-        theirs = self.get(f"/api/v1/people/{person.pk}", self.other_province_worker).json()["cases"]
+        theirs = self.get(f"/api/v1/people/{person.public_id}", self.other_province_worker).json()["cases"]
         self.assertEqual([c["number"] for c in theirs], [chiang_mai.number])
-        centre = self.get(f"/api/v1/people/{person.pk}", self.call_taker).json()["cases"]
+        centre = self.get(f"/api/v1/people/{person.public_id}", self.call_taker).json()["cases"]
         self.assertEqual({c["number"] for c in centre}, {bangkok.number, chiang_mai.number})
 
     def test_it_answers_404_for_a_missing_person_without_logging(self):
@@ -75,7 +79,7 @@ class PeopleApiTests(ApiTestCase):
         )
         self.assertEqual(response.status_code, 201, response.content)
         body = response.json()
-        person = Person.objects.get(pk=body["id"])
+        person = Person.objects.get(public_id=body["id"])
         self.assertEqual(person.created_by, self.call_taker)
         self.assertEqual(body["birth_year"], 1980)
         self.assertEqual(body["addresses"][0]["province_code"], "10")

@@ -55,3 +55,20 @@ class SettingsTests:
                 value,
                 result.stderr,
             )
+
+    def test_it_fails_loudly_on_bad_need_to_know_limits(self):
+        for name, value in [
+            ("RAKSA_BREAK_GLASS_MINUTES", "0"),
+            ("RAKSA_BREAK_GLASS_MINUTES", "four hours"),
+            ("RAKSA_BREAK_GLASS_MINUTES", "100000"),
+            ("RAKSA_PERSON_VIEWS_PER_HOUR", "-1"),
+            ("RAKSA_PERSON_VIEWS_PER_HOUR", "lots"),
+            ("RAKSA_EMAIL_PORT", "70000"),
+        ]:
+            result = run_with({name: value})
+            assert result.returncode != 0, (name, value)
+            assert "ImproperlyConfigured" in result.stderr and name in result.stderr, (
+                name,
+                value,
+                result.stderr,
+            )

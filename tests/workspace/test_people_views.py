@@ -46,7 +46,7 @@ class PersonPageTests(RaksaTestCase):
 
     def test_it_shows_identifiers_addresses_and_cases_across_agencies(self) -> None:
         self.client.force_login(self.call_taker)
-        response = self.client.get(reverse("people:detail", args=[self.person.pk]))
+        response = self.client.get(reverse("people:detail", args=[self.person.public_id]))
         self.assertContains(response, NATIONAL_ID)
         self.assertContains(response, "0898765432")
         self.assertContains(response, "99 ถนนพหลโยธิน")
@@ -55,19 +55,19 @@ class PersonPageTests(RaksaTestCase):
 
     def test_it_lists_only_the_cases_the_viewer_may_see(self) -> None:
         self.client.force_login(self.case_worker)
-        response = self.client.get(reverse("people:detail", args=[self.person.pk]))
+        response = self.client.get(reverse("people:detail", args=[self.person.public_id]))
         self.assertContains(response, self.bkk_case.number)
         self.assertNotContains(response, self.cm_case.number)
 
     def test_it_logs_every_view_of_a_person(self) -> None:
         self.client.force_login(self.case_worker)
-        self.client.get(reverse("people:detail", args=[self.person.pk]))
+        self.client.get(reverse("people:detail", args=[self.person.public_id]))
         log = AccessLog.objects.get(user=self.case_worker, person=self.person)
         self.assertEqual(log.action, "person_view")
 
     def test_it_hides_people_from_a_user_without_a_unit(self) -> None:
         self.client.force_login(self.outsider)
-        response = self.client.get(reverse("people:detail", args=[self.person.pk]))
+        response = self.client.get(reverse("people:detail", args=[self.person.public_id]))
         self.assertEqual(response.status_code, 404)
         self.assertFalse(AccessLog.objects.filter(user=self.outsider).exists())
 
@@ -76,9 +76,9 @@ class PersonPageTests(RaksaTestCase):
         for query in ("089-876-5432", "บุญมี"):
             with self.subTest(query=query):
                 response = self.client.get(reverse("people:search"), {"q": query})
-                self.assertContains(response, reverse("people:detail", args=[self.person.pk]))
+                self.assertContains(response, reverse("people:detail", args=[self.person.public_id]))
 
     def test_it_requires_login(self) -> None:
-        url = reverse("people:detail", args=[self.person.pk])
+        url = reverse("people:detail", args=[self.person.public_id])
         response = self.client.get(url)
         self.assertRedirects(response, f"/login/?next={url}", fetch_redirect_response=False)

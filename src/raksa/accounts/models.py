@@ -39,3 +39,25 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class Notice(models.Model):
+    """Something a staff member must be told (a record opened by breaking the glass, a user over a rate limit).
+
+    Written in both languages when it is raised, as errors are, so it reads the same whoever later opens it.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=32)
+    message_th = models.CharField(max_length=500)
+    message_en = models.CharField(max_length=500)
+    url = models.CharField(max_length=300, blank=True, help_text="A page to open, inside this site")
+    created_at = models.DateTimeField(db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,4 @@
-"""Reads about staff: who must pass a second factor, and what they have enrolled."""
+"""Reads about staff: who must pass a second factor, what they have enrolled, and their notices."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from raksa.accounts.models import User
+from raksa.accounts.models import Notice, User
 
 
 def second_factor_required(*, user: User | AnonymousUser) -> bool:
@@ -31,3 +31,12 @@ def second_factor_enrolled(*, user: User) -> bool:
 
 def recovery_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def notices_of_user(*, user: User, limit: int = 100) -> list[Notice]:
+    """The newest notices of `user`, read or not."""
+    return list(Notice.objects.filter(recipient=user).order_by("-created_at", "-id")[:limit])
+
+
+def notices_unread_count(*, user: User) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()

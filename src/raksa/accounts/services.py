@@ -1,4 +1,4 @@
-"""Staff users, their API tokens and their second factor.
+"""Staff users, their API tokens, their second factor, and the notices they are sent.
 
 A token is "rk_" + 43 url-safe characters (256 random bits). Only its SHA-256 is stored, with the first eight
 characters after "rk_" as a prefix so a person can tell their tokens apart; the raw token is shown once.
@@ -6,13 +6,18 @@ characters after "rk_" as a prefix so a person can tell their tokens apart; the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import logging
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_otp.models import Device
@@ -33,7 +38,7 @@ from raksa.accounts.errors import (
     USERNAME_REQUIRED,
     WRONG_CODE,
 )
-from raksa.accounts.models import ApiToken, Role, User
+from raksa.accounts.models import ApiToken, Notice, Role, User
 from raksa.core.errors import RaksaError
 from raksa.directory.models import Unit
 
@@ -42,6 +47,9 @@ PREFIX_LENGTH = 8
 CENTRE_UNIT = "centre-1300"
 # Writing last_used_at on every request would turn every API read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+logger = logging.getLogger(__name__)
+NOTICE_MAIL_FOOTER = "ดูรายละเอียดที่หน้าการแจ้งเตือนใน Raksa / Details are on the notices page in Raksa."
 
 
 def token_hash(raw: str) -> str:
@@ -269,3 +277,58 @@ def totp_device_ensure(*, user: User, key_hex: str) -> str:
             device.throttling_failure_timestamp = None
             device.save()
     return device.config_url
+
+
+def notice_send(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    message_th: str,
+    message_en: str,
+    url: str = "",
+    mail_th: str | None = None,
+    mail_en: str | None = None,
+) -> list[Notice]:
+    """Tell each recipient in the app, and by email when email is configured (RAKSA_EMAIL_HOST) and they have an
+    address. The email leaves after the transaction commits, so a rolled-back action tells nobody; a mail server
+    that fails is logged, never the caller's failure.
+
+    An email leaves the system for good: `mail_th`/`mail_en`, when given, are what it says instead of the
+    message, so that a notice can carry what the app may show (a reason written by staff) and the email only
+    that there is something to read.
+    """
+    now = timezone.now()
+    people = {user.pk: user for user in recipients if user.is_active}.values()
+    notices = Notice.objects.bulk_create(
+        Notice(
+            recipient=user,
+            kind=kind[:32],
+            message_th=message_th[:500],
+            message_en=message_en[:500],
+            url=url[:300],
+            created_at=now,
+        )
+        for user in people
+    )
+    addresses = sorted({user.email for user in people if user.email})
+    if settings.RAKSA_NOTICE_EMAIL and addresses:
+        mail = functools.partial(_notice_mail, addresses, mail_th or message_th, mail_en or message_en)
+        transaction.on_commit(mail)
+    return notices
+
+
+def _notice_mail(addresses: list[str], message_th: str, message_en: str) -> None:
+    try:
+        send_mail(
+            subject=f"[Raksa] {message_th}"[:150],
+            message=f"{message_th}\n\n{message_en}\n\n{NOTICE_MAIL_FOOTER}",
+            from_email=None,
+            recipient_list=addresses,
+        )
+    except Exception:  # SMTP errors come as several types; the in-app notice is already there
+        logger.exception("Could not email a notice to %d recipient(s)", len(addresses))
+
+
+def notices_mark_read(*, user: User) -> int:
+    """Mark every unread notice of `user` read; the number marked."""
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

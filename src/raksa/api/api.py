@@ -25,6 +25,11 @@ Raksa's case logbook over HTTP, with the same permissions as the staff workspace
 unit get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
 like one that does not exist. Every read of a case or a person, and every people search, is access-logged.
 
+**People.** A person is named by a public id (20 characters), never a row id. What a caller sees of a person
+follows one rule (who can see one of their cases, or the 1300 centre's intake roles: the full record; anyone else:
+a limited view, with `POST /people/{id}/break-glass` to open the full record for a while, logged and told to the
+area's supervisors); person reads and searches are limited per caller and hour.
+
 **Errors.** Every failure is JSON:
 `{{"code": "...", "message_th": "...", "message_en": "...", "errors": [{{"field", "code", "message_th",
 "message_en"}}]}}`. `code` is stable; `errors` names each field at fault (nested fields with dots:

@@ -81,9 +81,6 @@ API_ERRORS = (
     SERVER_ERROR,
 )
 # Only inside `errors` of an invalid_input answer.
-TOO_SHORT = ErrorCode(
-    "too_short", 400, "ข้อมูลน้อยเกินไป", "{detail}", meaning="a list has fewer items than it needs"
-)
 INVALID = ErrorCode(
     "invalid", 400, "รูปแบบข้อมูลไม่ถูกต้อง", "{detail}", meaning="a value of the wrong type or format"
 )
@@ -97,7 +94,7 @@ _FIELD_MESSAGES: dict[str, ErrorCode] = {
     "literal_error": _INVALID_CHOICE,
     "string_too_long": core_errors.TOO_LONG.variant("ข้อมูลยาวเกินกำหนด", "{detail}"),
     "string_too_short": core_errors.REQUIRED.variant("จำเป็นต้องระบุ", "{detail}"),
-    "too_short": TOO_SHORT,
+    "too_short": core_errors.TOO_SHORT.variant("ข้อมูลน้อยเกินไป", "{detail}"),
     "too_long": core_errors.TOO_LONG.variant("ข้อมูลมากเกินกำหนด", "{detail}"),
     "greater_than_equal": core_errors.OUT_OF_RANGE.variant("ค่าน้อยเกินกำหนด", "{detail}"),
     "less_than_equal": core_errors.OUT_OF_RANGE.variant("ค่ามากเกินกำหนด", "{detail}"),

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 
 from raksa.cases.models import Case, CaseEvent, CaseParty, Channel, EmergencyType, Referral, Status, Urgency
+from raksa.cases.person_access import BREAK_GLASS_REASON_MAX, BREAK_GLASS_REASON_MIN, LimitedPerson
 from raksa.cases.selectors import cases_for_person
 from raksa.directory.models import Category
 from raksa.people.models import CitizenshipStatus, Person, Sex
 
 # Like the workspace's person page: enough for any real history, bounded for a person on thousands of cases.
 PERSON_CASES_MAX = 200
+# A number is taken as text and so names nobody (400 `unknown_person`), as a row id must.
+PUBLIC_ID = "The person's public id (20 characters); row ids are never accepted"
 
 # Text may hold anything but NUL, which no form accepts and PostgreSQL cannot store.
 NO_NUL = r"^[^\x00]*$"
@@ -142,7 +145,9 @@ class PersonIn(InputSchema):
 
 
 class PersonSummary(Schema):
-    id: int
+    """A person on a case the caller may see: shown in full (raksa.cases.person_access)."""
+
+    id: str = Field(alias="public_id", description=PUBLIC_ID)
     display_name: str
     title: str
     first_name_th: str
@@ -151,6 +156,24 @@ class PersonSummary(Schema):
     last_name_en: str
     nickname: str
     sex: str
+    birth_year: int | None
+    province_code: str
+
+
+class PersonFoundOut(Schema):
+    """One person a search found, as much as the caller may see: `nickname` and `sex` are null when `access` is
+    `limited`, and GET /people/{id} answers in the same shape of view."""
+
+    id: str = Field(alias="public_id", description=PUBLIC_ID)
+    access: Literal["full", "limited"]
+    display_name: str
+    title: str
+    first_name_th: str
+    last_name_th: str
+    first_name_en: str
+    last_name_en: str
+    nickname: str | None
+    sex: str | None
     birth_year: int | None
     province_code: str
 
@@ -175,6 +198,12 @@ class CaseSummary(Schema):
 
 
 class PersonOut(PersonSummary):
+    """The full record: for a caller who can see one of the person's cases, the 1300 centre's intake roles, and a
+    caller who broke the glass (until `break_glass_until`)."""
+
+    access: Literal["full"] = Field(
+        description="`full`: identifiers, addresses and the caller's visible cases"
+    )
     birth_date: dt.date | None
     birth_year_estimated: bool
     nationality: str
@@ -184,8 +213,21 @@ class PersonOut(PersonSummary):
     cases: list[CaseSummary] = Field(
         description=f"Only the cases the caller may see, newest first (at most {PERSON_CASES_MAX})"
     )
+    break_glass_until: dt.datetime | None = Field(
+        description="When the record was opened by breaking the glass: when it closes again to the caller"
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_access(obj: Person) -> str:
+        return "full"
+
+    @staticmethod
+    def resolve_break_glass_until(obj: Person) -> dt.datetime | None:
+        # Set by the people router from raksa.cases.person_access when the view rests on a grant.
+        grant = getattr(obj, "raksa_break_glass", None)
+        return grant.expires_at if grant is not None else None
 
     @staticmethod
     def resolve_cases(obj: Person, context: dict[str, Any]) -> list[Case]:
@@ -194,14 +236,68 @@ class PersonOut(PersonSummary):
         return list(cases_for_person(user=user, person=obj).select_related("owning_unit")[:PERSON_CASES_MAX])
 
 
+class AgencyOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+
+
+class PersonLimitedOut(Schema):
+    """The limited view: only what keeps anyone from creating the same person twice. Never an identifier, an
+    address, a phone, a case number or anything else about a case."""
+
+    id: str = Field(alias="public_id", description=PUBLIC_ID)
+    access: Literal["limited"] = Field(
+        description="`limited`: POST /people/{id}/break-glass with a reason opens the full record for a while"
+    )
+    display_name: str
+    title: str
+    first_name_th: str
+    last_name_th: str
+    first_name_en: str
+    last_name_en: str
+    birth_year: int | None
+    province_code: str
+    agencies: list[AgencyOut] = Field(
+        description="The agencies that hold a case on the person (not the cases)"
+    )
+
+    @staticmethod
+    def resolve_access(obj: LimitedPerson) -> str:
+        return "limited"
+
+
+def _person_view_kind(value: Any) -> str:
+    # Called with what the router returns (a LimitedPerson or a Person) and, when serialising, with the schema.
+    if isinstance(value, dict):
+        return "limited" if value.get("access") == "limited" else "full"
+    return "limited" if isinstance(value, LimitedPerson | PersonLimitedOut) else "full"
+
+
+PersonViewOut = Annotated[
+    Annotated[PersonOut, Tag("full")] | Annotated[PersonLimitedOut, Tag("limited")],
+    Discriminator(_person_view_kind),
+]
+
+
+class BreakGlassIn(InputSchema):
+    reason: str = text_field(
+        ...,
+        min_length=BREAK_GLASS_REASON_MIN,
+        max_length=BREAK_GLASS_REASON_MAX,
+        description=(
+            f"Why the full record is needed, {BREAK_GLASS_REASON_MIN}-{BREAK_GLASS_REASON_MAX} characters, at "
+            f"least {BREAK_GLASS_REASON_MIN} of them visible; the area's supervisors are told, with this reason"
+        ),
+    )
+
+
 # --- cases ------------------------------------------------------------------------------------------------------
 
 
 class PartyIn(InputSchema):
-    person_id: int
+    person_id: str = text_field(..., max_length=64, coerce_numbers_to_str=True, description=PUBLIC_ID)
     role: CaseParty.Role
-
-    _numbers = json_number("person_id")
 
 
 COORDINATE = "Degrees (WGS 84), kept to 6 decimal places"
@@ -219,8 +315,12 @@ class CaseIn(InputSchema):
     category: Category = Category.OTHER
     emergency_type: EmergencyType | None = Field(None, description="Only for the five emergencies")
     urgency: Urgency | None = Field(None, description="Derived from the emergency type when left out")
-    subject_id: int | None = None
-    reporter_id: int | None = None
+    subject_id: str | None = text_field(
+        None, max_length=64, coerce_numbers_to_str=True, description=PUBLIC_ID
+    )
+    reporter_id: str | None = text_field(
+        None, max_length=64, coerce_numbers_to_str=True, description=PUBLIC_ID
+    )
     parties: list[PartyIn] = Field(default_factory=list)
     latitude: float | None = Field(None, ge=-90, le=90, description=COORDINATE)
     longitude: float | None = Field(None, ge=-180, le=180, description=COORDINATE)
@@ -231,7 +331,7 @@ class CaseIn(InputSchema):
         max_length=6, pattern=SUBDISTRICT, description="6-digit DOPA subdistrict code"
     )
 
-    _numbers = json_number("subject_id", "reporter_id", "latitude", "longitude")
+    _numbers = json_number("latitude", "longitude")
 
 
 class PartyOut(Schema):

@@ -176,11 +176,13 @@ def access_log_write(
     person: Any = None,
     request: HttpRequest | None = None,
     channel: str = "web",
+    break_glass: Any = None,
 ) -> AccessLog:
     """Record that `user` looked at personal data (PDPA): who, when, what, from where.
 
     Views and the API call this for every page or response that shows a case's or a person's details;
-    `case_get_for_view` does it for cases.
+    `case_get_for_view` does it for cases. `break_glass` is the grant through which a person was shown, if any
+    (raksa.cases.person_access).
     """
     path = request.get_full_path()[:300] if request is not None else ""
     return AccessLog.objects.create(
@@ -192,4 +194,5 @@ def access_log_write(
         path=path,
         ip=_client_ip(request),
         at=timezone.now(),
+        break_glass=break_glass,
     )

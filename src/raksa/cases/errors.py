@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from raksa.core.errors import OUT_OF_RANGE, REQUIRED, ErrorCode
+from raksa.core.errors import OUT_OF_RANGE, REQUIRED, TOO_LONG, TOO_SHORT, ErrorCode
 
 EMERGENCY_TYPE_REQUIRED = ErrorCode(
     "emergency_type_required",
@@ -107,4 +107,30 @@ INVALID_CURSOR = ErrorCode(
     "ตัวชี้หน้าไม่ถูกต้อง ให้ใช้ค่า next_cursor จากผลลัพธ์ก่อนหน้า",
     "Invalid cursor; pass the next_cursor of a previous page",
     meaning="`cursor` was not returned by this API",
+)
+# Who may see a person (cases/person_access.py).
+BREAK_GLASS_REASON_REQUIRED = REQUIRED.variant(
+    "กรุณาเขียนเหตุผลที่ต้องเปิดดูข้อมูลเต็มของบุคคลนี้", "Write why you need to open this person's full record."
+)
+BREAK_GLASS_REASON_TOO_SHORT = TOO_SHORT.variant(
+    "เหตุผลต้องยาวอย่างน้อย {limit} ตัวอักษร เพื่อให้หัวหน้างานเข้าใจได้",
+    "The reason must be at least {limit} characters, so that a supervisor can follow it.",
+)
+BREAK_GLASS_REASON_TOO_LONG = TOO_LONG.variant(
+    "เหตุผลยาวได้ไม่เกิน {limit} ตัวอักษร", "The reason may be at most {limit} characters."
+)
+BREAK_GLASS_NOT_NEEDED = ErrorCode(
+    "break_glass_not_needed",
+    409,
+    "คุณเห็นข้อมูลเต็มของบุคคลนี้อยู่แล้ว ไม่ต้องขอเปิดดู",
+    "You already see this person's full record; there is nothing to open.",
+    meaning="the caller already sees the person's full record",
+)
+TOO_MANY_PERSON_VIEWS = ErrorCode(
+    "too_many_person_views",
+    429,
+    "คุณเปิดดูข้อมูลบุคคลครบ {limit} ครั้งในชั่วโมงนี้แล้ว กรุณารออีกประมาณ {minutes} นาที หัวหน้างานของคุณได้รับแจ้งแล้ว",
+    "You have asked for {limit} person records this hour, the most allowed. Try again in about "
+    "{minutes} minutes; your supervisor has been told.",
+    meaning="over the hourly limit of person reads and searches; see `Retry-After`",
 )

@@ -227,6 +227,10 @@ class AccessLog(models.Model):
     path = models.CharField(max_length=300, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(db_index=True)
+    # Set when the person was shown only because the user broke the glass (the grant holds the written reason).
+    break_glass = models.ForeignKey(
+        "cases.BreakGlass", on_delete=models.PROTECT, null=True, blank=True, related_name="access_rows"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -239,3 +243,48 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class BreakGlass(models.Model):
+    """A user opened a person's full record, which the rule would not show them, with a written reason.
+
+    The record stays open to that user until `expires_at` (raksa.cases.person_access says who may and how long).
+    Never edited: a second look after expiry is a new grant with its own reason.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "person", "-expires_at"], name="breakglass_user_person"),
+            models.Index(fields=["person", "-created_at"], name="breakglass_person_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.person_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class PersonViewCount(models.Model):
+    """How many person responses (pages, API reads, searches) one user asked for in one clock hour.
+
+    One row per user and hour, counted up in place; `alerted_at` is claimed once, by the first request refused in
+    that hour, so the supervisors are told once. A user's older rows are deleted when a new hour starts.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "window_start"], name="uniq_person_view_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

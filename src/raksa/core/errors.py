@@ -82,6 +82,17 @@ class Forbidden(RaksaError):
         super().__post_init__()
 
 
+@dataclass(eq=False)
+class TooManyRequests(RaksaError):
+    """Over a rate limit: HTTP 429, with how many seconds until the limit allows the next request."""
+
+    retry_after: int = 0
+
+    def __post_init__(self) -> None:
+        self.status = 429
+        super().__post_init__()
+
+
 def invalid_input(errors: Sequence[FieldError]) -> InvalidInput:
     """One InvalidInput naming every field at fault; its own code and messages are those of the first."""
     first = errors[0]
@@ -95,6 +106,7 @@ def invalid_input(errors: Sequence[FieldError]) -> InvalidInput:
 
 
 _KINDS: dict[int, type[RaksaError]] = {400: InvalidInput, 403: Forbidden, 404: NotFound, 409: Conflict}
+# TooManyRequests also carries the seconds until the limit allows the next request.
 _CATALOGUE: dict[str, ErrorCode] = {}
 
 
@@ -132,8 +144,10 @@ class ErrorCode:
     def field_error(self, field: str, **params: object) -> FieldError:
         return FieldError(field, self.code, *self.messages(field, **params))
 
-    def error(self, *, field: str | None = None, **params: object) -> RaksaError:
+    def error(self, *, field: str | None = None, retry_after: int = 0, **params: object) -> RaksaError:
         message_th, message_en = self.messages(field, **params)
+        if self.status == 429:
+            return TooManyRequests(self.code, message_th, message_en, field=field, retry_after=retry_after)
         kind = _KINDS.get(self.status)
         if kind is None:
             return RaksaError(self.code, message_th, message_en, field=field, status=self.status)
@@ -176,6 +190,13 @@ UNKNOWN_FIELD = ErrorCode(
     "ไม่รู้จักช่องข้อมูลนี้",
     "Unknown field {field}.",
     meaning="a key the endpoint or service does not take, or a field that cannot be changed",
+)
+TOO_SHORT = ErrorCode(
+    "too_short",
+    400,
+    "{what_th}ต้องยาวอย่างน้อย {limit} ตัวอักษร",
+    "{what_en} must be at least {limit} characters",
+    meaning="a text (a break-the-glass `reason`) or a list is shorter than it must be",
 )
 OUT_OF_RANGE = ErrorCode(
     "out_of_range",

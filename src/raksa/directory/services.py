@@ -144,7 +144,7 @@ def _read(path: str | Path | None) -> dict[str, Any]:
     return data
 
 
-def _bad(where: str, field_name: str, code: ErrorCode, **params: object) -> RaksaError:
+def _bad(where: str, field_name: str, code: ErrorCode, **params: Any) -> RaksaError:
     return code.error(field=f"{where}.{field_name}", where=where, **params)
 
 

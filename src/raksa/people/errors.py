@@ -158,6 +158,6 @@ UNKNOWN_PERSON = ErrorCode(
     "unknown_person",
     400,
     "ไม่พบบุคคลตามรหัสที่ระบุ",
-    "No person with id {pk}",
+    "No person with this id",
     meaning="`subject_id`, `reporter_id` or a party's `person_id` does not exist",
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,26 @@ class CitizenshipStatus(models.TextChoices):
     UNKNOWN = "unknown", _("ไม่ทราบ")
 
 
+# Lower-case Crockford base 32 (no i, l, o, u): read aloud or copied by hand, a character is not misread.
+PUBLIC_ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+# 100 random bits: guessing one person's id is hopeless, and counting through them impossible.
+PUBLIC_ID_LENGTH = 20
+
+
+def new_public_id() -> str:
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
+def is_public_id(value: str) -> bool:
+    return len(value) == PUBLIC_ID_LENGTH and all(c in PUBLIC_ID_ALPHABET for c in value)
+
+
 class Person(TimeStampedModel):
+    # What URLs, the API and pages call a person. The integer primary key stays inside: sequential ids let anyone
+    # read the index by counting (issue 7).
+    public_id = models.CharField(
+        max_length=PUBLIC_ID_LENGTH, unique=True, default=new_public_id, editable=False
+    )
     title = models.CharField(max_length=40, blank=True)
     first_name_th = models.CharField(max_length=100, blank=True)
     last_name_th = models.CharField(max_length=100, blank=True)
@@ -65,7 +86,8 @@ class Person(TimeStampedModel):
     def display_name(self) -> str:
         th = " ".join(p for p in (self.title, self.first_name_th, self.last_name_th) if p).strip()
         en = " ".join(p for p in (self.first_name_en, self.last_name_en) if p).strip()
-        return th or en or f"#{self.pk}"
+        # A person known only by an identifier still needs a handle; the row id would tell how many people exist.
+        return th or en or f"#{self.public_id}"
 
 
 class Identifier(TimeStampedModel):

@@ -13,7 +13,7 @@ from raksa.core.identifiers import (
     thai_digits_to_arabic,
 )
 from raksa.people import matching
-from raksa.people.models import Address, Identifier, Person
+from raksa.people.models import Address, Identifier, Person, is_public_id
 
 # Passports and other documents: letters and digits, at least one digit ("AA1234567", "MA123456").
 _DOCUMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,20}$")
@@ -50,6 +50,19 @@ def person_get(*, pk: int | str) -> Person:
         person = Person.objects.get(pk=int(pk))
     except (Person.DoesNotExist, TypeError, ValueError):
         raise NOT_FOUND.error(what_th="บุคคล", what_en="Person") from None
+    return person_survivor(person)
+
+
+def person_get_by_public_id(*, public_id: str) -> Person:
+    """The person a URL or the API names, or the one they were merged into; NotFound otherwise.
+
+    Only public ids: a row id (an integer) is as missing as a person who never was, so old links and counting
+    find nothing.
+    """
+    value = (public_id or "").strip().lower()
+    person = Person.objects.filter(public_id=value).first() if is_public_id(value) else None
+    if person is None:
+        raise NOT_FOUND.error(what_th="บุคคล", what_en="Person")
     return person_survivor(person)
 
 

@@ -150,3 +150,15 @@ class DeclineForm(forms.Form):
         max_length=500,
         error_messages=required_message("ต้องระบุเหตุผลที่ปฏิเสธ", "A reason for declining is needed"),
     )
+
+
+class BreakGlassForm(forms.Form):
+    # The length rules are person_break_glass's; the form only keeps a pasted essay from reaching it.
+    reason = forms.CharField(
+        label=_("เหตุผลที่ต้องเปิดดูข้อมูลเต็ม"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=required_message(
+            "กรุณาเขียนเหตุผลที่ต้องเปิดดูข้อมูลเต็มของบุคคลนี้", "Write why you need to open this person's full record."
+        ),
+    )

@@ -36,7 +36,7 @@ from raksa.directory.errors import UNKNOWN_UNIT
 from raksa.directory.models import Category, Unit
 from raksa.people.errors import UNKNOWN_PERSON
 from raksa.people.models import Person
-from raksa.people.selectors import person_get
+from raksa.people.selectors import person_get_by_public_id
 
 router = Router()
 
@@ -51,11 +51,12 @@ def _user(request: HttpRequest) -> Any:
 # --- look-ups that turn an unknown reference into a 400 naming the field ----------------------------------------
 
 
-def _person(pk: int, field: str) -> Person:
+def _person(public_id: str, field: str) -> Person:
+    # Public ids only, as everywhere in the API: a row id is an unknown person.
     try:
-        return person_get(pk=pk)
-    except (NotFound, Person.DoesNotExist):
-        raise UNKNOWN_PERSON.error(field=field, pk=pk) from None
+        return person_get_by_public_id(public_id=public_id)
+    except NotFound:
+        raise UNKNOWN_PERSON.error(field=field) from None
 
 
 def _unit(code: str, field: str) -> Unit:
