@@ -5,12 +5,12 @@
 SQLite in a temporary folder by default; with DATABASE_URL set to PostgreSQL, a database named after it with
 `_fuzz` appended, dropped again at the end. The run migrates, loads the directory, creates bearer tokens, serves
 on 127.0.0.1 at a free port, makes a few people and cases through the API, and runs every operation of
-/api/v1/openapi.json twice: as a 1300 call-taker, who may see and change every case, and as a responder in a
-field unit, who may see none. It fails (exit 1) on any server error, any answer the schema does not document
-(status, content type, body), any failure that is not the one error shape, any schema-valid request the API's
-validation refuses, any schema-violating request it accepts, and any operation the call-taker could never
-complete. The server is stopped however the run ends. The last line is a one-line summary; a failure is shown
-with a `curl` command that repeats it, and the temporary folder (server log, reports) is kept.
+/api/v1/openapi.json twice: as a 1300 supervisor, who may see and change every case and read its access log, and
+as a responder in a field unit, who may see none. It fails (exit 1) on any server error, any answer the schema
+does not document (status, content type, body), any failure that is not the one error shape, any schema-valid
+request the API's validation refuses, any schema-violating request it accepts, and any operation the supervisor
+could never complete. The server is stopped however the run ends. The last line is a one-line summary; a failure
+is shown with a `curl` command that repeats it, and the temporary folder (server log, reports) is kept.
 """
 
 from __future__ import annotations
@@ -399,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         "--examples",
         type=int,
         default=int(os.environ.get("FUZZ_EXAMPLES", "100")),
-        help="generated requests per operation for the call-taker (default: $FUZZ_EXAMPLES or 100)",
+        help="generated requests per operation for the supervisor (default: $FUZZ_EXAMPLES or 100)",
     )
     parser.add_argument(
         "--seed",
@@ -444,8 +444,9 @@ def main(argv: list[str] | None = None) -> int:
             postgres_recreate(pg_maintenance, pg_name, create=True)
         raksa(env, "migrate", "--no-input", log_file=server_log)
         raksa(env, "load_directory", log_file=server_log)
-        call_taker = raksa(
-            env, "token", "create", "--user", "fuzz", "--role", "call_taker", log_file=server_log
+        # The centre's supervisor: every case, like a call-taker, and also the access log (GET .../access).
+        centre = raksa(
+            env, "token", "create", "--user", "fuzz", "--role", "supervisor", log_file=server_log
         ).strip()
         # A responder in Chiang Mai's field unit, on no case: sees nothing, may change nothing.
         responder = raksa(
@@ -466,9 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         server = server_start(env, port, server_log)
         server_wait(server, base)
         log(f"serving on {base}")
-        refs = {**seed_data(base, call_taker), "units": units}
+        refs = {**seed_data(base, centre), "units": units}
         runs = [
-            Run("call_taker", call_taker, args.examples, expect_success=True),
+            Run("supervisor", centre, args.examples, expect_success=True),
             # Sees no case: every answer is a refusal, which must still be documented and well-shaped.
             Run("responder", responder, max(10, args.examples // 4), expect_success=False),
         ]

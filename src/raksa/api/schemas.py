@@ -436,3 +436,29 @@ class EventOut(Schema):
     @staticmethod
     def resolve_unit(obj: CaseEvent) -> str | None:
         return obj.unit.code if obj.unit else None
+
+
+# --- the access log ---------------------------------------------------------------------------------------------
+
+
+class AccessLogOut(Schema):
+    at: dt.datetime
+    user: str | None = Field(description="Username; null for a command run on the server")
+    unit: str | None = Field(description="The user's unit code")
+    action: str = Field(
+        description="case_view, case_search, case_notes, access_history, ... (cases.access.Action)"
+    )
+    channel: str = Field(description="web, api, admin or cli")
+
+    @staticmethod
+    def resolve_user(obj: Any) -> str | None:
+        return obj.user.username if obj.user else None
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str | None:
+        return obj.user.unit.code if obj.user and obj.user.unit else None
+
+
+class AccessLogPageOut(Schema):
+    items: list[AccessLogOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")

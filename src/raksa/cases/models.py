@@ -215,15 +215,21 @@ class Referral(TimeStampedModel):
 
 
 class AccessLog(models.Model):
-    """Who looked at whose personal data, and when (PDPA). Written on every view, never edited."""
+    """Who looked at whose personal data, and when (PDPA). Written on every view, never edited.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    One row names one case or one person (see cases/access.py). `user` is empty only for a command run on the
+    server itself (`raksa person export` without --by), whose command line is then the `path`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=32)
-    channel = models.CharField(max_length=8, default="web")  # web | api
+    channel = models.CharField(max_length=8, default="web")  # web | api | admin | cli
     path = models.CharField(max_length=300, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(db_index=True)

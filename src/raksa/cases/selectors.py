@@ -12,14 +12,15 @@ import base64
 import binascii
 import datetime as dt
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
-from raksa.cases.access import access_log_write, case_not_found, cases_visible_to, staff_unit
+from raksa.cases.access import Action, access_log_write, case_not_found, cases_visible_to, staff_unit
 from raksa.cases.errors import INVALID_CURSOR
-from raksa.cases.models import Attachment, Case, CaseEvent, CaseParty, Note, Referral
+from raksa.cases.models import AccessLog, Attachment, Case, CaseEvent, CaseParty, Note, Referral
 from raksa.core.errors import NOT_FOUND
 from raksa.core.ids import normalize_tracking_code
 from raksa.people.models import Person
@@ -30,25 +31,72 @@ LIST_RELATED = ("owning_unit", "assigned_to")
 SEARCH_PEOPLE_LIMIT = 100
 
 
-def _search(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
-    """Case number, tracking code, or a person on the case by national ID, phone or name."""
+def _search(cases: QuerySet[Case], q: str) -> tuple[QuerySet[Case], list[Person]]:
+    """Case number, tracking code, or a person on the case by national ID, phone or name; with the people the
+    query matched through the person index (none for a number or a code)."""
     q = q.strip()
     if not q:
-        return cases
+        return cases, []
     number = _CASE_NUMBER.match(q)
     if number:
-        return cases.filter(number=f"{number.group(1)}-{int(number.group(2)):06d}")
+        return cases.filter(number=f"{number.group(1)}-{int(number.group(2)):06d}"), []
     tracking_code = normalize_tracking_code(q)
     if tracking_code:
-        return cases.filter(tracking_code=tracking_code)
+        return cases.filter(tracking_code=tracking_code), []
     # The person index's own search (identifiers, then ranked names), bounded so that a common first name
     # cannot turn the case list into a scan over thousands of people.
     people = person_search(query=q, limit=SEARCH_PEOPLE_LIMIT)
     if not people:
-        return cases.none()
-    return cases.filter(
-        id__in=CaseParty.objects.filter(person_id__in=[p.pk for p in people]).values("case_id")
-    )
+        return cases.none(), []
+    on_cases = CaseParty.objects.filter(person_id__in=[p.pk for p in people]).values("case_id")
+    return cases.filter(id__in=on_cases), people
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """A case list as case_search found it: the cases, and the people a search by name or identifier matched."""
+
+    cases: QuerySet[Case]
+    people: list[Person]
+
+    def people_on(self, shown: list[Case]) -> list[Person]:
+        """The matched people who are on one of the `shown` cases: whose link to a case the response revealed."""
+        if not self.people or not shown:
+            return []
+        on_shown = set(
+            CaseParty.objects.filter(
+                case_id__in=[c.pk for c in shown], person_id__in=[p.pk for p in self.people]
+            ).values_list("person_id", flat=True)
+        )
+        return [p for p in self.people if p.pk in on_shown]
+
+
+def case_search(
+    *,
+    user: Any,
+    status: str | None = None,
+    category: str | None = None,
+    emergency_type: str | None = None,
+    province_code: str | None = None,
+    mine: bool = False,
+    q: str | None = None,
+) -> CaseSearch:
+    """case_list, keeping the people the search went through, so that the caller can log whose cases it showed."""
+    cases = cases_visible_to(user)
+    if status:
+        cases = cases.filter(status=status)
+    if category:
+        cases = cases.filter(category=category)
+    if emergency_type:
+        cases = cases.filter(emergency_type=emergency_type)
+    if province_code:
+        cases = cases.filter(province_code=province_code)
+    if mine:
+        cases = cases.filter(assigned_to_id=getattr(user, "pk", None))
+    people: list[Person] = []
+    if q:
+        cases, people = _search(cases, q)
+    return CaseSearch(cases=cases.select_related(*LIST_RELATED).order_by("-created_at", "-id"), people=people)
 
 
 def case_list(
@@ -62,20 +110,15 @@ def case_list(
     q: str | None = None,
 ) -> QuerySet[Case]:
     """The cases `user` may see, newest first, with what a list row shows (owning unit, assignee)."""
-    cases = cases_visible_to(user)
-    if status:
-        cases = cases.filter(status=status)
-    if category:
-        cases = cases.filter(category=category)
-    if emergency_type:
-        cases = cases.filter(emergency_type=emergency_type)
-    if province_code:
-        cases = cases.filter(province_code=province_code)
-    if mine:
-        cases = cases.filter(assigned_to_id=getattr(user, "pk", None))
-    if q:
-        cases = _search(cases, q)
-    return cases.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+    return case_search(
+        user=user,
+        status=status,
+        category=category,
+        emergency_type=emergency_type,
+        province_code=province_code,
+        mine=mine,
+        q=q,
+    ).cases
 
 
 def case_get(*, user: Any, pk: Any = None, number: str | None = None) -> Case:
@@ -101,10 +144,11 @@ def case_get_for_view(
     number: str | None = None,
     request: HttpRequest | None = None,
     channel: str = "web",
+    action: str = Action.CASE_VIEW,
 ) -> Case:
     """case_get, then one access-log row (PDPA): the call every case page and API read makes."""
     case = case_get(user=user, pk=pk, number=number)
-    access_log_write(user=user, action="case_view", case=case, request=request, channel=channel)
+    access_log_write(user=user, action=action, case=case, request=request, channel=channel)
     return case
 
 
@@ -186,13 +230,19 @@ def case_history(*, user: Any, person: Person, limit: int) -> list[Case]:
     return list(cases_for_person(user=user, person=person).select_related("owning_unit__agency")[:limit])
 
 
-# Keyset pages on (created_at, id), newest first: constant cost at any depth and no COUNT(*) over millions of rows.
+# Keyset pages on (time, id), newest first: constant cost at any depth and no COUNT(*) over millions of rows.
 # The cursor is opaque to callers (the workspace's "next" link and the API's next_cursor are the same value).
+
+M = TypeVar("M", bound=Model)
+
+
+def _encode_keyset(at: dt.datetime, pk: int) -> str:
+    raw = f"{at.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def encode_cursor(case: Case) -> str:
-    raw = f"{case.created_at.isoformat()}|{case.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _encode_keyset(case.created_at, case.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
@@ -207,14 +257,46 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         raise INVALID_CURSOR.error(field="cursor") from exc
 
 
-def case_page(cases: QuerySet[Case], *, cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
-    """One page of `cases` after `cursor`, and the cursor of the next page (None on the last)."""
-    cases = cases.order_by("-created_at", "-id")
+def _keyset_page(
+    rows: QuerySet[M], *, time_field: str, cursor: str | None, limit: int
+) -> tuple[list[M], str | None]:
+    rows = rows.order_by(f"-{time_field}", "-id")
     if cursor:
-        created_at, pk = decode_cursor(cursor)
-        cases = cases.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
-    items = list(cases[: limit + 1])
+        at, pk = decode_cursor(cursor)
+        rows = rows.filter(Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "id__lt": pk}))
+    items = list(rows[: limit + 1])
     if len(items) > limit:
         items = items[:limit]
-        return items, encode_cursor(items[-1])
+        return items, _encode_keyset(getattr(items[-1], time_field), items[-1].pk)
     return items, None
+
+
+def case_page(cases: QuerySet[Case], *, cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
+    """One page of `cases` after `cursor`, and the cursor of the next page (None on the last)."""
+    return _keyset_page(cases, time_field="created_at", cursor=cursor, limit=limit)
+
+
+# --- the access log: who looked at a case or a person (who may read it: cases.access) ----------------------------
+
+ACCESS_RELATED = ("user__unit", "case", "person", "break_glass")
+
+
+def case_access_history(*, case: Case) -> QuerySet[AccessLog]:
+    """Every row naming `case`, newest first."""
+    return AccessLog.objects.filter(case=case).select_related(*ACCESS_RELATED).order_by("-at", "-id")
+
+
+def person_access_history(*, person: Person, cases: QuerySet[Case] | None = None) -> QuerySet[AccessLog]:
+    """Every row naming `person`, newest first; with `cases`, only the rows naming no case or one of them (the
+    scope cases.access.person_access_scope gives)."""
+    rows = AccessLog.objects.filter(person=person)
+    if cases is not None:
+        rows = rows.filter(Q(case__isnull=True) | Q(case__in=cases))
+    return rows.select_related(*ACCESS_RELATED).order_by("-at", "-id")
+
+
+def access_page(
+    rows: QuerySet[AccessLog], *, cursor: str | None, limit: int
+) -> tuple[list[AccessLog], str | None]:
+    """One page of access-log rows after `cursor`, and the cursor of the next page (None on the last)."""
+    return _keyset_page(rows, time_field="at", cursor=cursor, limit=limit)

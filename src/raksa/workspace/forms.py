@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from raksa.accounts.models import User
 from raksa.cases.models import EmergencyType, Status
-from raksa.core.forms import required_message
+from raksa.core.forms import bilingual, required_message
 from raksa.directory.models import Category, Unit
 
 
@@ -21,6 +21,22 @@ def province_choices() -> list[tuple[str, str]]:
     english = (get_language() or "th").startswith("en")
     rows = [(p.code, p.name_en if english else p.name_th) for p in geothai.provinces()]
     return sorted(rows, key=lambda row: row[1])
+
+
+class _NotOffered:
+    """The error for a value the page did not offer (only a hand-made request sends one), in both languages.
+    Django formats choice errors with the value ("%(value)s"); this message names no value, so it ignores it."""
+
+    def __str__(self) -> str:
+        return bilingual(
+            "ค่าที่ส่งมาไม่อยู่ในตัวเลือก กรุณาเลือกใหม่", "That is not one of the choices; please choose again"
+        )
+
+    def __mod__(self, params: Any) -> _NotOffered:
+        return self
+
+
+NOT_OFFERED: Any = _NotOffered()  # used where Django expects a str
 
 
 def _any(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -76,7 +92,14 @@ class AttachmentForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("สถานะใหม่"), choices=Status.choices)
+    status = forms.ChoiceField(
+        label=_("สถานะใหม่"),
+        choices=Status.choices,
+        error_messages={
+            **required_message("กรุณาเลือกสถานะ", "Please choose a status"),
+            "invalid_choice": NOT_OFFERED,
+        },
+    )
     reason = forms.CharField(label=_("เหตุผล"), required=False, max_length=500)
 
 
@@ -101,7 +124,14 @@ class ReopenForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("ผู้รับผิดชอบ"), queryset=User.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("ผู้รับผิดชอบ"),
+        queryset=User.objects.none(),
+        error_messages={
+            **required_message("กรุณาเลือกผู้รับผิดชอบ", "Please choose who takes the case"),
+            "invalid_choice": NOT_OFFERED,
+        },
+    )
 
     def __init__(self, *args: Any, unit: Unit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,7 +148,10 @@ class ReferralForm(forms.Form):
     to_unit = forms.ModelChoiceField(
         label=_("ส่งต่อไปยังหน่วยงาน"),
         queryset=Unit.objects.none(),
-        error_messages=required_message("กรุณาเลือกหน่วยงานที่จะส่งต่อ", "Please choose the unit to refer to"),
+        error_messages={
+            **required_message("กรุณาเลือกหน่วยงานที่จะส่งต่อ", "Please choose the unit to refer to"),
+            "invalid_choice": NOT_OFFERED,
+        },
     )
     reason = forms.CharField(
         label=_("เหตุผลในการส่งต่อ"),

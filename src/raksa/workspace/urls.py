@@ -1,12 +1,13 @@
 from django.urls import path
 
-from raksa.workspace import views
+from raksa.workspace import access_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("cases/", views.case_list, name="list"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
+    path("cases/<str:number>/access/", access_views.case_access, name="access"),
     path("cases/<str:number>/notes/", views.note_add, name="note_add"),
     path("cases/<str:number>/attachments/", views.attachment_add, name="attachment_add"),
     path("cases/<str:number>/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),

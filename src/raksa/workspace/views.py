@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from raksa.cases import access, selectors, services
 from raksa.cases.models import Case, CaseParty, Referral, Status
 from raksa.cases.statuses import TRANSITIONS
 from raksa.core.errors import NotFound, RaksaError
-from raksa.core.forms import add_service_error
+from raksa.core.forms import add_service_error, bilingual
 from raksa.directory.selectors import units_by_code
 from raksa.workspace.forms import (
     AssignForm,
@@ -52,13 +53,24 @@ def case_list(request: StaffRequest) -> HttpResponse:
     rows: list[Case] = []
     next_url = ""
     if has_unit:
-        cases = selectors.case_list(user=user, **form.filters())
+        filters = form.filters()
+        search = selectors.case_search(user=user, **filters)
         try:
             rows, next_cursor = selectors.case_page(
-                cases, cursor=request.GET.get("after") or None, limit=PAGE_SIZE
+                search.cases, cursor=request.GET.get("after") or None, limit=PAGE_SIZE
             )
         except RaksaError:  # a hand-edited link: start again from the newest
-            rows, next_cursor = selectors.case_page(cases, cursor=None, limit=PAGE_SIZE)
+            rows, next_cursor = selectors.case_page(search.cases, cursor=None, limit=PAGE_SIZE)
+        if filters["q"]:
+            # A search answers "which cases is this person on": log the cases shown and the people whose
+            # cases they are. Browsing the unit's list without a search names nobody and is not logged.
+            access.access_log_write_many(
+                user=user,
+                action=access.Action.CASE_SEARCH,
+                cases=rows,
+                people=search.people_on(rows),
+                request=request,
+            )
         if next_cursor:
             params = request.GET.copy()
             params["after"] = next_cursor
@@ -86,10 +98,12 @@ def case_list(request: StaffRequest) -> HttpResponse:
 # --- the case page ------------------------------------------------------------------------------------------
 
 
-def _case_for_view(request: StaffRequest, number: str) -> Case:
+def _case_for_view(request: StaffRequest, number: str, action: str = access.Action.CASE_VIEW) -> Case:
     """The case, with the access log written; a hidden case is exactly as missing as a case that never was."""
     try:
-        return selectors.case_get_for_view(user=request.staff.user, number=number, request=request)
+        return selectors.case_get_for_view(
+            user=request.staff.user, number=number, request=request, action=action
+        )
     except NotFound:
         raise Http404() from None
 
@@ -127,6 +141,23 @@ def _status_actions(case: Case) -> list[tuple[str, Any]]:
     ]
 
 
+def _forms_shown(case: Case, level: access.Level) -> dict[str, bool]:
+    """Which action forms the case page shows this viewer: the template draws exactly these, and an error on a
+    form that is not drawn is shown as a message instead, so that no refusal goes unseen."""
+    can_write = level >= access.Level.WRITE
+    can_manage = level >= access.Level.MANAGE
+    is_closed = case.status == Status.CLOSED
+    return {
+        "note_form": can_write,
+        "attachment_form": can_write,
+        "status_form": can_manage,
+        "close_form": can_manage and Status.CLOSED in TRANSITIONS.get(case.status, frozenset()),
+        "reopen_form": can_manage and is_closed,
+        "assign_form": can_manage,
+        "referral_form": can_manage and not is_closed,
+    }
+
+
 def _activity_context(case: Case) -> dict[str, Any]:
     timeline = list(selectors.case_timeline(case=case))
     return {
@@ -142,16 +173,22 @@ def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, 
     level = access.access_level(user, case)
     referrals = selectors.case_referrals(case=case)
     my_unit = request.staff.unit
+    parties = _parties(request, case)
+    # The person cards show each party's identifiers: their data was shown too.
+    access.access_log_write_many(
+        user=user, action=access.Action.CASE_VIEW, people=[p["person"] for p in parties], request=request
+    )
     context = {
         **_activity_context(case),
-        "parties": _parties(request, case),
+        "parties": parties,
         "attachments": selectors.case_attachments(case=case),
         "referrals": referrals,
         "can_write": level >= access.Level.WRITE,
         "can_manage": level >= access.Level.MANAGE,
+        "shown": _forms_shown(case, level),
+        "can_read_access": access.can_read_case_access(user, case),
         "my_unit": my_unit,
         "status_actions": _status_actions(case),
-        "can_close": Status.CLOSED in TRANSITIONS.get(case.status, frozenset()),
         "is_closed": case.status == Status.CLOSED,
         "note_form": forms.get("note_form") or NoteForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
@@ -176,11 +213,43 @@ def case_detail(request: StaffRequest, number: str) -> HttpResponse:
     return render(request, "workspace/case_detail.html", _case_context(request, case))
 
 
-def _rerender(request: StaffRequest, number: str, error: RaksaError | None, **forms: Any) -> HttpResponse:
-    """The case page again, with the failed form filled in and its errors shown; nothing was saved."""
+def _refusal(
+    request: StaffRequest,
+    number: str,
+    form_name: str,
+    form: BaseForm | None,
+    error: RaksaError | None,
+    form_shown: bool | None = None,
+    **rerender: Any,
+) -> HttpResponse:
+    """The case page again after a refused action: nothing was saved, and the user is told why in Thai and
+    English. An error about what was typed goes on the form's own field when the page shows that form; a refusal
+    of the action itself (403, 409), or any error on a form the page does not show, becomes a message at the top.
+    The status is the error's own (400, 403, 409), or 400 for a form that did not validate."""
     case = _case_for_view(request, number)
+    if form_shown is None:
+        form_shown = _forms_shown(case, access.access_level(request.staff.user, case)).get(form_name, False)
+    on_form = form is not None and form_shown
+    if error is not None:
+        items: list[tuple[str | None, str, str]] = [
+            (e.field, e.message_th, e.message_en) for e in error.errors
+        ]
+        for field, message_th, message_en in items or [(error.field, error.message_th, error.message_en)]:
+            text = bilingual(message_th, message_en)
+            if form is not None and on_form and error.status < 403 and field in form.fields:
+                form.add_error(field, text)
+            else:
+                messages.error(request, text)
+    elif form is not None and not on_form:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
+    if form is not None and on_form:
+        rerender[form_name] = form
     status = error.status if error is not None else 400
-    return render(request, "workspace/case_detail.html", _case_context(request, case, **forms), status=status)
+    return render(
+        request, "workspace/case_detail.html", _case_context(request, case, **rerender), status=status
+    )
 
 
 def _htmx(request: StaffRequest) -> HtmxDetails | None:
@@ -203,17 +272,22 @@ def note_add(request: StaffRequest, number: str) -> HttpResponse:
             services.note_add(actor=request.staff.user, case=case, body=form.cleaned_data["body"])
         except RaksaError as exc:
             error = exc
-            add_service_error(form, exc)
         else:
             if not _is_htmx(request):
                 messages.success(request, _("บันทึกแล้ว"))
                 return redirect("cases:detail", number=case.number)
             form = NoteForm()
     if _is_htmx(request):
-        # htmx swaps only 2xx answers: errors come back as 200 with the form showing them.
+        # htmx swaps only 2xx answers: errors come back as 200 with the form showing them. The answer carries
+        # every note and the timeline, so it is logged like the case page.
+        if error is not None:
+            add_service_error(form, error)
+        access.access_log_write(
+            user=request.staff.user, action=access.Action.CASE_NOTES, case=case, request=request
+        )
         context = {**_activity_context(case), "note_form": form, "can_write": True}
         return render(request, "workspace/_case_activity.html", context)
-    return _rerender(request, number, error, note_form=form)
+    return _refusal(request, number, "note_form", form, error)
 
 
 def _submit(
@@ -223,6 +297,7 @@ def _submit(
     form_name: str,
     perform: Callable[[dict[str, Any]], object],
     done: str,
+    form_shown: bool | None = None,
     **rerender: Any,
 ) -> HttpResponse:
     """The one shape of every form action on a case: validate, call the service, then either go back to the case
@@ -233,11 +308,10 @@ def _submit(
             perform(form.cleaned_data)
         except RaksaError as exc:
             error = exc
-            add_service_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("cases:detail", number=case.number)
-    return _rerender(request, case.number, error, **{form_name: form}, **rerender)
+    return _refusal(request, case.number, form_name, form, error, form_shown, **rerender)
 
 
 @staff_required
@@ -258,7 +332,7 @@ def attachment_add(request: StaffRequest, number: str) -> HttpResponse:
 @staff_required
 @require_GET
 def attachment_download(request: StaffRequest, number: str, pk: int) -> HttpResponseBase:
-    case = _case_for_view(request, number)
+    case = _case_for_view(request, number, access.Action.ATTACHMENT_DOWNLOAD)
     try:
         attachment = selectors.case_attachment_get(case=case, pk=pk)
     except NotFound:
@@ -365,9 +439,7 @@ def referral_accept(request: StaffRequest, number: str, pk: int) -> HttpResponse
     try:
         services.referral_accept(actor=request.staff.user, referral=referral)
     except RaksaError as exc:
-        form = DeclineForm()
-        add_service_error(form, exc)
-        return _rerender(request, number, exc, decline_form=form, decline_for=referral.pk)
+        return _refusal(request, number, "decline_form", None, exc)
     messages.success(request, _("ตอบรับการส่งต่อแล้ว"))
     return redirect("cases:detail", number=case.number)
 
@@ -385,5 +457,9 @@ def referral_decline(request: StaffRequest, number: str, pk: int) -> HttpRespons
             actor=request.staff.user, referral=referral, reason=data["reason"]
         ),
         _("ปฏิเสธการส่งต่อแล้ว"),
+        # The page offers the decline form only on a pending referral to the viewer's own unit.
+        form_shown=referral.state == Referral.State.PENDING
+        and request.staff.unit is not None
+        and referral.to_unit_id == request.staff.unit.pk,
         decline_for=referral.pk,
     )

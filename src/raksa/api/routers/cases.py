@@ -11,6 +11,7 @@ from ninja import Status as HttpStatus
 from raksa.api.responses import answers
 from raksa.api.schemas import (
     NO_NUL,
+    AccessLogPageOut,
     CaseIn,
     CaseListOut,
     CaseOut,
@@ -22,8 +23,17 @@ from raksa.api.schemas import (
     StatusIn,
     coordinate,
 )
+from raksa.cases.access import Action, access_log_write, access_log_write_many, require_case_access_reader
 from raksa.cases.models import Case, CaseEvent, EmergencyType, Note, Referral, Status
-from raksa.cases.selectors import case_get, case_get_for_view, case_list, case_page, case_timeline
+from raksa.cases.selectors import (
+    access_page,
+    case_access_history,
+    case_get,
+    case_get_for_view,
+    case_page,
+    case_search,
+    case_timeline,
+)
 from raksa.cases.services import (
     case_change_status,
     case_close,
@@ -89,17 +99,43 @@ def cases_list(
     cursor: str | None = Query(None, max_length=200, pattern=NO_NUL),
     limit: int = Query(20, ge=1, le=100),
 ) -> dict[str, Any]:
-    cases = case_list(
-        user=_user(request),
+    user = _user(request)
+    q = (q or "").strip() or None
+    search = case_search(
+        user=user,
         status=status,
         category=category,
         emergency_type=emergency_type,
         province_code=province,
         mine=mine,
-        q=(q or "").strip() or None,
-    ).select_related("owning_unit")
-    items, next_cursor = case_page(cases, cursor=cursor, limit=limit)
+        q=q,
+    )
+    items, next_cursor = case_page(search.cases.select_related("owning_unit"), cursor=cursor, limit=limit)
+    if q:
+        # Like the workspace: a search tells which cases a person is on, so the cases and people are logged.
+        access_log_write_many(
+            user=user,
+            action=Action.CASE_SEARCH,
+            cases=items,
+            people=search.people_on(items),
+            request=request,
+            channel="api",
+        )
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _shown(request: HttpRequest, case: Case) -> Case:
+    """A response carrying the whole case (its people, notes and referrals): logged like a read of it."""
+    people = [party.person for party in case.parties.select_related("person")]
+    access_log_write_many(
+        user=_user(request),
+        action=Action.CASE_VIEW,
+        cases=[case],
+        people=people,
+        request=request,
+        channel="api",
+    )
+    return case
 
 
 @router.post("", **answers({201: CaseOut}, 409), summary="Create a case")
@@ -128,7 +164,7 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
         district_code=payload.district_code,
         subdistrict_code=payload.subdistrict_code,
     )
-    return HttpStatus(201, case)
+    return HttpStatus(201, _shown(request, case))
 
 
 @router.get(
@@ -138,7 +174,13 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
     description="A case the caller may not see answers 404, like a missing one. The read is access-logged.",
 )
 def cases_get(request: HttpRequest, number: CaseNumber) -> Case:
-    return case_get_for_view(user=_user(request), number=number, request=request, channel="api")
+    case = case_get_for_view(user=_user(request), number=number, request=request, channel="api")
+    # The case row is written; the people shown on it are named too.
+    people = [party.person for party in case.parties.select_related("person")]
+    access_log_write_many(
+        user=_user(request), action=Action.CASE_VIEW, people=people, request=request, channel="api"
+    )
+    return case
 
 
 @router.get(
@@ -165,9 +207,10 @@ def cases_change_status(request: HttpRequest, number: CaseNumber, payload: Statu
     user = _user(request)
     case = case_get(user=user, number=number)
     if payload.status == Status.CLOSED:
-        return case_close(actor=user, case=case, outcome=payload.outcome or payload.reason)
+        return _shown(request, case_close(actor=user, case=case, outcome=payload.outcome or payload.reason))
     # Leaving "closed" is a reopen, which case_change_status routes to case_reopen (reason required).
-    return case_change_status(actor=user, case=case, status=payload.status, reason=payload.reason)
+    changed = case_change_status(actor=user, case=case, status=payload.status, reason=payload.reason)
+    return _shown(request, changed)
 
 
 @router.post("/{number}/notes", **answers({201: NoteOut}, 404), summary="Add a note")
@@ -187,3 +230,27 @@ def cases_refer(request: HttpRequest, number: CaseNumber, payload: ReferralIn) -
     case = case_get(user=user, number=number)
     to_unit = _unit(payload.to_unit.strip(), "to_unit")
     return HttpStatus(201, referral_create(actor=user, case=case, to_unit=to_unit, reason=payload.reason))
+
+
+@router.get(
+    "/{number}/access",
+    **answers({200: AccessLogPageOut}, 404),
+    summary="Who looked at a case",
+    description=(
+        "The case's access log, newest first: for the supervisors who may manage the case and the 1300 centre's "
+        "supervisors and admins (403 for anyone else who sees the case). Reading it is itself logged. Follow "
+        "`next_cursor` for the next page."
+    ),
+)
+def cases_access(
+    request: HttpRequest,
+    number: CaseNumber,
+    cursor: str | None = Query(None, max_length=200, pattern=NO_NUL),
+    limit: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    user = _user(request)
+    case = case_get(user=user, number=number)
+    require_case_access_reader(user, case)
+    access_log_write(user=user, action=Action.ACCESS_HISTORY, case=case, request=request, channel="api")
+    items, next_cursor = access_page(case_access_history(case=case), cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": next_cursor}

@@ -12,8 +12,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
+from raksa.cases.access import person_access_scope
 from raksa.cases.events import event_describe, event_unit_codes
 from raksa.cases.models import CaseEvent
+from raksa.core.errors import RaksaError
 
 register = template.Library()
 
@@ -140,3 +142,13 @@ def when(value: dt.date | dt.datetime | None, part: str = "datetime") -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
+
+
+@register.simple_tag
+def may_read_person_access(user: Any, person: Any) -> bool:
+    """Whether `user` may open the person's access history (the rule in cases.access), for a link to it."""
+    try:
+        person_access_scope(user, person)
+    except RaksaError:
+        return False
+    return True
