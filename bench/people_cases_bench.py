@@ -295,7 +295,7 @@ def surname(rng: random.Random, base: list[str]) -> str:
 
 
 def generate_people(conn: Any, *, count: int, seed: int, now: dt.datetime) -> None:
-    from raksa.cases import demo
+    from raksa.demo import plan as demo
     from raksa.people.models import Identifier, Person
 
     names = demo.names_data()
@@ -368,12 +368,12 @@ def generate_people(conn: Any, *, count: int, seed: int, now: dt.datetime) -> No
 def generate_cases(
     conn: Any, *, count: int, people: int, seed: int, now: dt.datetime, loader_id: int
 ) -> None:
-    from raksa.cases import demo
     from raksa.cases.models import Case, CaseParty, Referral
 
     # The check character is computed as the application does; the 40 random bits come from the seeded generator
     # (secrets is slow at two million codes, and a seeded run is reproducible).
     from raksa.core.ids import ALPHABET, _check_char, buddhist_year, format_case_number
+    from raksa.demo import plan as demo
     from raksa.directory.models import Unit
 
     rng = random.Random(seed + 1)
@@ -599,7 +599,7 @@ def explain(call: Callable[[], Any]) -> str:
 
 def bench_users() -> list[Any]:
     from raksa.accounts.services import user_ensure
-    from raksa.cases.demo import province_codes
+    from raksa.demo.plan import province_codes
 
     rng = random.Random(7)
     codes = ["10", *rng.sample([c for c in province_codes() if c != "10"], 19)]

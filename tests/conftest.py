@@ -1,7 +1,5 @@
 import os
 
-import pytest
-
 # Tests never reach the real LINE servers.
 os.environ.setdefault("LINE_API_BASE", "http://127.0.0.1:9")
 
@@ -11,10 +9,3 @@ def pytest_configure(config):
 
     # Real password hashing costs seconds per test class; what the tests check does not depend on it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True, scope="session")
-def dispatch_event_kinds():
-    # cases/demo.py still records dispatch's "forwarded" and "on_scene" until the demo moves to its own app and
-    # dispatch declares them itself; the tests declare them in the meantime.
-    import tests.cases.dispatch_events  # noqa: F401

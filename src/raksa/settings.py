@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "raksa.cases",
     "raksa.workspace",
     "raksa.api",
+    "raksa.demo",
 ]
 
 MIDDLEWARE = [

@@ -290,18 +290,6 @@ PERSON_MERGE_REVERSED = event_type_declare(
 )
 
 
-class _DeclaredKinds(type):
-    def __getattr__(cls, name: str) -> str:
-        if name.isupper() and name.lower() in _CATALOGUE:
-            return name.lower()
-        raise AttributeError(f"{name}: no app declares the event kind {name.lower()!r}")
-
-
-class EventKind(metaclass=_DeclaredKinds):
-    """`EventKind.NAME` is the declared kind "name", for code written before the typed recorders; it resolves
-    through the catalogue, so no kind is named here a second time."""
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # recording
 

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from collections import defaultdict
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count
 from django.test import TestCase
+from django.utils import timezone
 
-from raksa.cases.demo import CATEGORIES, EMERGENCY_TYPES, province_codes
+from raksa.accounts.models import User
 from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
 from raksa.cases.stages import STATUS_STAGE
+from raksa.demo.plan import CATEGORIES, EMERGENCY_TYPES, province_codes
 from raksa.people.models import Person
 from raksa.people.selectors import person_search
 
@@ -116,3 +120,39 @@ class DemoTests(TestCase):
         self.assertEqual(Person.objects.count(), PEOPLE + 10)
         self.assertEqual(Case.objects.count(), CASES + 5)
         self.assertIn("10 new", out.getvalue())
+
+    def test_it_has_referrals_accepted_by_someone_of_the_receiving_unit(self) -> None:
+        accepted = Referral.objects.filter(state=Referral.State.ACCEPTED).select_related("decided_by")
+        self.assertTrue(accepted.exists())
+        for referral in accepted:
+            assert referral.decided_by is not None
+            self.assertEqual(referral.decided_by.unit_id, referral.to_unit_id, referral.pk)
+        events = CaseEvent.objects.filter(kind="referral_accepted").select_related("actor")
+        self.assertEqual(events.count(), accepted.count())
+        self.assertFalse(events.filter(actor=None).exists())
+
+    def test_it_gives_the_referral_desks_no_way_to_sign_in(self) -> None:
+        desks = User.objects.filter(username__startswith="demo_desk_")
+        self.assertTrue(desks.exists())
+        self.assertFalse(any(user.has_usable_password() for user in desks))
+        self.assertEqual(len(printed_passwords(self.first_output)), 5)
+
+    def test_it_leaves_dispatch_milestones_to_the_dispatch_app(self) -> None:
+        self.assertTrue(Case.objects.exclude(emergency_type="").exists())
+        self.assertFalse(CaseEvent.objects.filter(kind__in=["forwarded", "on_scene"]).exists())
+
+    def test_it_dates_every_timeline_in_the_past_in_the_order_it_was_written(self) -> None:
+        now = timezone.now()
+        timelines: dict[int, list[CaseEvent]] = defaultdict(list)
+        for event in CaseEvent.objects.order_by("case_id", "created_at", "id"):
+            timelines[event.case_id].append(event)
+        for case in Case.objects.all():
+            events = timelines[case.pk]
+            # Ids count the order the services wrote in; the times only moved back.
+            self.assertEqual([e.pk for e in events], sorted(e.pk for e in events), case.number)
+            self.assertEqual(events[0].kind, "created")
+            self.assertEqual(case.created_at, events[0].created_at)
+            self.assertTrue(all(e.created_at <= now for e in events), case.number)
+        self.assertGreater(
+            Case.objects.filter(created_at__lt=now - dt.timedelta(days=60)).count(), CASES // 5
+        )

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from raksa.cases.demo import DEFAULT_CASES, DEFAULT_PEOPLE, DEMO_SEED, PASSWORD_ENV, demo_load
+from raksa.demo.load import PASSWORD_ENV, demo_load
+from raksa.demo.plan import DEFAULT_CASES, DEFAULT_PEOPLE, DEMO_SEED
 
 
 class Command(BaseCommand):

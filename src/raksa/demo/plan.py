@@ -1,14 +1,15 @@
-"""Synthetic, realistic demo data: Thai people across all 77 provinces and a year of cases with real timelines.
+"""The demo's plan, made without a database: who, what and where.
 
-Everything is derived from one seed (random.Random), so a run is reproducible and a re-run finds what an earlier run
-made: a demo person is recognised by the identifiers the plan gives them (every planned person has at least one),
-a demo case by having a demo person as its subject. Re-running tops up what is missing and changes nothing else.
+Who: people (600 by default) with Thai (and migrants' and stateless people's) names, identifiers and addresses
+across all 77 provinces, and the demo staff who work their cases. What: cases over the past ten months (1,200 by
+default), every category and all five emergency types, in the words a call-taker would write down, each with the
+steps it goes through (screening, notes, referrals, closure) and how long ago it was opened. Where: the
+subdistrict of each person and case, and the unit that owns or receives it.
 
-People are created with people.services.person_create and cases with the cases services (case_create,
-case_change_status, note_add, referral_create, case_close, ...), so every timeline is one the application itself
-wrote; afterwards the timestamps of each case, its events, notes and referrals are spread back over past months so
-that lists, timers and dashboards have a history to show. Referrals to a department's headquarters are accepted in
-that unit's name, as no demo staff member works there.
+Everything is derived from one seed (random.Random) and a fixed plan date, so the same seed always plans the same
+demo: that is how a re-run recognises what an earlier run loaded. Nothing here reads or writes the database (the
+only application imports are choice lists); raksa.demo.load carries the plan out through the real services, and
+raksa.demo.backdate spreads the resulting timelines over the past.
 
 The pure parts (names, addresses, identifiers, case texts) are also used by bench/people_cases_bench.py.
 """
@@ -17,16 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
-import secrets
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Protocol
+from typing import Any
 
 import geothai
 
@@ -38,7 +35,6 @@ BANGKOK = "10"
 DEMO_SEED = 1300
 DEFAULT_PEOPLE = 600
 DEFAULT_CASES = 1200
-PASSWORD_ENV = "RAKSA_DEMO_PASSWORD"
 # Ages and birth dates are planned from this fixed day, so that a re-run in any later year plans the same people
 # (with the same national IDs) and finds them; the people simply grow older, as people do.
 PLAN_DATE = dt.date(2026, 1, 1)
@@ -95,10 +91,16 @@ SUBJECT_RULES: dict[str, tuple[int, int, str]] = {
 }
 # Categories anyone can be the subject of: the fallback when a province has nobody fitting the first choice.
 OPEN_CATEGORIES = ("financial_hardship", "homelessness", "disability_support", "missing_person", "other")
-
-
-class Writer(Protocol):
-    def write(self, msg: str, /) -> Any: ...
+# Dispatch milestones (a field team alerted, then on scene) are planned because they happen to emergencies, but
+# they belong to the dispatch app: the loader leaves them out until it can call dispatch's own services.
+DISPATCH_STEPS = frozenset({"forwarded", "on_scene"})
+# The events case_create writes (the case, then each person involved): seconds apart, as one call is taken down.
+OPENING_EVENTS = frozenset({"created", "party_added"})
+# A unit that receives referrals but has no demo staff member gets a desk: a case worker with no password, who
+# exists so that a referral is accepted by someone of the receiving unit, as the services require.
+DESK_PREFIX = "demo_desk_"
+DESK_ROLE = "case_worker"
+DESK_DISPLAY_NAME = "เจ้าหน้าที่รับเรื่อง {unit}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -107,12 +109,12 @@ class Writer(Protocol):
 
 @lru_cache(maxsize=1)
 def names_data() -> dict[str, Any]:
-    return json.loads(files("raksa.cases").joinpath("data/thai_names.json").read_text(encoding="utf-8"))
+    return json.loads(files("raksa.demo").joinpath("data/thai_names.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def case_texts() -> dict[str, Any]:
-    return json.loads(files("raksa.cases").joinpath("data/demo_cases.json").read_text(encoding="utf-8"))
+    return json.loads(files("raksa.demo").joinpath("data/demo_cases.json").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -357,6 +359,7 @@ def plan_people(*, count: int, seed: int, today: dt.date) -> list[PersonSpec]:
 @dataclass
 class Step:
     kind: str  # screening | active | note | assign | refer | accept | forwarded | on_scene | close
+    # text: the note, the referral's reason or the outcome; unit_code: the unit referred to or accepting.
     text: str = ""
     unit_code: str = ""
 
@@ -624,321 +627,59 @@ def _age_days(rng: random.Random, spec: CaseSpec) -> float:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# loading into the database
+# who works a case, and when each step happened
 
 
-@dataclass
-class DemoResult:
-    users: list[tuple[str, str, str, str]]  # username, role, unit, password
-    people_created: int = 0
-    people_total: int = 0
-    cases_created: int = 0
-    cases_total: int = 0
-    seconds: float = 0.0
+def manager_username(unit_code: str, province_code: str) -> str:
+    """The demo staff member who works a case owned by `unit_code`: the Bangkok office's case worker or rapid
+    responder for their own units, the Bangkok supervisor for the rest of Bangkok, the 1300 centre elsewhere."""
+    if unit_code == "pso-10":
+        return "demo_case_worker"
+    if unit_code == "rru-10":
+        return "demo_responder"
+    if province_code == BANGKOK:
+        return "demo_supervisor"
+    return "demo_call_taker"
 
 
-def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, str, str]]:
-    """The demo staff, one per role, each given a password now: `password` (or RAKSA_DEMO_PASSWORD) for all,
-    otherwise a fresh random one each. Returns (username, role, unit, password) to print."""
-    from raksa.accounts.services import user_ensure
-
-    shared = password or os.environ.get(PASSWORD_ENV) or None
-    rows = []
-    for username, role, unit_code, display_name in DEMO_USERS:
-        user = user_ensure(username=username, role=role, unit_code=unit_code)
-        secret = shared or secrets.token_urlsafe(9)
-        user.set_password(secret)
-        user.display_name = display_name
-        user.is_staff = role == "admin"
-        user.is_superuser = role == "admin"
-        user.save(update_fields=["password", "display_name", "is_staff", "is_superuser"])
-        rows.append((username, role, unit_code, secret))
-    return rows
+def receiver_username(unit_code: str) -> str:
+    """Who answers a referral to `unit_code`: the Bangkok office's case worker there, else that unit's desk."""
+    if unit_code == "pso-10":
+        return "demo_case_worker"
+    return f"{DESK_PREFIX}{unit_code}"
 
 
-def demo_load(
-    *,
-    people: int = DEFAULT_PEOPLE,
-    cases: int = DEFAULT_CASES,
-    seed: int = DEMO_SEED,
-    password: str | None = None,
-    stdout: Writer | None = None,
-) -> DemoResult:
-    """Load the directory, the demo staff and the synthetic people and cases (topping up what is missing)."""
-    from raksa.directory.services import directory_load
-
-    started = time.monotonic()
-
-    def say(msg: str) -> None:
-        if stdout is not None:
-            stdout.write(msg)
-
-    directory_load()
-    say("directory loaded")
-    result = DemoResult(users=demo_users_ensure(password=password))
-    people_plan = plan_people(count=people, seed=seed, today=PLAN_DATE)
-    person_ids = _people_load(people_plan, say)
-    result.people_total = len(person_ids)
-    result.people_created = sum(1 for pk in person_ids.values() if pk < 0)
-    ids = {index: abs(pk) for index, pk in person_ids.items()}
-    case_plan = plan_cases(count=cases, people=people_plan, seed=seed)
-    created, total = _cases_load(case_plan, ids, say)
-    result.cases_created, result.cases_total = created, total
-    result.seconds = time.monotonic() - started
-    return result
+def desk_units(cases: list[CaseSpec]) -> list[str]:
+    """The units that accept a referral somewhere in the plan and need a desk to do it."""
+    units = {
+        step.unit_code
+        for spec in cases
+        for step in spec.steps
+        if step.kind == "accept" and receiver_username(step.unit_code).startswith(DESK_PREFIX)
+    }
+    return sorted(units)
 
 
-def _people_load(plan: list[PersonSpec], say: Callable[[str], None]) -> dict[int, int]:
-    """Create the planned people that do not exist yet. Returns plan index -> person id (negative: created now)."""
-    from django.db import transaction
+def timeline_times(
+    spec: CaseSpec, kinds: list[str], *, now: dt.datetime
+) -> tuple[dt.datetime, list[dt.datetime]]:
+    """When the case was opened and when each of its events (`kinds`, in timeline order) happened, in the past.
 
-    from raksa.accounts.models import User
-    from raksa.people.models import Identifier
-    from raksa.people.services import person_create
-
-    actor = User.objects.get(username="demo_call_taker")
-    values = [value for spec in plan for value in spec.identifiers]
-    existing: dict[str, int] = {}
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        existing.update(Identifier.objects.filter(value__in=chunk).values_list("value", "person_id"))
-    out: dict[int, int] = {}
-    missing = []
-    for spec in plan:
-        found = next((existing[v] for v in spec.identifiers if v in existing), None)
-        if found is not None:
-            out[spec.index] = found
+    The opening events come seconds apart; an emergency moves in minutes; other cases spread their steps over the
+    days since they were opened. Times never decrease and never pass `now`.
+    """
+    rng = random.Random(spec.index * 7919)
+    opened = now - dt.timedelta(days=spec.age_days)
+    span = (now - opened).total_seconds()
+    at = opened
+    times = []
+    for kind in kinds:
+        times.append(at)
+        if kind in OPENING_EVENTS:
+            step = rng.uniform(5, 90)
+        elif spec.emergency_type:
+            step = rng.uniform(60, 40 * 60)
         else:
-            missing.append(spec)
-    batch = 100
-    for start in range(0, len(missing), batch):
-        with transaction.atomic():
-            for spec in missing[start : start + batch]:
-                person = person_create(
-                    actor=actor,
-                    title=spec.title,
-                    first_name_th=spec.first_name_th,
-                    last_name_th=spec.last_name_th,
-                    first_name_en=spec.first_name_en,
-                    last_name_en=spec.last_name_en,
-                    nickname=spec.nickname,
-                    sex=spec.sex,
-                    birth_date=spec.birth_date,
-                    age=None if spec.birth_date else spec.age,
-                    nationality=spec.nationality,
-                    status=spec.status,
-                    national_id=spec.national_id,
-                    passport=spec.passport,
-                    phones=spec.phones,
-                    line_user_id=spec.line_user_id,
-                    address=spec.address,
-                )
-                out[spec.index] = -person.pk
-        say(f"people {min(start + batch, len(missing))}/{len(missing)} new ({len(plan)} planned)")
-    if not missing:
-        say(f"people: all {len(plan)} already loaded")
-    return out
-
-
-@dataclass
-class _Actors:
-    call_taker: Any
-    responder: Any
-    case_worker: Any
-    supervisor: Any
-    units: dict[str, Any]
-
-    def manager(self, unit_code: str, province_code: str) -> Any:
-        """The demo staff member who would work a case owned by `unit_code` (the 1300 centre for the rest)."""
-        if unit_code == "pso-10":
-            return self.case_worker
-        if unit_code == "rru-10":
-            return self.responder
-        if province_code == BANGKOK:
-            return self.supervisor
-        return self.call_taker
-
-
-def _cases_load(
-    plan: list[CaseSpec], person_ids: dict[int, int], say: Callable[[str], None]
-) -> tuple[int, int]:
-    from django.db import transaction
-
-    from raksa.accounts.models import User
-    from raksa.cases.models import Case, CaseParty
-    from raksa.directory.models import Unit
-
-    subject_ids = set(person_ids.values())
-    existing = (
-        Case.objects.filter(parties__role=CaseParty.Role.SUBJECT, parties__person_id__in=subject_ids)
-        .values("id")
-        .distinct()
-        .count()
-    )
-    todo = plan[existing:]
-    users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
-    actors = _Actors(
-        call_taker=users["demo_call_taker"],
-        responder=users["demo_responder"],
-        case_worker=users["demo_case_worker"],
-        supervisor=users["demo_supervisor"],
-        units={u.code: u for u in Unit.objects.select_related("agency")},
-    )
-    people = _people_by_id(set(person_ids.values()))
-    now = dt.datetime.now(dt.UTC)
-    batch = 100
-    for start in range(0, len(todo), batch):
-        with transaction.atomic():
-            made = [_case_create(spec, person_ids, people, actors) for spec in todo[start : start + batch]]
-            _backdate(made, now)
-        say(f"cases {min(start + batch, len(todo))}/{len(todo)} new ({len(plan)} planned)")
-    if not todo:
-        say(f"cases: all {len(plan)} already loaded")
-    return len(todo), existing + len(todo)
-
-
-def _people_by_id(ids: set[int]) -> dict[int, Any]:
-    from raksa.people.models import Person
-
-    return {p.pk: p for p in Person.objects.filter(pk__in=ids)}
-
-
-def _case_create(
-    spec: CaseSpec, person_ids: dict[int, int], people: dict[int, Any], actors: _Actors
-) -> tuple[Any, CaseSpec]:
-    from raksa.cases import services
-    from raksa.cases.events import EventKind, event_record
-
-    subject = people[person_ids[spec.subject]]
-    parties = []
-    if spec.perpetrator is not None:
-        parties.append((people[person_ids[spec.perpetrator]], "alleged_perpetrator"))
-    public = spec.channel in ("line", "web")
-    owning = actors.units[spec.owning_unit] if spec.owning_unit else None
-    opener = (
-        None
-        if public
-        else (
-            actors.case_worker
-            if spec.channel == "walk_in" and spec.place.province_code == BANGKOK
-            else actors.call_taker
-        )
-    )
-    case = services.case_create(
-        actor=opener,
-        channel=spec.channel,
-        summary=spec.summary,
-        description=spec.description,
-        category=spec.category,
-        emergency_type=spec.emergency_type,
-        urgency=spec.urgency,
-        subject=subject,
-        reporter=people[person_ids[spec.reporter]] if spec.reporter is not None else None,
-        parties=parties,
-        location_text=spec.location_text,
-        province_code=spec.place.province_code,
-        district_code=spec.place.district_code,
-        subdistrict_code=spec.place.subdistrict_code,
-        owning_unit=owning,
-    )
-    unit_code = case.owning_unit.code
-    actor = actors.manager(unit_code, case.province_code)
-    for step in spec.steps:
-        if step.kind in ("screening", "active"):
-            case = services.case_change_status(actor=actor, case=case, status=step.kind)
-        elif step.kind == "note":
-            services.note_add(actor=actor, case=case, body=step.text)
-        elif step.kind == "assign":
-            if unit_code == "pso-10":
-                case = services.case_assign(actor=actor, case=case, assignee=actors.case_worker)
-        elif step.kind == "refer":
-            to_unit = actors.units[step.unit_code]
-            if to_unit.pk != case.owning_unit_id:
-                services.referral_create(actor=actor, case=case, to_unit=to_unit, reason=step.text)
-        elif step.kind == "accept":
-            _referral_accept_in_unit_name(case, actors.units[step.unit_code])
-        elif step.kind in ("forwarded", "on_scene"):
-            kind = EventKind.FORWARDED if step.kind == "forwarded" else EventKind.ON_SCENE
-            event_record(case=case, kind=kind, unit=case.owning_unit, data={"unit": unit_code})
-        elif step.kind == "close":
-            case = services.case_close(actor=actor, case=case, outcome=step.text)
-    return case, spec
-
-
-def _referral_accept_in_unit_name(case: Any, unit: Any) -> None:
-    """What referral_accept does, signed by the receiving unit itself (no demo staff member works there)."""
-    from django.utils import timezone
-
-    from raksa.cases.events import EventKind, event_record
-    from raksa.cases.models import Referral
-
-    referral = Referral.objects.filter(case=case, to_unit=unit, state=Referral.State.PENDING).first()
-    if referral is None:
-        return
-    referral.state = Referral.State.ACCEPTED
-    referral.decided_at = timezone.now()
-    referral.save(update_fields=["state", "decided_at", "updated_at"])
-    event_record(
-        case=case,
-        kind=EventKind.REFERRAL_ACCEPTED,
-        unit=unit,
-        data={"referral_id": referral.pk, "to_unit": unit.code},
-    )
-
-
-def _backdate(made: list[tuple[Any, CaseSpec]], now: dt.datetime) -> None:
-    """Spread each case's timeline back over the days the plan gives it, keeping the order of its events."""
-    from raksa.cases.models import Case, CaseEvent, CaseParty, Note, Referral
-
-    if not made:
-        return
-    by_case = {case.pk: spec for case, spec in made}
-    events = list(CaseEvent.objects.filter(case_id__in=by_case).order_by("case_id", "created_at", "id"))
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for event in events:
-        grouped[event.case_id].append(event)
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=by_case)}
-    notes = {n.pk: n for n in Note.objects.filter(case_id__in=by_case)}
-    referrals = {r.pk: r for r in Referral.objects.filter(case_id__in=by_case)}
-    parties = list(CaseParty.objects.filter(case_id__in=by_case))
-    opened_at: dict[int, dt.datetime] = {}
-    for case_id, spec in by_case.items():
-        rng = random.Random(spec.index * 7919)
-        start = now - dt.timedelta(days=spec.age_days)
-        emergency = bool(spec.emergency_type)
-        span = (now - start).total_seconds()
-        at = start
-        timeline = grouped.get(case_id, [])
-        for event in timeline:
-            event.created_at = at
-            if event.kind == "note_added" and event.data.get("note_id") in notes:
-                note = notes[event.data["note_id"]]
-                note.created_at = note.updated_at = at
-            elif event.kind == "referral_created" and event.data.get("referral_id") in referrals:
-                referral = referrals[event.data["referral_id"]]
-                referral.created_at = referral.updated_at = at
-            elif event.kind == "referral_accepted" and event.data.get("referral_id") in referrals:
-                referral = referrals[event.data["referral_id"]]
-                referral.decided_at = referral.updated_at = at
-            if event.kind in ("created", "party_added"):
-                step = rng.uniform(5, 90)
-            elif emergency:
-                step = rng.uniform(60, 40 * 60)
-            else:
-                step = rng.uniform(0.1, 1) * span / max(2, len(timeline))
-            at = min(at + dt.timedelta(seconds=step), now)
-        case = cases[case_id]
-        case.created_at = start
-        case.updated_at = timeline[-1].created_at if timeline else start
-        if case.closed_at is not None and timeline:
-            case.closed_at = timeline[-1].created_at
-        opened_at[case_id] = start
-    for party in parties:
-        party.created_at = party.updated_at = opened_at[party.case_id]
-    CaseEvent.objects.bulk_update(events, ["created_at"], batch_size=500)
-    Case.objects.bulk_update(list(cases.values()), ["created_at", "updated_at", "closed_at"], batch_size=500)
-    Note.objects.bulk_update(list(notes.values()), ["created_at", "updated_at"], batch_size=500)
-    Referral.objects.bulk_update(
-        list(referrals.values()), ["created_at", "updated_at", "decided_at"], batch_size=500
-    )
-    CaseParty.objects.bulk_update(parties, ["created_at", "updated_at"], batch_size=500)
+            step = rng.uniform(0.1, 1) * span / max(2, len(kinds))
+        at = min(at + dt.timedelta(seconds=step), now)
+    return opened, times
