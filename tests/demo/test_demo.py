@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.test import TestCase
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from raksa.accounts.models import User
 from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
@@ -32,6 +34,10 @@ def run_demo(**options: object) -> str:
 def printed_passwords(output: str) -> dict[str, str]:
     rows = re.findall(r"^\s+(demo_\w+)\s+(\w+)\s+([\w-]+)\s+(\S+)\s*$", output, re.MULTILINE)
     return {username: password for username, _role, _unit, password in rows}
+
+
+def printed_keys(output: str) -> dict[str, str]:
+    return dict(re.findall(r"^  2FA (demo_\w+): key ([0-9a-f]+)  otpauth://\S+$", output, re.MULTILINE))
 
 
 class DemoTests(TestCase):
@@ -113,6 +119,24 @@ class DemoTests(TestCase):
         output = run_demo(password="demo-password-2569")
         self.assertEqual(set(printed_passwords(output).values()), {"demo-password-2569"})
         self.assertIsNotNone(authenticate(username="demo_responder", password="demo-password-2569"))
+
+    def test_it_prints_a_working_authenticator_key_for_roles_with_a_second_factor(self) -> None:
+        keys = printed_keys(self.first_output)
+        self.assertEqual(set(keys), {"demo_supervisor", "demo_admin"})
+        for username, key_hex in keys.items():
+            device = TOTPDevice.objects.get(user__username=username)
+            self.assertTrue(device.confirmed)
+            code = str(totp(bytes.fromhex(key_hex), step=device.step, digits=device.digits)).zfill(
+                device.digits
+            )
+            self.assertTrue(device.verify_token(code), username)
+        self.assertFalse(TOTPDevice.objects.filter(user__username="demo_case_worker").exists())
+
+    def test_it_keeps_the_authenticator_key_across_runs_with_a_given_password(self) -> None:
+        first = printed_keys(run_demo(password="demo-password-2569"))
+        second = printed_keys(run_demo(password="demo-password-2569"))
+        self.assertEqual(first, second)
+        self.assertNotEqual(first, printed_keys(self.first_output))
 
     def test_it_tops_up_a_partial_load(self) -> None:
         out = io.StringIO()

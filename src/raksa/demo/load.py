@@ -14,18 +14,20 @@ subject, so a re-run tops up what is missing and changes nothing else (but the d
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
 
 from raksa.accounts.models import User
-from raksa.accounts.services import user_ensure
+from raksa.accounts.selectors import second_factor_required
+from raksa.accounts.services import totp_device_ensure, user_ensure
 from raksa.cases.models import Case, CaseParty, Referral
 from raksa.cases.services import (
     case_assign,
@@ -73,6 +75,8 @@ class Writer(Protocol):
 @dataclass
 class DemoResult:
     users: list[tuple[str, str, str, str]]  # username, role, unit, password
+    # username, authenticator key (hex), otpauth:// link: the demo users whose role signs in with a second factor
+    second_factors: list[tuple[str, str, str]] = field(default_factory=list)
     people_created: int = 0
     people_total: int = 0
     cases_created: int = 0
@@ -94,6 +98,25 @@ def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, st
         user.is_superuser = role == "admin"
         user.save(update_fields=["password", "display_name", "is_staff", "is_superuser"])
         rows.append((username, role, unit_code, secret))
+    return rows
+
+
+def demo_second_factors_ensure(
+    *, usernames: list[str], password: str | None = None
+) -> list[tuple[str, str, str]]:
+    """An authenticator key for each demo user whose role needs a second factor (RAKSA_2FA_ROLES), so the demo
+    can be signed into at once. With a shared password the key is derived from it and stays the same across runs
+    (an authenticator set up once keeps working); otherwise it is fresh each run, like the passwords."""
+    shared = password or os.environ.get(PASSWORD_ENV) or None
+    rows = []
+    for user in User.objects.filter(username__in=usernames).order_by("username"):
+        if not second_factor_required(user=user):
+            continue
+        if shared:
+            key_hex = hashlib.sha256(f"raksa-demo-totp:{user.username}:{shared}".encode()).hexdigest()[:40]
+        else:
+            key_hex = secrets.token_hex(20)
+        rows.append((user.username, key_hex, totp_device_ensure(user=user, key_hex=key_hex)))
     return rows
 
 
@@ -127,6 +150,9 @@ def demo_load(
     directory_load()
     say("directory loaded")
     result = DemoResult(users=demo_users_ensure(password=password))
+    result.second_factors = demo_second_factors_ensure(
+        usernames=[row[0] for row in result.users], password=password
+    )
     people_plan = plan_people(count=people, seed=seed, today=PLAN_DATE)
     person_ids = _people_load(people_plan, say)
     result.people_total = len(person_ids)

@@ -57,3 +57,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  " + "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True))
             )
+        if result.second_factors:
+            self.stdout.write("")
+            self.stdout.write(
+                "These also give an authenticator-app code after the password: add the link to an app, "
+                "or run `raksa twofactor code --key KEY` for the current code."
+            )
+            for username, key_hex, uri in result.second_factors:
+                self.stdout.write(f"  2FA {username}: key {key_hex}  {uri}")
