@@ -60,13 +60,26 @@ if _database_url:
         )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "raksa.sqlite3")}
+    # Kept open like PostgreSQL's (60 s): opening a file and setting its pragmas on every request costs more
+    # than a bare request does.
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "raksa.sqlite3"), "CONN_MAX_AGE": 60}
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web threads read while the worker writes; a busy timeout instead of "database is locked".
+    # WAL lets readers go on while one connection writes. IMMEDIATE takes the write lock when a transaction
+    # begins, so a second writer waits (up to the busy timeout) for it; a deferred transaction that read first
+    # and writes second cannot wait (its snapshot is stale) and fails at once with "database is locked".
+    # That also stands in for select_for_update, which SQLite ignores: writers to one case run one at a time.
     _db.setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
-    _db.setdefault("TEST", {})["NAME"] = os.environ.get("RAKSA_TEST_DB_NAME") or None
+    # A file, not Django's in-memory default: threads sharing an in-memory database lock whole tables and fail
+    # where the real file waits, so the tests would not see what `raksa serve` does.
+    _db.setdefault("TEST", {})["NAME"] = os.environ.get("RAKSA_TEST_DB_NAME") or str(
+        VAR_DIR / "test_raksa.sqlite3"
+    )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

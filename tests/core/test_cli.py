@@ -1,35 +1,10 @@
-import contextlib
-import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
-RAKSA = [sys.executable, "-m", "raksa.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_health(url: str, proc: subprocess.Popen, attempts: int = 300) -> dict:
-    last_error: Exception | None = None
-    for _ in range(attempts):
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited early: {proc.stdout.read() if proc.stdout else ''}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                return json.loads(response.read())
-        except OSError as exc:
-            last_error = exc
-            with contextlib.suppress(subprocess.TimeoutExpired):  # give the server a moment to come up
-                proc.wait(timeout=0.1)
-    raise AssertionError(f"no answer from {url}: {last_error}")
+from tests.core.serving import RAKSA, free_port, group_alive, wait_for_health
 
 
 class ServeCommandTests:
@@ -49,6 +24,7 @@ class ServeCommandTests:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,  # its own process group, to see that nothing of it outlives it
         )
         try:
             assert wait_for_health(f"http://127.0.0.1:{port}/healthz", proc) == {
@@ -63,6 +39,7 @@ class ServeCommandTests:
             output, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0, output
         assert "worker on" in output
+        assert not group_alive(proc.pid), "a web process outlived raksa serve"
 
     def test_it_passes_other_commands_through_to_django(self, tmp_path: Path):
         env = {**os.environ, "RAKSA_VAR_DIR": str(tmp_path)}
