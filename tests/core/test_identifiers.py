@@ -30,6 +30,11 @@ class PhoneTests:
         for raw in ["1300", "191", "12345", "08123456789", "0812-ABC-678", "", "10500"]:
             assert normalize_phone(raw) is None, raw
 
+    def test_it_reads_a_number_wrapped_in_invisible_bidi_marks(self):
+        # As Android pastes a number from its contacts.
+        assert normalize_phone("\u202a081-234-5678\u202c") == "0812345678"
+        assert normalize_national_id("\u200e1101700203450") == "1101700203450"
+
 
 class NationalIdTests:
     def test_it_accepts_a_valid_check_digit(self):

@@ -21,8 +21,24 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 from raksa.cases.models import Case, CaseEvent, CaseParty, Channel, EmergencyType, Referral, Status, Urgency
 from raksa.cases.person_access import BREAK_GLASS_REASON_MAX, BREAK_GLASS_REASON_MIN, LimitedPerson
 from raksa.cases.selectors import cases_for_person
+from raksa.cases.services import (
+    DESCRIPTION_MAX,
+    LOCATION_TEXT_MAX,
+    NOTE_MAX,
+    OUTCOME_MAX,
+    REFERRAL_REASON_MAX,
+    STATUS_REASON_MAX,
+    SUMMARY_MAX,
+)
 from raksa.directory.models import Category
 from raksa.people.models import CitizenshipStatus, Person, Sex
+from raksa.people.services.validation import (
+    ADDRESS_TEXT_MAX,
+    IDENTIFIER_INPUT_MAX,
+    OTHER_ID_MAX,
+    PHONES_MAX,
+    TEXT_MAX,
+)
 
 # Like the workspace's person page: enough for any real history, bounded for a person on thousands of cases.
 PERSON_CASES_MAX = 200
@@ -92,7 +108,7 @@ class ErrorOut(Schema):
 
 
 class AddressIn(InputSchema):
-    text: str = text_field(max_length=500)
+    text: str = text_field(max_length=ADDRESS_TEXT_MAX)
     province_code: str = text_field(max_length=2, pattern=PROVINCE, description="2-digit DOPA province code")
     district_code: str = text_field(max_length=4, pattern=DISTRICT, description="4-digit DOPA district code")
     subdistrict_code: str = text_field(
@@ -117,12 +133,12 @@ class IdentifierOut(Schema):
 
 
 class PersonIn(InputSchema):
-    title: str = text_field(max_length=40)
-    first_name_th: str = text_field(max_length=100)
-    last_name_th: str = text_field(max_length=100)
-    first_name_en: str = text_field(max_length=100)
-    last_name_en: str = text_field(max_length=100)
-    nickname: str = text_field(max_length=60)
+    title: str = text_field(max_length=TEXT_MAX["title"])
+    first_name_th: str = text_field(max_length=TEXT_MAX["first_name_th"])
+    last_name_th: str = text_field(max_length=TEXT_MAX["last_name_th"])
+    first_name_en: str = text_field(max_length=TEXT_MAX["first_name_en"])
+    last_name_en: str = text_field(max_length=TEXT_MAX["last_name_en"])
+    nickname: str = text_field(max_length=TEXT_MAX["nickname"])
     sex: Sex = Sex.UNKNOWN
     birth_date: dt.date | None = None
     age: int | None = Field(None, ge=0, le=130, description="Stated age, when the birth date is unknown")
@@ -131,13 +147,15 @@ class PersonIn(InputSchema):
     )
     status: CitizenshipStatus = CitizenshipStatus.UNKNOWN
     national_id: str | None = text_field(
-        None, max_length=32, description="13 digits; the check digit must be valid"
+        None, max_length=IDENTIFIER_INPUT_MAX, description="13 digits; the check digit must be valid"
     )
-    passport: str | None = text_field(None, max_length=64)
-    phones: list[Annotated[str, Field(max_length=32, pattern=NO_NUL)]] = Field(
-        default_factory=list, description="Thai numbers; +66 and Thai digits accepted"
+    passport: str | None = text_field(None, max_length=OTHER_ID_MAX)
+    phones: list[Annotated[str, Field(max_length=IDENTIFIER_INPUT_MAX, pattern=NO_NUL)]] = Field(
+        default_factory=list,
+        max_length=PHONES_MAX,
+        description=f"Thai numbers; +66 and Thai digits accepted; at most {PHONES_MAX}",
     )
-    line_user_id: str | None = text_field(None, max_length=64)
+    line_user_id: str | None = text_field(None, max_length=OTHER_ID_MAX)
     address: AddressIn | None = None
 
     _numbers = json_number("age")
@@ -309,8 +327,8 @@ def coordinate(value: float | None) -> Decimal | None:
 
 
 class CaseIn(InputSchema):
-    summary: str = text_field(..., min_length=1, max_length=300)
-    description: str = Field("", pattern=NO_NUL)
+    summary: str = text_field(..., min_length=1, max_length=SUMMARY_MAX)
+    description: str = text_field(max_length=DESCRIPTION_MAX)
     channel: Channel = Channel.API
     category: Category = Category.OTHER
     emergency_type: EmergencyType | None = Field(None, description="Only for the five emergencies")
@@ -324,7 +342,7 @@ class CaseIn(InputSchema):
     parties: list[PartyIn] = Field(default_factory=list)
     latitude: float | None = Field(None, ge=-90, le=90, description=COORDINATE)
     longitude: float | None = Field(None, ge=-180, le=180, description=COORDINATE)
-    location_text: str = text_field(max_length=500)
+    location_text: str = text_field(max_length=LOCATION_TEXT_MAX)
     province_code: str = text_field(max_length=2, pattern=PROVINCE, description="2-digit DOPA province code")
     district_code: str = text_field(max_length=4, pattern=DISTRICT, description="4-digit DOPA district code")
     subdistrict_code: str = text_field(
@@ -340,7 +358,7 @@ class PartyOut(Schema):
 
 
 class NoteIn(InputSchema):
-    body: str = text_field(..., min_length=1, max_length=20000)
+    body: str = text_field(..., min_length=1, max_length=NOTE_MAX)
 
 
 class NoteOut(Schema):
@@ -356,13 +374,15 @@ class NoteOut(Schema):
 
 class StatusIn(InputSchema):
     status: Status
-    reason: str = text_field(max_length=500, description="Required when reopening a closed case")
-    outcome: str = text_field(max_length=500, description="Required when closing")
+    reason: str = text_field(
+        max_length=STATUS_REASON_MAX, description="Required when reopening a closed case"
+    )
+    outcome: str = text_field(max_length=OUTCOME_MAX, description="Required when closing")
 
 
 class ReferralIn(InputSchema):
     to_unit: str = text_field(..., min_length=1, max_length=32, description="Unit code, e.g. dcy-hq")
-    reason: str = text_field(..., min_length=1, max_length=2000)
+    reason: str = text_field(..., min_length=1, max_length=REFERRAL_REASON_MAX)
 
 
 class ReferralOut(Schema):

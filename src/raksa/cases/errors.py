@@ -97,9 +97,17 @@ FILE_TOO_LARGE = ErrorCode(
 FILE_TYPE_NOT_ALLOWED = ErrorCode(
     "file_type_not_allowed",
     400,
-    "ไม่รองรับไฟล์ประเภทนี้ (รองรับรูปภาพ PDF เสียง และข้อความ)",
-    "This type of file is not allowed (images, PDF, audio and text only)",
-    meaning="the file's content is not an image, PDF, audio or plain text",
+    "ไม่รองรับไฟล์ประเภทนี้ (รองรับรูปภาพ JPEG PNG WebP HEIC, PDF, เสียง MP3 M4A และข้อความ UTF-8)",
+    "This type of file is not allowed (pictures: JPEG, PNG, WebP, HEIC; PDF; audio: MP3, M4A; UTF-8 text)",
+    meaning="the file's bytes are not a JPEG, PNG, WebP or HEIC picture, a PDF, MP3 or M4A audio, or UTF-8 text",
+)
+FILE_MARKUP_NOT_ALLOWED = ErrorCode(
+    "file_markup_not_allowed",
+    400,
+    "ไฟล์นี้เป็นหน้าเว็บหรือภาพ SVG (HTML, SVG, XML) ซึ่งมีสคริปต์ได้ จึงแนบไม่ได้ กรุณาแนบเป็น PDF หรือรูปภาพ",
+    "This file is a web page or an SVG image (HTML, SVG, XML), which can carry scripts, so it cannot be "
+    "attached: attach it as a PDF or a picture instead",
+    meaning="the file is HTML, SVG or XML, which can carry scripts",
 )
 INVALID_CURSOR = ErrorCode(
     "invalid_cursor",

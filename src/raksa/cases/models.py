@@ -187,8 +187,14 @@ class Attachment(TimeStampedModel):
     extension = models.CharField(max_length=8)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    # Not a column: cases.services.attachment_add sets it on the row it returns when these bytes were already on
+    # the case, so that a page can say "already attached" instead of "attached".
+    is_duplicate = False
+
     class Meta:
         ordering = ["created_at", "id"]
+        # One file once per case: the same photo sent twice (a double tap, a resend on LINE) is one attachment.
+        constraints = [models.UniqueConstraint(fields=["case", "sha256"], name="uniq_attachment_case_sha256")]
 
 
 class Referral(TimeStampedModel):

@@ -186,6 +186,14 @@ def case_attachment_get(*, case: Case, pk: int) -> Attachment:
     return attachment
 
 
+def case_attachment_filename(*, attachment: Attachment) -> str:
+    """The name a download is saved under: `2569-000123-2.jpg`, the case, the file's place among the case's
+    files, and the extension of the type its bytes showed. Never the uploader's name, which may say anything
+    (`invoice.pdf.exe`, a bidi trick, a path)."""
+    position = Attachment.objects.filter(case_id=attachment.case_id, pk__lte=attachment.pk).count()
+    return f"{attachment.case.number}-{position}{attachment.extension}"
+
+
 def case_referrals(*, case: Case) -> list[Referral]:
     return list(
         Referral.objects.filter(case=case)

@@ -19,10 +19,14 @@ Decisions (see also cases/statuses.py for the status table and cases/access.py f
 - Only members of the receiving unit accept or decline. A decline needs a reason; when it leaves the case with no
   pending or accepted referral, the case goes back to "active" with its owner.
 - Assigning the same worker again changes nothing and records nothing; the assignee must be able to see the case.
-- Attachments: size from settings.RAKSA_ATTACHMENT_MAX_BYTES, type from the file's own first bytes (never the
-  client's content type), allowed types from settings.RAKSA_ATTACHMENT_TYPES. The file is written before the row;
-  if this service fails afterwards the file is deleted again. (If a caller's outer transaction rolls back later,
-  the file stays on disk as an orphan without a row: harmless, and never served.)
+- Every text goes through core.text.clean_text (NFC, control characters refused, invisible characters removed)
+  and has a limit below; the workspace's forms and the API's schemas use the same constants.
+- Attachments: size from settings.RAKSA_ATTACHMENT_MAX_BYTES, type from the file's own bytes (core.filetypes;
+  never the name or the client's content type), allowed types from settings.RAKSA_ATTACHMENT_TYPES; a page or an
+  SVG image is refused by name. One file is kept once per case (sha256): the same bytes again answer the row
+  already there, with no second event. The file is written before the row; if this service fails afterwards the
+  file is deleted again. (If a caller's outer transaction rolls back later, the file stays on disk as an orphan
+  without a row: harmless, and never served.)
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from raksa.accounts.models import User
@@ -52,6 +56,7 @@ from raksa.cases.errors import (
     DUPLICATE_REFERRAL,
     EMERGENCY_TYPE_REQUIRED,
     FILE_EMPTY,
+    FILE_MARKUP_NOT_ALLOWED,
     FILE_TOO_LARGE,
     FILE_TYPE_NOT_ALLOWED,
     NO_ROUTE,
@@ -74,18 +79,28 @@ from raksa.cases.models import (
     Urgency,
 )
 from raksa.core.areas import area_check
-from raksa.core.errors import INVALID_CHOICE, NOT_FOUND, REQUIRED, TOO_LONG, NotFound, invalid_input
+from raksa.core.errors import INVALID_CHOICE, NOT_FOUND, NotFound, invalid_input
+from raksa.core.filetypes import MARKUP_TYPES
+from raksa.core.filetypes import sniff_content_type as sniff_content_type
 from raksa.core.ids import buddhist_year, format_case_number, new_tracking_code
+from raksa.core.text import clean_text, shown, strip_invisible
 from raksa.directory.models import Category, Unit
 from raksa.directory.selectors import route_for
 from raksa.people.models import Person
 from raksa.people.selectors import person_survivor
 
 BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
+# The longest text each field takes, in characters. The workspace's forms and the API's schemas use these same
+# constants, and where a column has a width it is this one (tests/cases/test_text_limits.py holds them together).
 SUMMARY_MAX = 300
+# About ten pages: a call-taker's account of a long call, or a partner's referral letter pasted in.
+DESCRIPTION_MAX = 20_000
 LOCATION_TEXT_MAX = 500
 OUTCOME_MAX = 500
+# Why a status changed, or why a closed case is opened again.
+STATUS_REASON_MAX = 500
 NOTE_MAX = 20_000
+REFERRAL_REASON_MAX = 2_000
 DECLINE_REASON_MAX = 500
 TRACKING_CODE_TRIES = 8
 
@@ -96,17 +111,22 @@ TRACKING_CODE_TRIES = 8
 
 def _choice(value: Any, choices: Iterable[str], field: str, what_th: str, what_en: str) -> str:
     if not isinstance(value, str) or value not in set(choices):
-        raise INVALID_CHOICE.error(field=field, what_th=what_th, what_en=what_en, value=value)
+        raise INVALID_CHOICE.error(field=field, what_th=what_th, what_en=what_en, value=shown(value))
     return str(value)
 
 
-def _required_text(value: Any, field: str, what_th: str, what_en: str, max_length: int) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if not text:
-        raise REQUIRED.error(field=field, what_th=what_th, what_en=what_en.capitalize())
-    if len(text) > max_length:
-        raise TOO_LONG.error(field=field, what_th=what_th, what_en=what_en.capitalize(), limit=max_length)
-    return text
+def _required_text(
+    value: Any, field: str, what_th: str, what_en: str, max_length: int, *, multiline: bool = True
+) -> str:
+    return clean_text(
+        value,
+        field=field,
+        max_length=max_length,
+        multiline=multiline,
+        required=True,
+        what_th=what_th,
+        what_en=what_en,
+    )
 
 
 def validate_area(
@@ -233,12 +253,22 @@ def case_create(
         urgency = _choice(urgency or Urgency.NORMAL, Urgency.values, "urgency", "ระดับความเร่งด่วน", "urgency")
         if urgency == Urgency.EMERGENCY:
             raise EMERGENCY_TYPE_REQUIRED.error(field="urgency")
-    summary = _required_text(summary, "summary", "สรุปเรื่อง", "summary", SUMMARY_MAX)
-    location_text = (location_text or "").strip()
-    if len(location_text) > LOCATION_TEXT_MAX:
-        raise TOO_LONG.error(
-            field="location_text", what_th="สถานที่", what_en="Location text", limit=LOCATION_TEXT_MAX
-        )
+    summary = _required_text(summary, "summary", "สรุปเรื่อง", "summary", SUMMARY_MAX, multiline=False)
+    description = clean_text(
+        description,
+        field="description",
+        max_length=DESCRIPTION_MAX,
+        multiline=True,
+        what_th="รายละเอียด",
+        what_en="description",
+    )
+    location_text = clean_text(
+        location_text,
+        field="location_text",
+        max_length=LOCATION_TEXT_MAX,
+        what_th="สถานที่",
+        what_en="location text",
+    )
     lat = _coordinate(latitude, "latitude", 90)
     lon = _coordinate(longitude, "longitude", 180)
     if (lat is None) != (lon is None):
@@ -271,7 +301,7 @@ def case_create(
             urgency=urgency,
             channel=channel,
             summary=summary,
-            description=description or "",
+            description=description,
             latitude=lat,
             longitude=lon,
             location_text=location_text,
@@ -323,11 +353,19 @@ def case_change_status(*, actor: User, case: Case, status: str, reason: str = ""
         statuses.check_transition(locked.status, status)
         if status == Status.REFERRED:
             raise REFERRAL_REQUIRED.error(field="status")
+        reason = clean_text(
+            reason,
+            field="reason",
+            max_length=STATUS_REASON_MAX,
+            multiline=True,
+            what_th="เหตุผล",
+            what_en="reason",
+        )
         previous = locked.status
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
         events.event_status_changed(
-            case=locked, actor=actor, from_status=previous, to_status=status, reason=(reason or "").strip()
+            case=locked, actor=actor, from_status=previous, to_status=status, reason=reason
         )
     return locked
 
@@ -355,7 +393,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
         require(actor, locked, Level.MANAGE)
         if locked.status != Status.CLOSED:
             raise REOPEN_NOT_CLOSED.error(field="status", status=locked.status)
-        reason = _required_text(reason, "reason", "เหตุผลในการเปิดเรื่องใหม่", "reason", OUTCOME_MAX)
+        reason = _required_text(reason, "reason", "เหตุผลในการเปิดเรื่องใหม่", "reason", STATUS_REASON_MAX)
         previous_outcome = locked.outcome
         locked.status = Status.ACTIVE
         locked.outcome = ""
@@ -396,29 +434,6 @@ def note_add(*, actor: User, case: Case, body: str) -> Note:
     return note
 
 
-def sniff_content_type(data: bytes) -> str | None:
-    """The content type a file's own bytes show, among the kinds a case file may hold; None when unknown."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
-        return "audio/mpeg"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"M4A ", b"M4B ", b"mp42", b"isom"):
-        return "audio/mp4"
-    if b"\x00" not in data:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "text/plain"
-    return None
-
-
 def _read_limited(uploaded_file: Any, limit: int) -> bytes:
     """At most limit + 1 bytes: enough to tell that a file is too large without reading all of it."""
     if hasattr(uploaded_file, "seek"):
@@ -434,11 +449,29 @@ def _read_limited(uploaded_file: Any, limit: int) -> bytes:
     return b"".join(parts)[: limit + 1]
 
 
+def _original_name(uploaded_file: Any) -> str:
+    """The uploader's file name, kept as a label only (downloads get a generated one): no folders, no control or
+    invisible characters (U+202E makes "gpj.exe" read "exe.jpg")."""
+    name = os.path.basename(strip_invisible(str(getattr(uploaded_file, "name", "") or "")))
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:255] or "file"
+
+
+def _type_refused(content_type: str | None) -> Exception:
+    if content_type in MARKUP_TYPES:
+        return FILE_MARKUP_NOT_ALLOWED.error(field="file")
+    return FILE_TYPE_NOT_ALLOWED.error(field="file")
+
+
 def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment:
-    """Store a photo, document, recording or text on the case (MEDIA_ROOT, by content hash)."""
+    """Store a photo, document, recording or text on the case (MEDIA_ROOT, by content hash).
+
+    The same bytes twice on one case are one attachment: the second call returns the row already there with
+    `is_duplicate` set, writes no file and records no event.
+    """
     max_bytes: int = settings.RAKSA_ATTACHMENT_MAX_BYTES
     allowed: dict[str, str] = settings.RAKSA_ATTACHMENT_TYPES
-    stored_name = ""
+    stored_name = sha256 = ""
     try:
         with transaction.atomic():
             locked = _lock(case)
@@ -453,14 +486,20 @@ def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment
                 raise FILE_EMPTY.error(field="file")
             content_type = sniff_content_type(data)
             if content_type is None or content_type not in allowed:
-                raise FILE_TYPE_NOT_ALLOWED.error(field="file")
-            original_name = os.path.basename(getattr(uploaded_file, "name", "") or "file")[:255]
+                raise _type_refused(content_type)
+            sha256 = hashlib.sha256(data).hexdigest()
+            # The case row is locked, so a concurrent upload of the same file waits here and then finds this one.
+            existing = Attachment.objects.filter(case=locked, sha256=sha256).first()
+            if existing is not None:
+                existing.is_duplicate = True
+                return existing
+            original_name = _original_name(uploaded_file)
             attachment = Attachment(
                 case=locked,
                 original_name=original_name,
                 content_type=content_type,
                 size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
+                sha256=sha256,
                 extension=allowed[content_type],
                 uploaded_by=actor,
             )
@@ -468,6 +507,15 @@ def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment
             stored_name = attachment.file.name or ""
             attachment.save()
             events.event_attachment_added(case=locked, actor=actor, attachment=attachment)
+    except IntegrityError:
+        # Only the unique (case, sha256) constraint gets here, if a writer did not lock the case first.
+        if stored_name:
+            default_storage.delete(stored_name)
+        existing = Attachment.objects.filter(case_id=case.pk, sha256=sha256).first()
+        if existing is None:
+            raise
+        existing.is_duplicate = True
+        return existing
     except BaseException:
         if stored_name:
             default_storage.delete(stored_name)
@@ -493,7 +541,7 @@ def referral_create(*, actor: User, case: Case, to_unit: Unit, reason: str) -> R
         require(actor, locked, Level.MANAGE)
         if locked.status == Status.CLOSED:
             raise statuses.illegal_transition(Status.CLOSED, Status.REFERRED)
-        reason = _required_text(reason, "reason", "เหตุผลในการส่งต่อ", "reason", 2000)
+        reason = _required_text(reason, "reason", "เหตุผลในการส่งต่อ", "reason", REFERRAL_REASON_MAX)
         if to_unit.pk == locked.owning_unit_id:
             raise SAME_UNIT.error(field="to_unit")
         if not to_unit.is_active:

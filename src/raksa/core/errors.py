@@ -168,27 +168,28 @@ REQUIRED = ErrorCode(
     400,
     "กรุณาระบุ{what_th}",
     "{what_en} is required",
-    meaning="a required value is empty (`summary`, `outcome` when closing, `reason` when reopening)",
+    meaning="a required value is empty, or only invisible characters (`summary`, a note's `body`, `outcome` when "
+    "closing, `reason` when reopening)",
 )
 TOO_LONG = ErrorCode(
     "too_long",
     400,
-    "{what_th}ยาวเกิน {limit} ตัวอักษร",
-    "{what_en} is longer than {limit} characters",
+    "{what_th}ยาวเกิน {limit:,} ตัวอักษร",
+    "{what_en} is longer than {limit:,} characters",
     meaning="a text is longer than its limit",
 )
 INVALID_CHOICE = ErrorCode(
     "invalid_choice",
     400,
-    "{what_th}ไม่ถูกต้อง: {value!r}",
-    "Unknown {what_en}: {value!r}",
+    "{what_th}ไม่ถูกต้อง: {value}",
+    "Unknown {what_en}: {value}",
     meaning="not one of the allowed values",
 )
 UNKNOWN_FIELD = ErrorCode(
     "unknown_field",
     400,
     "ไม่รู้จักช่องข้อมูลนี้",
-    "Unknown field {field}.",
+    "Unknown field {name}.",
     meaning="a key the endpoint or service does not take, or a field that cannot be changed",
 )
 TOO_SHORT = ErrorCode(
@@ -197,6 +198,21 @@ TOO_SHORT = ErrorCode(
     "{what_th}ต้องยาวอย่างน้อย {limit} ตัวอักษร",
     "{what_en} must be at least {limit} characters",
     meaning="a text (a break-the-glass `reason`) or a list is shorter than it must be",
+)
+CONTROL_CHARACTER = ErrorCode(
+    "control_character",
+    400,
+    "{what_th}: มีอักขระควบคุมที่ใช้ไม่ได้ ({point})",
+    "{what_en}: Contains a control character that is not allowed ({point})",
+    meaning="a text holds a control character: never NUL and the like; newline and tab only in a description, "
+    "note, outcome or reason",
+)
+INVALID_CHARACTER = ErrorCode(
+    "invalid_character",
+    400,
+    "{what_th}: มีอักขระที่ไม่ถูกต้อง ({point})",
+    "{what_en}: Contains an invalid character ({point})",
+    meaning="a text holds a lone surrogate (`\\ud800`), which is not a character",
 )
 OUT_OF_RANGE = ErrorCode(
     "out_of_range",
@@ -224,14 +240,15 @@ UNKNOWN_AREA = ErrorCode(
     400,
     "ไม่พบรหัสพื้นที่ {value} ในทะเบียนพื้นที่",
     "Unknown area code {value} for {field} (not a DOPA code)",
-    meaning="a province, district or subdistrict code is not a geothai (DOPA) code",
+    meaning="a province, district or subdistrict code is not a geothai (DOPA) code, or a postal code is unused",
 )
 AREA_MISMATCH = ErrorCode(
     "area_mismatch",
     400,
     "รหัสพื้นที่ {value} ไม่อยู่ในพื้นที่ {parent}",
     "Area code {value} in {field} is not inside {parent_field} {parent}",
-    meaning="a district, subdistrict or postal code is not inside the province, district or subdistrict given",
+    meaning="a district or subdistrict is not inside the province or district given, or the postal code is not "
+    "theirs",
 )
 POSTAL_CODE_MISMATCH = AREA_MISMATCH.variant(
     "รหัสไปรษณีย์ {postal} ไม่ตรงกับตำบล/แขวง {subdistrict_th}",
@@ -243,4 +260,13 @@ INVALID_POSTAL_CODE = ErrorCode(
     "รหัสไปรษณีย์ต้องมี 5 หลัก",
     "A postal code has 5 digits",
     meaning="`address.postal_code` is not a Thai postal code",
+)
+UNKNOWN_POSTAL_CODE = UNKNOWN_AREA.variant(
+    "ไม่พบรหัสไปรษณีย์ {postal}", "Unknown postal code {postal} (Thailand Post does not use it)"
+)
+POSTAL_NOT_IN_DISTRICT = AREA_MISMATCH.variant(
+    "รหัสไปรษณีย์ {postal} ไม่อยู่ในอำเภอ/เขต {district}", "Postal code {postal} is not used in district {district}"
+)
+POSTAL_NOT_IN_PROVINCE = AREA_MISMATCH.variant(
+    "รหัสไปรษณีย์ {postal} ไม่อยู่ในจังหวัด {province}", "Postal code {postal} is not used in province {province}"
 )

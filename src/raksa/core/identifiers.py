@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from raksa.core.text import strip_invisible
+
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _NON_DIGIT = re.compile(r"\D")
 
@@ -20,7 +22,8 @@ def normalize_phone(raw: str) -> str | None:
     """
     if not raw:
         return None
-    text = thai_digits_to_arabic(raw).strip()
+    # A number copied from a phone's contacts often comes wrapped in invisible bidi marks.
+    text = strip_invisible(thai_digits_to_arabic(raw)).strip()
     if re.search(r"[^\d\s\-+().]", text):
         return None
     digits = _NON_DIGIT.sub("", text)
@@ -48,7 +51,7 @@ def normalize_national_id(raw: str) -> str | None:
     """
     if not raw:
         return None
-    text = thai_digits_to_arabic(raw)
+    text = strip_invisible(thai_digits_to_arabic(raw))
     if re.search(r"[^\d\s\-]", text.strip()):
         return None
     digits = _NON_DIGIT.sub("", text)

@@ -159,7 +159,6 @@ def demo_load(
     result.people_created = sum(1 for pk in person_ids.values() if pk < 0)
     ids = {index: abs(pk) for index, pk in person_ids.items()}
     case_plan = plan_cases(count=cases, people=people_plan, seed=seed)
-    demo_desks_ensure(unit_codes=desk_units(case_plan))
     created, total = _cases_load(case_plan, ids, say)
     result.cases_created, result.cases_total = created, total
     result.seconds = time.monotonic() - started
@@ -235,7 +234,9 @@ def _cases_load(
         .count()
     )
     todo = plan[existing:]
-    usernames = {row[0] for row in DEMO_USERS} | {receiver_username(code) for code in desk_units(todo)}
+    desks = desk_units(todo)
+    demo_desks_ensure(unit_codes=desks)
+    usernames = {row[0] for row in DEMO_USERS} | {receiver_username(code) for code in desks}
     world = _World(
         users={u.username: u for u in User.objects.filter(username__in=usernames).select_related("unit")},
         units={u.code: u for u in Unit.objects.select_related("agency")},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from raksa.core.errors import INVALID_CHOICE, REQUIRED, TOO_LONG, UNKNOWN_FIELD, ErrorCode
+from raksa.core.errors import INVALID_CHOICE, REQUIRED, UNKNOWN_FIELD, ErrorCode
 
 INVALID_NATIONAL_ID = ErrorCode(
     "invalid_national_id",
@@ -18,8 +18,8 @@ NATIONAL_ID_CHECK_DIGIT = INVALID_NATIONAL_ID.variant(
 INVALID_PHONE = ErrorCode(
     "invalid_phone",
     400,
-    "หมายเลขโทรศัพท์ไม่ถูกต้อง: {raw}",
-    "The phone number is not valid: {raw}",
+    "หมายเลขโทรศัพท์{which_th}ไม่ถูกต้อง (มือถือ 10 หลัก หรือโทรศัพท์บ้าน 9 หลัก)",
+    "Phone number{which_en} is not valid (a Thai mobile has 10 digits, a fixed line 9)",
     meaning="a phone in `phones` is not a Thai number",
 )
 INVALID_PASSPORT = ErrorCode(
@@ -48,10 +48,6 @@ UNKNOWN_IDENTIFIER_KIND = INVALID_CHOICE.variant("ชนิดเอกสาร
 INVALID_SEX = INVALID_CHOICE.variant("ค่าเพศไม่ถูกต้อง", "Sex must be female, male, other or unknown.")
 INVALID_STATUS = INVALID_CHOICE.variant(
     "สถานะบุคคลไม่ถูกต้อง", "Status must be thai, migrant, stateless, foreign or unknown."
-)
-NAME_TOO_LONG = TOO_LONG.variant("ยาวเกิน {limit} ตัวอักษร", "Longer than {limit} characters.")
-ADDRESS_TOO_LONG = TOO_LONG.variant(
-    "ที่อยู่ยาวเกิน {limit} ตัวอักษร", "The address is longer than {limit} characters."
 )
 UNKNOWN_ADDRESS_FIELD = UNKNOWN_FIELD.variant("ไม่รู้จักช่องข้อมูลนี้", "Unknown address field {name}.")
 FIELD_NOT_UPDATABLE = UNKNOWN_FIELD.variant("ไม่สามารถแก้ไขช่องข้อมูลนี้ได้", "The field {field} cannot be changed.")
@@ -86,8 +82,8 @@ AGE_OUT_OF_RANGE = ErrorCode(
 BIRTH_YEAR_OUT_OF_RANGE = ErrorCode(
     "birth_year_out_of_range",
     400,
-    "ปีเกิดไม่ถูกต้อง",
-    "The birth year is out of range.",
+    "ปีเกิดต้องอยู่ระหว่าง ค.ศ. {low}-{high}",
+    "The birth year must be between {low} and {high}.",
     meaning="`birth_year` is not a year or not a plausible one",
 )
 BIRTH_YEAR_NOT_A_YEAR = BIRTH_YEAR_OUT_OF_RANGE.variant("ปีเกิดไม่ถูกต้อง", "The birth year is not valid.")
@@ -97,6 +93,20 @@ INVALID_NATIONALITY = ErrorCode(
     "สัญชาติต้องเป็นรหัสประเทศ 2 ตัวอักษร (เช่น TH, MM)",
     "Nationality is a 2-letter country code (e.g. TH, MM).",
     meaning="`nationality` is not an ISO 3166 alpha-2 code",
+)
+NAME_OR_IDENTIFIER_REQUIRED = ErrorCode(
+    "name_or_identifier_required",
+    400,
+    "ต้องระบุชื่อหรือชื่อเล่น หรือเลขประจำตัว โทรศัพท์ หนังสือเดินทาง หรือ LINE อย่างน้อยหนึ่งอย่าง",
+    "Give a name or nickname, or at least one identifier (national ID, phone, passport, LINE id).",
+    meaning="a person needs a name or nickname, or at least one identifier",
+)
+TOO_MANY_PHONES = ErrorCode(
+    "too_many_phones",
+    400,
+    "บุคคลหนึ่งมีหมายเลขโทรศัพท์ได้ไม่เกิน {limit} หมายเลข",
+    "A person has at most {limit} phone numbers.",
+    meaning="more phones than a person may have (`phones`; the schema gives the limit as `maxItems`)",
 )
 NOTHING_TO_MATCH = ErrorCode(
     "nothing_to_match",
@@ -118,6 +128,9 @@ NATIONAL_ID_ALREADY_SET = ErrorCode(
     "บุคคลนี้มีเลขประจำตัวประชาชนอยู่แล้ว",
     "This person already has a national ID.",
     meaning="a person has one national ID; a second one is refused",
+)
+ONE_NATIONAL_ID = NATIONAL_ID_ALREADY_SET.variant(
+    "บุคคลหนึ่งมีเลขประจำตัวประชาชนได้เลขเดียว", "A person has one national ID."
 )
 PERSON_MERGED = ErrorCode(
     "person_merged",

@@ -14,6 +14,7 @@ from pythainlp.util import normalize as thai_normalize
 from rapidfuzz import fuzz
 
 from raksa.core.identifiers import thai_digits_to_arabic
+from raksa.core.text import strip_invisible
 
 # Longest first, so that "นางสาว" wins over "นาง" and "พล.ต.อ." over "พ.ต.อ.".
 THAI_TITLES: tuple[str, ...] = tuple(
@@ -96,7 +97,8 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", thai_digits_to_arabic(text or ""))
+    # Invisible characters go too: a query with a stray U+200B must still find the name stored without it.
+    text = strip_invisible(unicodedata.normalize("NFC", thai_digits_to_arabic(text or "")))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -216,11 +218,11 @@ STRICT_LINE_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
 
 def normalize_passport(raw: str) -> str | None:
     """Passport or travel-document number: upper-case letters and digits, 5 to 20 of them ("aa 123-4567")."""
-    text = _PASSPORT_NOISE.sub("", thai_digits_to_arabic(raw or "")).upper()
+    text = _PASSPORT_NOISE.sub("", strip_invisible(thai_digits_to_arabic(raw or ""))).upper()
     return text if _PASSPORT.match(text) else None
 
 
 def normalize_line_user_id(raw: str) -> str | None:
     """LINE user ids are opaque ("U" + 32 hex on the real platform); accept any short token without spaces."""
-    text = (raw or "").strip()
+    text = strip_invisible(raw or "").strip()
     return text if _LINE_USER_ID.match(text) else None

@@ -1,5 +1,6 @@
 """Forms of the case workspace. They parse and check simple fields; the services decide everything else and
-raise RaksaError, which raksa.core.forms.add_service_error turns into a form error in both languages."""
+raise RaksaError, which raksa.core.forms.add_service_error turns into a form error in both languages. Each text
+field's max_length is the service's own constant, so the page and the API refuse at the same length."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from raksa.accounts.models import User
 from raksa.cases.models import EmergencyType, Status
+from raksa.cases.person_access import BREAK_GLASS_REASON_MAX
+from raksa.cases.services import (
+    DECLINE_REASON_MAX,
+    NOTE_MAX,
+    OUTCOME_MAX,
+    REFERRAL_REASON_MAX,
+    STATUS_REASON_MAX,
+)
 from raksa.core.forms import bilingual, required_message
 from raksa.directory.models import Category, Unit
 
@@ -78,7 +87,7 @@ class CaseFilterForm(forms.Form):
 class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("บันทึก"),
-        max_length=10000,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=required_message("กรุณาเขียนบันทึกก่อนบันทึก", "Please write the note first"),
     )
@@ -100,13 +109,13 @@ class StatusForm(forms.Form):
             "invalid_choice": NOT_OFFERED,
         },
     )
-    reason = forms.CharField(label=_("เหตุผล"), required=False, max_length=500)
+    reason = forms.CharField(label=_("เหตุผล"), required=False, max_length=STATUS_REASON_MAX)
 
 
 class CloseForm(forms.Form):
     outcome = forms.CharField(
         label=_("ผลการดำเนินงาน"),
-        max_length=500,
+        max_length=OUTCOME_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=required_message(
             "ต้องระบุผลการดำเนินงานก่อนปิดเรื่อง", "An outcome is needed to close the case"
@@ -117,7 +126,7 @@ class CloseForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("เหตุผลที่เปิดเรื่องอีกครั้ง"),
-        max_length=500,
+        max_length=STATUS_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=required_message("ต้องระบุเหตุผลที่เปิดเรื่องอีกครั้ง", "A reason is needed to reopen the case"),
     )
@@ -156,7 +165,7 @@ class ReferralForm(forms.Form):
     reason = forms.CharField(
         label=_("เหตุผลในการส่งต่อ"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=REFERRAL_REASON_MAX,
         error_messages=required_message("ต้องระบุเหตุผลในการส่งต่อ", "A reason for the referral is needed"),
     )
 
@@ -180,16 +189,17 @@ class ReferralForm(forms.Form):
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("เหตุผลที่ปฏิเสธ"),
-        max_length=500,
+        max_length=DECLINE_REASON_MAX,
         error_messages=required_message("ต้องระบุเหตุผลที่ปฏิเสธ", "A reason for declining is needed"),
     )
 
 
 class BreakGlassForm(forms.Form):
-    # The length rules are person_break_glass's; the form only keeps a pasted essay from reaching it.
+    # The shortest reason is person_break_glass's rule (it counts visible characters); the longest is the one the
+    # API's schema states too.
     reason = forms.CharField(
         label=_("เหตุผลที่ต้องเปิดดูข้อมูลเต็ม"),
-        max_length=2000,
+        max_length=BREAK_GLASS_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=required_message(
             "กรุณาเขียนเหตุผลที่ต้องเปิดดูข้อมูลเต็มของบุคคลนี้", "Write why you need to open this person's full record."

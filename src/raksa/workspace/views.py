@@ -296,20 +296,21 @@ def _submit(
     form: Any,
     form_name: str,
     perform: Callable[[dict[str, Any]], object],
-    done: str,
+    done: str | Callable[[Any], str],
     form_shown: bool | None = None,
     **rerender: Any,
 ) -> HttpResponse:
     """The one shape of every form action on a case: validate, call the service, then either go back to the case
-    with a message or show the page again with the form and the service's error in Thai and English."""
+    with a message (`done`, or `done` of what the service returned) or show the page again with the form and the
+    service's error in Thai and English."""
     error: RaksaError | None = None
     if form.is_valid():
         try:
-            perform(form.cleaned_data)
+            result = perform(form.cleaned_data)
         except RaksaError as exc:
             error = exc
         else:
-            messages.success(request, done)
+            messages.success(request, done(result) if callable(done) else done)
             return redirect("cases:detail", number=case.number)
     return _refusal(request, case.number, form_name, form, error, form_shown, **rerender)
 
@@ -324,7 +325,11 @@ def attachment_add(request: StaffRequest, number: str) -> HttpResponse:
         AttachmentForm(request.POST, request.FILES),
         "attachment_form",
         lambda data: services.attachment_add(actor=request.staff.user, case=case, uploaded_file=data["file"]),
-        _("แนบไฟล์แล้ว"),
+        lambda attachment: (
+            _("ไฟล์นี้แนบไว้ในเรื่องนี้แล้ว (%(name)s)") % {"name": attachment.original_name}
+            if attachment.is_duplicate
+            else _("แนบไฟล์แล้ว")
+        ),
         open_section="attachments",
     )
 
@@ -337,12 +342,20 @@ def attachment_download(request: StaffRequest, number: str, pk: int) -> HttpResp
         attachment = selectors.case_attachment_get(case=case, pk=pk)
     except NotFound:
         raise Http404() from None
-    return FileResponse(
+    content_type = attachment.content_type
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
+    response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        filename=selectors.case_attachment_filename(attachment=attachment),
+        content_type=content_type,
     )
+    # Saved, never shown: even a file stored before types were checked this closely cannot run as a page here.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_required

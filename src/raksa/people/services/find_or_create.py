@@ -9,12 +9,14 @@ from typing import Any
 from django.db import transaction
 
 from raksa.core.errors import UNKNOWN_FIELD, Conflict
+from raksa.core.text import shown
 from raksa.people.errors import BIRTH_YEAR_NOT_A_YEAR, NOTHING_TO_MATCH
 from raksa.people.models import Identifier, Person
 from raksa.people.selectors import Candidate, person_candidates, person_survivor
 from raksa.people.services.person import _identifiers_claim, _refresh_keys, person_create
 from raksa.people.services.validation import (
     NAME_FIELDS,
+    PHONES_MAX,
     _check_line_user_id,
     _check_national_id,
     _check_passport,
@@ -74,6 +76,8 @@ def _enrich(person: Person, wanted: dict[str, str], names: dict[str, Any]) -> Pe
             if kind == Identifier.Kind.NATIONAL_ID and locked.identifiers.filter(kind=kind).exists():
                 # A phone can be shared within a family; a second national ID on one person is a mistake.
                 continue
+            if kind == Identifier.Kind.PHONE and locked.identifiers.filter(kind=kind).count() >= PHONES_MAX:
+                continue  # the person is still the right match; a full phone list keeps the numbers it has
             free.append((kind, value, field_name))
         with contextlib.suppress(Conflict):
             # Only a concurrent claim gets here; the person is still the right match.
@@ -201,7 +205,7 @@ def _find_or_create_new(
     fields["phones"] = phones
     allowed = set(person_create.__kwdefaults__ or {}) - {"actor"}
     for name in sorted(set(fields) - allowed):
-        errors.add(name, UNKNOWN_FIELD)
+        errors.add(name, UNKNOWN_FIELD, name=shown(name))
     errors.raise_if_any()
     person = person_create(actor=actor, **fields)
     changed = False

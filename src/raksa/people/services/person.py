@@ -20,12 +20,17 @@ from raksa.people.errors import (
 from raksa.people.models import Address, Identifier, Person
 from raksa.people.services.validation import (
     ADDRESS_KEYS,
+    IDENTIFYING_NAMES,
+    PHONES_MAX,
     UPDATABLE_FIELDS,
     _clean_person_fields,
     _collect_identifiers,
     _Errors,
+    _has_a_name,
+    _name_or_identifier_required,
     _normalize_identifier,
     _split_titles,
+    _too_many_phones,
 )
 
 _FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -50,7 +55,7 @@ def _refresh_keys(person: Person) -> None:
 
 
 def _identifier_in_use(field_name: str) -> RaksaError:
-    th, en = _FIELD_LABELS.get(field_name, _FIELD_LABELS["other_id"])
+    th, en = _FIELD_LABELS.get(field_name.split(".")[0], _FIELD_LABELS["other_id"])
     return IDENTIFIER_IN_USE.error(field=field_name, label_th=th, label_en=en)
 
 
@@ -123,7 +128,8 @@ def person_create(
     line_user_id: str | None = None,
     address: dict[str, Any] | None = None,
 ) -> Person:
-    """Create a person with identifiers and an address. A person needs no Thai ID (migrants, stateless people).
+    """Create a person with identifiers and an address. A person needs no Thai ID (migrants, stateless people),
+    but needs a name (or nickname) or an identifier: a record of nobody can never be found again, only duplicated.
 
     A title typed into the first name ("นางสาวสมศรี") is moved to `title`.
     """
@@ -146,6 +152,8 @@ def person_create(
     identifiers = _collect_identifiers(
         national_id=national_id, passport=passport, phones=phones, line_user_id=line_user_id, errors=errors
     )
+    if not errors.items and not identifiers and not _has_a_name(data):
+        _name_or_identifier_required(errors)
     errors.raise_if_any()
     _split_titles(data)
     clean_address = data.pop("address")
@@ -176,6 +184,10 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
             data["birth_year"] = None
         for name, value in data.items():
             setattr(locked, name, value)
+        names = {name: getattr(locked, name) for name in IDENTIFYING_NAMES}
+        if not _has_a_name(names) and not locked.identifiers.exists():
+            _name_or_identifier_required(errors)
+            errors.raise_if_any()
         if address:
             _address_set(locked, address)
         _refresh_keys(locked)
@@ -203,4 +215,7 @@ def identifier_add(*, actor: Any, person: Person, kind: str, value: str) -> Iden
             raise _identifier_in_use(field_name)
         if kind == Identifier.Kind.NATIONAL_ID and locked.identifiers.filter(kind=kind).exists():
             raise NATIONAL_ID_ALREADY_SET.error(field="national_id")
+        if kind == Identifier.Kind.PHONE and locked.identifiers.filter(kind=kind).count() >= PHONES_MAX:
+            _too_many_phones(field_name, errors)
+            errors.raise_if_any()
         return _identifiers_claim(locked, [(kind, normalized, field_name)])[0]

@@ -11,11 +11,11 @@ from typing import Any
 from django.utils import timezone
 
 from raksa.core.areas import area_check
-from raksa.core.errors import ErrorCode, FieldError, invalid_input
+from raksa.core.errors import ErrorCode, FieldError, InvalidInput, RaksaError, invalid_input
 from raksa.core.identifiers import is_valid_national_id, normalize_national_id, normalize_phone
+from raksa.core.text import clean_text, shown
 from raksa.people import matching
 from raksa.people.errors import (
-    ADDRESS_TOO_LONG,
     AGE_OUT_OF_RANGE,
     BIRTH_DATE_IN_FUTURE,
     BIRTH_DATE_OUT_OF_RANGE,
@@ -30,15 +30,42 @@ from raksa.people.errors import (
     INVALID_PHONE,
     INVALID_SEX,
     INVALID_STATUS,
-    NAME_TOO_LONG,
+    NAME_OR_IDENTIFIER_REQUIRED,
     NATIONAL_ID_CHECK_DIGIT,
+    TOO_MANY_PHONES,
     UNKNOWN_ADDRESS_FIELD,
 )
-from raksa.people.models import CitizenshipStatus, Identifier, Person, Sex
+from raksa.people.models import CitizenshipStatus, Identifier, Sex
 
 MAX_AGE = 130
 
 NAME_FIELDS = ("title", "first_name_th", "last_name_th", "first_name_en", "last_name_en", "nickname")
+# The longest text each field takes, in characters: the API schema and the admin use these numbers, and the
+# columns of the Person and Address models are as wide.
+TEXT_MAX: dict[str, int] = {
+    "title": 40,
+    "first_name_th": 100,
+    "last_name_th": 100,
+    "first_name_en": 100,
+    "last_name_en": 100,
+    "nickname": 60,
+}
+ADDRESS_TEXT_MAX = 500
+# What a caller may type into an identifier field before it is normalised ("1-1017-00203-45-0", "+66 81 ...").
+IDENTIFIER_INPUT_MAX = 32
+OTHER_ID_MAX = 64
+# Phones on one person, and in one request: a family shares a few numbers, nobody has dozens.
+PHONES_MAX = 5
+# A name, not a title, is what tells people apart; a nickname counts ("ป้าแดง" is how a village knows her).
+IDENTIFYING_NAMES = ("first_name_th", "last_name_th", "first_name_en", "last_name_en", "nickname")
+_WHAT: dict[str, tuple[str, str]] = {
+    "title": ("คำนำหน้าชื่อ", "title"),
+    "first_name_th": ("ชื่อ (ภาษาไทย)", "first name (Thai)"),
+    "last_name_th": ("นามสกุล (ภาษาไทย)", "last name (Thai)"),
+    "first_name_en": ("ชื่อ (ภาษาอังกฤษ)", "first name (English)"),
+    "last_name_en": ("นามสกุล (ภาษาอังกฤษ)", "last name (English)"),
+    "nickname": ("ชื่อเล่น", "nickname"),
+}
 UPDATABLE_FIELDS = frozenset(
     {*NAME_FIELDS, "sex", "birth_date", "age", "nationality", "status", "address", "province_code"}
 )
@@ -50,11 +77,20 @@ class _Errors:
         self.items: list[FieldError] = []
 
     def add(self, field_name: str, code: ErrorCode, **params: object) -> None:
-        self.items.append(code.field_error(field_name, **params))
+        self.add_problem(field_name, code.field_error(field_name, **params))
 
     def add_problem(self, field_name: str, problem: FieldError) -> None:
-        """A problem another check found (an area's), under this service's name for the field."""
-        self.items.append(replace(problem, field=field_name))
+        """A problem another check found (an area's, a text's), under this service's name for the field."""
+        # One error per field: three bad phones are one thing to fix, said once.
+        if not self.has(field_name):
+            self.items.append(replace(problem, field=field_name))
+
+    def has(self, field_name: str) -> bool:
+        return any(item.field == field_name for item in self.items)
+
+    def add_from(self, error: RaksaError) -> None:
+        for item in error.errors:
+            self.add_problem(item.field, item)
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -74,12 +110,18 @@ def _check_national_id(raw: str | None, field_name: str, errors: _Errors) -> str
     return digits
 
 
-def _check_phone(raw: str | None, field_name: str, errors: _Errors) -> str | None:
+def _check_phone(
+    raw: str | None, field_name: str, errors: _Errors, position: int | None = None
+) -> str | None:
+    """A Thai phone in national form. The error names which phone of a list (`position`, from 1) instead of
+    quoting it: what the caller sent is theirs already, and may be anything of any length."""
     if raw is None or str(raw).strip() == "":
         return None
-    phone = normalize_phone(str(raw))
+    phone = normalize_phone(str(raw)) if len(str(raw)) <= IDENTIFIER_INPUT_MAX else None
     if phone is None:
-        errors.add(field_name, INVALID_PHONE, raw=raw)
+        which_th = f"ลำดับที่ {position} " if position is not None else ""
+        which_en = f" {position}" if position is not None else ""
+        errors.add(field_name, INVALID_PHONE, which_th=which_th, which_en=which_en)
     return phone
 
 
@@ -114,20 +156,28 @@ def _normalize_identifier(kind: str, raw: str, field_name: str, errors: _Errors)
         if value is None and not any(e.field == field_name for e in errors.items):
             errors.add(field_name, IDENTIFIER_VALUE_REQUIRED)
         return value
-    value = str(raw or "").strip()
-    if not value or len(value) > 64:
+    try:
+        value = clean_text(
+            raw, field=field_name, max_length=OTHER_ID_MAX, what_th="เลขเอกสาร", what_en="document number"
+        )
+    except InvalidInput as exc:
+        errors.add_from(exc)
+        return None
+    if not value:
         errors.add(field_name, INVALID_IDENTIFIER)
         return None
     return value
 
 
 def _check_text(data: dict[str, Any], name: str, errors: _Errors) -> None:
-    value = data.get(name)
-    value = "" if value is None else str(value).strip()
-    max_length = getattr(Person._meta.get_field(name), "max_length", None) or 0
-    if len(value) > max_length:
-        errors.add(name, NAME_TOO_LONG, limit=max_length)
-    data[name] = value
+    what_th, what_en = _WHAT[name]
+    try:
+        data[name] = clean_text(
+            data.get(name), field=name, max_length=TEXT_MAX[name], what_th=what_th, what_en=what_en
+        )
+    except InvalidInput as exc:
+        errors.add_from(exc)
+        data[name] = ""
 
 
 def _parse_date(raw: Any) -> dt.date | None:
@@ -172,8 +222,15 @@ def _check_birth(data: dict[str, Any], errors: _Errors) -> None:
             data["birth_year"] = today.year - years
             data["birth_year_estimated"] = True
     birth_year = data.get("birth_year")
-    if birth_year is not None and not today.year - MAX_AGE <= int(birth_year) <= today.year:
-        errors.add("birth_year", BIRTH_YEAR_OUT_OF_RANGE)
+    if birth_year is not None and not today.year - MAX_AGE <= _as_year(birth_year) <= today.year:
+        errors.add("birth_year", BIRTH_YEAR_OUT_OF_RANGE, low=today.year - MAX_AGE, high=today.year)
+
+
+def _as_year(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _check_choices(data: dict[str, Any], errors: _Errors) -> None:
@@ -193,7 +250,7 @@ def _check_choices(data: dict[str, Any], errors: _Errors) -> None:
 
 
 def _check_province(code: Any, field_name: str, errors: _Errors) -> str:
-    code = str(code or "").strip()
+    code = str(code or "").strip()[:IDENTIFIER_INPUT_MAX]
     for problem in area_check(province_code=code)[1]:
         errors.add_problem(field_name, problem)
     return code
@@ -205,12 +262,23 @@ def _check_address(raw: dict[str, Any] | None, errors: _Errors) -> dict[str, str
         return None
     unknown = sorted(set(raw) - set(ADDRESS_KEYS))
     if unknown:
-        errors.add(f"address.{unknown[0]}", UNKNOWN_ADDRESS_FIELD, name=unknown[0])
-    address = {key: str(raw.get(key) or "").strip() for key in ADDRESS_KEYS}
+        name = shown(unknown[0])
+        errors.add(f"address.{name}", UNKNOWN_ADDRESS_FIELD, name=name)
+    address = {key: str(raw.get(key) or "").strip()[:IDENTIFIER_INPUT_MAX] for key in ADDRESS_KEYS[1:]}
+    try:
+        address["text"] = clean_text(
+            raw.get("text"),
+            field="address.text",
+            max_length=ADDRESS_TEXT_MAX,
+            what_th="ที่อยู่",
+            what_en="address",
+        )
+    except InvalidInput as exc:
+        errors.add_from(exc)
+        address["text"] = ""
+    address = {key: address[key] for key in ADDRESS_KEYS}
     if not any(address.values()):
         return None
-    if len(address["text"]) > 500:
-        errors.add("address.text", ADDRESS_TOO_LONG, limit=500)
     area, problems = area_check(
         address["province_code"],
         address["district_code"],
@@ -222,6 +290,14 @@ def _check_address(raw: dict[str, Any] | None, errors: _Errors) -> dict[str, str
     province, district, subdistrict = area.province_code, area.district_code, area.subdistrict_code
     address.update(province_code=province, district_code=district, subdistrict_code=subdistrict)
     return address
+
+
+def _has_a_name(data: dict[str, Any]) -> bool:
+    return any(data.get(name) for name in IDENTIFYING_NAMES)
+
+
+def _name_or_identifier_required(errors: _Errors) -> None:
+    errors.add("first_name_th", NAME_OR_IDENTIFIER_REQUIRED)
 
 
 def _clean_person_fields(data: dict[str, Any], errors: _Errors) -> dict[str, Any]:
@@ -253,8 +329,12 @@ def _collect_identifiers(
         wanted.append((Identifier.Kind.NATIONAL_ID, nid, "national_id"))
     if isinstance(phones, str):
         phones = [phones]
-    for raw in phones or ():
-        phone = _check_phone(raw, phone_field, errors)
+    phones = list(phones or ())
+    if len(phones) > PHONES_MAX:
+        _too_many_phones(phone_field, errors)
+        phones = []
+    for position, raw in enumerate(phones, start=1):
+        phone = _check_phone(raw, phone_field, errors, position=position if len(phones) > 1 else None)
         if phone and (Identifier.Kind.PHONE, phone, phone_field) not in wanted:
             wanted.append((Identifier.Kind.PHONE, phone, phone_field))
     line = _check_line_user_id(line_user_id, "line_user_id", errors)
@@ -266,9 +346,54 @@ def _collect_identifiers(
     return wanted
 
 
+def _too_many_phones(field_name: str, errors: _Errors) -> None:
+    errors.add(field_name, TOO_MANY_PHONES, limit=PHONES_MAX)
+
+
 def _split_titles(data: dict[str, Any]) -> None:
     for name in ("first_name_th", "first_name_en"):
         found, rest = matching.strip_title(data.get(name, ""))
         if found:
             data[name] = rest
             data["title"] = data.get("title") or found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The same checks for forms that edit rows directly (the admin's): each returns what the services would store
+# and every problem they would raise, instead of raising.
+
+
+def person_fields_check(data: dict[str, Any]) -> list[FieldError]:
+    """Clean plain Person fields in `data` in place (names, sex, birth, nationality, status, province), titles
+    moved out of first names, exactly as person_create and person_update do; the problems, empty when none."""
+    errors = _Errors()
+    _clean_person_fields(data, errors)
+    if not errors.items:
+        _split_titles(data)
+    return errors.items
+
+
+def identifier_check(*, kind: str, value: str) -> tuple[str | None, list[FieldError]]:
+    """An identifier as the services store it (a national ID's 13 digits, a phone's national form)."""
+    errors = _Errors()
+    field_name = "line_user_id" if kind == Identifier.Kind.LINE_USER else str(kind)
+    normalized = _normalize_identifier(kind, value, field_name, errors)
+    return normalized, errors.items
+
+
+def address_check(raw: dict[str, Any]) -> tuple[dict[str, str] | None, list[FieldError]]:
+    """An address as the services store it (larger areas filled in from the finer codes); fields named
+    `address.<key>`."""
+    errors = _Errors()
+    address = _check_address(raw, errors)
+    return address, errors.items
+
+
+def identity_problems(*, names: dict[str, Any], identifiers: int, phones: int) -> list[FieldError]:
+    """What a person's record as a whole must have: a name or an identifier, and at most PHONES_MAX phones."""
+    errors = _Errors()
+    if not identifiers and not _has_a_name(names):
+        _name_or_identifier_required(errors)
+    if phones > PHONES_MAX:
+        _too_many_phones("phones", errors)
+    return errors.items
