@@ -2,10 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-from raksa.core.errors import RaksaError
 
 
 class LoginForm(AuthenticationForm):
@@ -46,7 +43,3 @@ class SecondFactorForm(forms.Form):
             }
         ),
     )
-
-    def add_service_error(self, error: RaksaError) -> None:
-        english = (get_language() or "th").startswith("en")
-        self.add_error("code", error.message_en if english else error.message_th)

@@ -24,8 +24,22 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, key_validator
 
+from raksa.accounts.errors import (
+    ALREADY_ENROLLED,
+    AMBIGUOUS_PREFIX,
+    INACTIVE_UNIT,
+    INVALID_KEY,
+    NO_ENROLMENT,
+    TOKEN_NOT_FOUND,
+    TOO_MANY_ATTEMPTS,
+    UNKNOWN_ROLE,
+    UNKNOWN_STAFF_UNIT,
+    USER_INACTIVE,
+    USERNAME_REQUIRED,
+    WRONG_CODE,
+)
 from raksa.accounts.models import ApiToken, Notice, Role, User
-from raksa.core.errors import Conflict, InvalidInput, NotFound, invalid
+from raksa.core.errors import RaksaError
 from raksa.directory.models import Unit
 
 TOKEN_PREFIX = "rk_"
@@ -51,26 +65,17 @@ def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> Us
     """
     username = (username or "").strip()
     if not username:
-        raise invalid("user", "required", "ต้องระบุชื่อผู้ใช้", "A username is required")
+        raise USERNAME_REQUIRED.error(field="user")
     if role not in Role.values:
-        raise invalid(
-            "role",
-            "invalid_choice",
-            f"ไม่รู้จักบทบาท {role!r} (ใช้ได้: {', '.join(Role.values)})",
-            f"Unknown role {role!r} (one of: {', '.join(Role.values)})",
-        )
+        raise UNKNOWN_ROLE.error(field="role", role=role, roles=", ".join(Role.values))
     code = unit_code or CENTRE_UNIT
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
         hint_th = " (โหลดทำเนียบหน่วยงานด้วย raksa load_directory)" if code == CENTRE_UNIT else ""
         hint_en = " (load the directory with `raksa load_directory`)" if code == CENTRE_UNIT else ""
-        raise invalid(
-            "unit", "unknown_unit", f"ไม่พบหน่วยงานรหัส {code!r}{hint_th}", f"Unknown unit {code!r}{hint_en}"
-        )
+        raise UNKNOWN_STAFF_UNIT.error(field="unit", code=code, hint_th=hint_th, hint_en=hint_en)
     if not unit.is_active:
-        raise invalid(
-            "unit", "inactive_unit", f"หน่วยงาน {code!r} ปิดใช้งานแล้ว", f"Unit {code!r} is deactivated"
-        )
+        raise INACTIVE_UNIT.error(field="unit", code=code)
 
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
@@ -80,12 +85,7 @@ def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> Us
             user.save()
             return user
         if not user.is_active:
-            raise Conflict(
-                code="user_inactive",
-                message_th=f"ผู้ใช้ {username!r} ถูกปิดใช้งาน: เปิดใช้งานในหน้าผู้ดูแลระบบก่อน",
-                message_en=f"User {username!r} is deactivated: reactivate them in the admin first",
-                field="user",
-            )
+            raise USER_INACTIVE.error(field="user", username=username)
         if user.role != role or user.unit_id != unit.pk:
             user.role = role
             user.unit = unit
@@ -139,17 +139,9 @@ def token_revoke_by_prefix(*, prefix: str, username: str | None = None) -> ApiTo
         tokens = tokens.filter(user__username=username)
     found = list(tokens[:2])
     if not found or len(prefix) < PREFIX_LENGTH:
-        raise NotFound(
-            code="not_found",
-            message_th=f"ไม่พบโทเค็นที่ยังใช้งานได้ซึ่งขึ้นต้นด้วย {prefix!r}",
-            message_en=f"No live token with prefix {prefix!r}",
-        )
+        raise TOKEN_NOT_FOUND.error(prefix=prefix)
     if len(found) > 1:
-        raise Conflict(
-            code="ambiguous_prefix",
-            message_th=f"มีโทเค็นมากกว่าหนึ่งรายการที่ขึ้นต้นด้วย {prefix!r}: ระบุ --user ด้วย",
-            message_en=f"More than one live token has prefix {prefix!r}: add --user",
-        )
+        raise AMBIGUOUS_PREFIX.error(prefix=prefix)
     token_revoke(token=found[0])
     return found[0]
 
@@ -174,22 +166,12 @@ def _code_clean(code: str) -> str:
     return "".join((code or "").split()).replace("-", "").lower()[:32]
 
 
-def _wrong_code() -> InvalidInput:
-    return invalid(
-        "code",
-        "wrong_code",
-        "รหัสไม่ถูกต้องหรือหมดเวลาแล้ว ลองรหัสใหม่จากแอป",
-        "The code is wrong or has expired: try the app's current code",
-    )
+def _wrong_code() -> RaksaError:
+    return WRONG_CODE.error(field="code")
 
 
-def _too_many_codes() -> InvalidInput:
-    return invalid(
-        "code",
-        "too_many_attempts",
-        "กรอกรหัสผิดหลายครั้ง กรุณารอสักครู่แล้วลองใหม่",
-        "Too many wrong codes: wait a little, then try again",
-    )
+def _too_many_codes() -> RaksaError:
+    return TOO_MANY_ATTEMPTS.error(field="code")
 
 
 def totp_enrolment_start(*, user: User) -> TOTPDevice:
@@ -197,11 +179,7 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     with transaction.atomic():
         devices = TOTPDevice.objects.select_for_update().filter(user=user).order_by("pk")
         if any(device.confirmed for device in devices):
-            raise Conflict(
-                code="already_enrolled",
-                message_th="ตั้งค่าแอปยืนยันตัวตนไว้แล้ว",
-                message_en="An authenticator app is already set up",
-            )
+            raise ALREADY_ENROLLED.error()
         device = devices.first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -216,11 +194,7 @@ def totp_enrolment_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[s
             TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
         )
         if device is None:
-            raise Conflict(
-                code="no_enrolment",
-                message_th="ยังไม่ได้เริ่มตั้งค่าแอปยืนยันตัวตน",
-                message_en="No authenticator app is being set up",
-            )
+            raise NO_ENROLMENT.error()
         allowed, _ = device.verify_is_allowed()
         # A failure must commit (it counts towards django-otp's throttle), so the error is raised outside.
         if allowed and device.verify_token(_code_clean(code)):
@@ -288,12 +262,7 @@ def totp_device_ensure(*, user: User, key_hex: str) -> str:
     except ValidationError:
         valid = False
     if not valid:
-        raise invalid(
-            "key_hex",
-            "invalid_key",
-            "กุญแจต้องเป็นเลขฐานสิบหกยาว 16 ถึง 40 ไบต์",
-            "The key must be 16 to 40 bytes written in hexadecimal",
-        )
+        raise INVALID_KEY.error(field="key_hex")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(name=TOTP_DEVICE_NAME).delete()
         device = TOTPDevice.objects.select_for_update().filter(user=user, name=TOTP_DEVICE_NAME).first()

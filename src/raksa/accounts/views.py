@@ -24,6 +24,7 @@ from raksa.accounts.models import User
 from raksa.accounts.selectors import recovery_codes_left, second_factor_enrolled, second_factor_required
 from raksa.accounts.services import second_factor_verify, totp_enrolment_confirm, totp_enrolment_start
 from raksa.core.errors import RaksaError
+from raksa.core.forms import add_service_error
 
 
 class LoginView(auth_views.LoginView):
@@ -98,7 +99,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         try:
             device = second_factor_verify(user=user, code=form.cleaned_data["code"])
         except RaksaError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
         else:
             _second_factor_passed(request, device)
             if isinstance(device, StaticDevice):
@@ -128,7 +129,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
         try:
             device, codes = totp_enrolment_confirm(user=user, code=form.cleaned_data["code"])
         except RaksaError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
         else:
             _second_factor_passed(request, device)
             return render(request, "registration/recovery_codes.html", {"codes": codes, "next": next_url})

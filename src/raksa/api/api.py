@@ -11,66 +11,13 @@ from ninja.renderers import JSONRenderer
 from raksa.accounts.auth import BearerTokenAuth
 from raksa.api import errors
 from raksa.api.routers import cases, people
-from raksa.core.errors import Forbidden
-from raksa.people.services.validation import PHONES_MAX
-
-# Codes raised by the services and surfaced unchanged (the API's own are in raksa.api.errors.API_CODES). A
-# service error's top-level `code` is that of its first field error.
-SERVICE_CODES: dict[str, tuple[int, str]] = {
-    "required": (
-        400,
-        "a required value is empty, or only invisible characters (`summary`, a note's `body`, `outcome` when "
-        "closing, `reason` when reopening)",
-    ),
-    "too_long": (400, "a text is longer than its limit"),
-    "control_character": (
-        400,
-        "a text holds a control character: never NUL and the like; newline and tab only in a description, note, "
-        "outcome or reason",
-    ),
-    "invalid_character": (400, "a text holds a lone surrogate (`\\ud800`), which is not a character"),
-    "name_or_identifier_required": (400, "a person needs a name or nickname, or at least one identifier"),
-    "too_many_phones": (400, f"more phones than a person may have (`phones`, at most {PHONES_MAX})"),
-    "too_short": (400, "a break-the-glass `reason` is shorter than its limit"),
-    "invalid_choice": (400, "not one of the allowed values"),
-    "invalid_date": (400, "not a date (YYYY-MM-DD)"),
-    "birth_date_in_future": (400, "`birth_date` is after today"),
-    "age_out_of_range": (400, "`age` is not a plausible age"),
-    "invalid_national_id": (400, "`national_id` is not 13 digits with a valid check digit"),
-    "invalid_phone": (400, "a phone in `phones` is not a Thai number"),
-    "invalid_passport": (400, "`passport` is not 5-20 letters or digits"),
-    "invalid_line_user_id": (400, "`line_user_id` is not a LINE user id"),
-    "invalid_nationality": (400, "`nationality` is not an ISO 3166 alpha-2 code"),
-    "invalid_postal_code": (400, "`address.postal_code` is not a Thai postal code"),
-    "unknown_area": (
-        400,
-        "a province, district or subdistrict code is not a geothai (DOPA) code, or a postal code is unused",
-    ),
-    "area_mismatch": (
-        400,
-        "a district or subdistrict is not inside the province or district given, or the postal code is not theirs",
-    ),
-    "emergency_type_required": (400, "urgency `emergency` needs one of the five emergency types"),
-    "unknown_person": (400, "`subject_id`, `reporter_id` or a party's `person_id` does not exist"),
-    "unknown_unit": (400, "`to_unit` is not a unit code"),
-    "unit_inactive": (400, "`to_unit` is no longer active"),
-    "same_unit": (400, "a case cannot be referred to the unit that owns it"),
-    "invalid_cursor": (400, "`cursor` was not returned by this API"),
-    "identifier_in_use": (
-        409,
-        "the national ID, passport, phone or LINE id already belongs to another person",
-    ),
-    "illegal_transition": (409, "the status machine does not allow this move from the case's current status"),
-    "referral_required": (409, "`referred` is reached by creating a referral, not by a status change"),
-    "duplicate_referral": (409, "the case is already referred to this unit"),
-    "break_glass_not_needed": (409, "the caller already sees the person's full record"),
-    "too_many_person_views": (429, "over the hourly limit of person reads and searches; see `Retry-After`"),
-}
+from raksa.core.errors import error_catalogue
 
 
 def _description() -> str:
-    rows = sorted({**errors.API_CODES, **SERVICE_CODES}.items(), key=lambda item: (item[1][0], item[0]))
-    table = "\n".join(f"| `{code}` | {status} | {meaning} |" for code, (status, meaning) in rows)
+    # Every app's catalogue, so a code a service can raise is documented as soon as it is declared.
+    rows = sorted(error_catalogue().values(), key=lambda error: (error.status, error.code))
+    table = "\n".join(f"| `{e.code}` | {e.status} | {e.meaning} |" for e in rows)
     return f"""\
 Raksa's case logbook over HTTP, with the same permissions as the staff workspace.
 
@@ -110,8 +57,7 @@ class StaffBearer(BearerTokenAuth):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = super().authenticate(request, token)
         if user and getattr(user, "unit_id", None) is None:
-            code, message_th, message_en = errors.FORBIDDEN
-            raise Forbidden(code=code, message_th=message_th, message_en=message_en)
+            raise errors.FORBIDDEN.error()
         return user
 
 

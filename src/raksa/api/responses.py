@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from raksa.api.errors import API_CODES
+from raksa.api.errors import API_ERRORS
 from raksa.api.schemas import ErrorOut
 
 ALWAYS = (400, 401, 403, 500)
 
-# Beyond the API's own codes (raksa.api.errors.API_CODES), what a status means for any operation.
+# Beyond the API's own codes (raksa.api.errors.API_ERRORS), what a status means for any operation.
 _MORE = {
     400: "or the code of a rule the schema cannot state (an unknown area, unit or person, a cursor not issued "
     "here, an outcome missing when closing); see the table in the API description",
@@ -27,9 +27,7 @@ _MORE = {
 
 
 def _description(status: int) -> str:
-    own = [
-        f"`{code}`: {meaning}" for code, (code_status, meaning) in API_CODES.items() if code_status == status
-    ]
+    own = [f"`{error.code}`: {error.meaning}" for error in API_ERRORS if error.status == status]
     return "; ".join([*own, *([_MORE[status]] if status in _MORE else [])])
 
 
@@ -38,7 +36,7 @@ def answers(success: dict[int, Any], *errors: int) -> dict[str, Any]:
     statuses = sorted({*ALWAYS, *errors})
     unknown = [status for status in statuses if not _description(status)]
     if unknown:
-        raise ValueError(f"no description for status {unknown}: add its code to API_CODES or _MORE")
+        raise ValueError(f"no description for status {unknown}: add its code to API_ERRORS or _MORE")
     return {
         "response": {**success, **dict.fromkeys(statuses, ErrorOut)},
         "openapi_extra": {

@@ -63,8 +63,15 @@ from django.utils import timezone
 from raksa.accounts.models import Role, User
 from raksa.accounts.services import notice_send
 from raksa.cases.access import access_log_write, cases_visible_to, staff_unit
+from raksa.cases.errors import (
+    BREAK_GLASS_NOT_NEEDED,
+    BREAK_GLASS_REASON_REQUIRED,
+    BREAK_GLASS_REASON_TOO_LONG,
+    BREAK_GLASS_REASON_TOO_SHORT,
+    TOO_MANY_PERSON_VIEWS,
+)
 from raksa.cases.models import BreakGlass, CaseParty, PersonViewCount
-from raksa.core.errors import Conflict, TooManyRequests, invalid, not_found
+from raksa.core.errors import NOT_FOUND
 from raksa.directory.models import Agency, ServiceArea, Unit
 from raksa.people.models import Address, Person
 from raksa.people.selectors import person_get_by_public_id, person_search
@@ -219,7 +226,7 @@ def person_access_for(*, user: Any, public_id: str) -> tuple[Person, PersonAcces
     person = person_get_by_public_id(public_id=public_id)
     access = person_access(user, person)
     if access.visibility == Visibility.NONE:
-        raise not_found("person", "บุคคล")
+        raise NOT_FOUND.error(what_th="บุคคล", what_en="Person")
     return person, access
 
 
@@ -279,26 +286,11 @@ def _clean_reason(reason: str) -> str:
     # Zero-width, control and other unprintable characters are not words: a "reason" of them alone is none.
     visible = "".join(ch for ch in " ".join((reason or "").split()) if ch.isprintable())
     if not visible.strip():
-        raise invalid(
-            "reason",
-            "required",
-            "กรุณาเขียนเหตุผลที่ต้องเปิดดูข้อมูลเต็มของบุคคลนี้",
-            "Write why you need to open this person's full record.",
-        )
+        raise BREAK_GLASS_REASON_REQUIRED.error(field="reason")
     if len(visible) < BREAK_GLASS_REASON_MIN:
-        raise invalid(
-            "reason",
-            "too_short",
-            f"เหตุผลต้องยาวอย่างน้อย {BREAK_GLASS_REASON_MIN} ตัวอักษร เพื่อให้หัวหน้างานเข้าใจได้",
-            f"The reason must be at least {BREAK_GLASS_REASON_MIN} characters, so that a supervisor can follow it.",
-        )
+        raise BREAK_GLASS_REASON_TOO_SHORT.error(field="reason", limit=BREAK_GLASS_REASON_MIN)
     if len(visible) > BREAK_GLASS_REASON_MAX:
-        raise invalid(
-            "reason",
-            "too_long",
-            f"เหตุผลยาวได้ไม่เกิน {BREAK_GLASS_REASON_MAX} ตัวอักษร",
-            f"The reason may be at most {BREAK_GLASS_REASON_MAX} characters.",
-        )
+        raise BREAK_GLASS_REASON_TOO_LONG.error(field="reason", limit=BREAK_GLASS_REASON_MAX)
     return visible
 
 
@@ -325,13 +317,9 @@ def person_break_glass(
     """
     access = person_access(user, person)
     if access.visibility == Visibility.NONE:
-        raise not_found("person", "บุคคล")
+        raise NOT_FOUND.error(what_th="บุคคล", what_en="Person")
     if access.is_full and access.grant is None:
-        raise Conflict(
-            code="break_glass_not_needed",
-            message_th="คุณเห็นข้อมูลเต็มของบุคคลนี้อยู่แล้ว ไม่ต้องขอเปิดดู",
-            message_en="You already see this person's full record; there is nothing to open.",
-        )
+        raise BREAK_GLASS_NOT_NEEDED.error()
     clean = _clean_reason(reason)
     now = timezone.now()
     with transaction.atomic():
@@ -461,14 +449,4 @@ def person_views_count(*, user: Any) -> None:
         )
     wait = max(1, int((end - now).total_seconds()))
     minutes = -(-wait // 60)
-    raise TooManyRequests(
-        code="too_many_person_views",
-        message_th=(
-            f"คุณเปิดดูข้อมูลบุคคลครบ {limit} ครั้งในชั่วโมงนี้แล้ว กรุณารออีกประมาณ {minutes} นาที หัวหน้างานของคุณได้รับแจ้งแล้ว"
-        ),
-        message_en=(
-            f"You have asked for {limit} person records this hour, the most allowed. Try again in about "
-            f"{minutes} minutes; your supervisor has been told."
-        ),
-        retry_after=wait,
-    )
+    raise TOO_MANY_PERSON_VIEWS.error(limit=limit, minutes=minutes, retry_after=wait)

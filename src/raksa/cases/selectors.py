@@ -19,8 +19,9 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from raksa.cases.access import Action, access_log_write, case_not_found, cases_visible_to, staff_unit
+from raksa.cases.errors import INVALID_CURSOR
 from raksa.cases.models import AccessLog, Attachment, Case, CaseEvent, CaseParty, Note, Referral
-from raksa.core.errors import invalid, not_found
+from raksa.core.errors import NOT_FOUND
 from raksa.core.ids import normalize_tracking_code
 from raksa.people.models import Person
 from raksa.people.selectors import person_search
@@ -181,7 +182,7 @@ def case_attachment_get(*, case: Case, pk: int) -> Attachment:
     """One attachment of `case` (already checked visible by the caller); NotFound for any other id."""
     attachment = Attachment.objects.filter(case=case, pk=pk).first()
     if attachment is None:
-        raise not_found("attachment", "ไฟล์แนบ")
+        raise NOT_FOUND.error(what_th="ไฟล์แนบ", what_en="Attachment")
     return attachment
 
 
@@ -205,7 +206,7 @@ def case_referral_get(*, case: Case, pk: int) -> Referral:
     """One referral of `case` (already checked visible by the caller); NotFound for any other id."""
     referral = Referral.objects.filter(case=case, pk=pk).select_related("to_unit").first()
     if referral is None:
-        raise not_found("referral", "การส่งต่อ")
+        raise NOT_FOUND.error(what_th="การส่งต่อ", what_en="Referral")
     return referral
 
 
@@ -261,12 +262,7 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
             raise ValueError("not a cursor this app issued")
         return created_at, case_id
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise invalid(
-            "cursor",
-            "invalid_cursor",
-            "ตัวชี้หน้าไม่ถูกต้อง ให้ใช้ค่า next_cursor จากผลลัพธ์ก่อนหน้า",
-            "Invalid cursor; pass the next_cursor of a previous page",
-        ) from exc
+        raise INVALID_CURSOR.error(field="cursor") from exc
 
 
 def _keyset_page(

@@ -47,6 +47,25 @@ from django.utils import timezone
 from raksa.accounts.models import User
 from raksa.cases import events, statuses
 from raksa.cases.access import Level, can_view, case_not_found, forbidden, require, staff_unit
+from raksa.cases.errors import (
+    ASSIGNEE_NO_ACCESS,
+    BOTH_COORDINATES,
+    CASE_CLOSED,
+    COORDINATE_OUT_OF_RANGE,
+    DUPLICATE_PARTY,
+    DUPLICATE_REFERRAL,
+    EMERGENCY_TYPE_REQUIRED,
+    FILE_EMPTY,
+    FILE_MARKUP_NOT_ALLOWED,
+    FILE_TOO_LARGE,
+    FILE_TYPE_NOT_ALLOWED,
+    NO_ROUTE,
+    REFERRAL_ANSWERED,
+    REFERRAL_REQUIRED,
+    REOPEN_NOT_CLOSED,
+    SAME_UNIT,
+    UNIT_INACTIVE,
+)
 from raksa.cases.models import (
     Attachment,
     Case,
@@ -60,7 +79,7 @@ from raksa.cases.models import (
     Urgency,
 )
 from raksa.core.areas import area_check
-from raksa.core.errors import Conflict, NotFound, invalid, not_found
+from raksa.core.errors import INVALID_CHOICE, NOT_FOUND, NotFound, invalid_input
 from raksa.core.filetypes import MARKUP_TYPES
 from raksa.core.filetypes import sniff_content_type as sniff_content_type
 from raksa.core.ids import buddhist_year, format_case_number, new_tracking_code
@@ -92,12 +111,7 @@ TRACKING_CODE_TRIES = 8
 
 def _choice(value: Any, choices: Iterable[str], field: str, what_th: str, what_en: str) -> str:
     if not isinstance(value, str) or value not in set(choices):
-        raise invalid(
-            field,
-            "invalid_choice",
-            f"{what_th}ไม่ถูกต้อง: {shown(value)}",
-            f"Unknown {what_en}: {shown(value)}",
-        )
+        raise INVALID_CHOICE.error(field=field, what_th=what_th, what_en=what_en, value=shown(value))
     return str(value)
 
 
@@ -125,8 +139,7 @@ def validate_area(
     """
     area, problems = area_check(province_code, district_code, subdistrict_code)
     if problems:
-        first = problems[0]
-        raise invalid(first.field, first.code, first.message_th, first.message_en)
+        raise invalid_input(problems[:1])
     return area.province_code, area.district_code, area.subdistrict_code
 
 
@@ -138,12 +151,7 @@ def _coordinate(value: Any, field: str, limit: int) -> Decimal | None:
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite() or not -limit <= number <= limit:
-        raise invalid(
-            field,
-            "out_of_range",
-            f"ค่าพิกัด {field} ต้องอยู่ระหว่าง -{limit} ถึง {limit}",
-            f"{field} must be a number between -{limit} and {limit}",
-        )
+        raise COORDINATE_OUT_OF_RANGE.error(field=field, limit=limit)
     return number.quantize(Decimal("0.000001"))
 
 
@@ -198,9 +206,7 @@ def _route(*, category: str, province_code: str, district_code: str, emergency: 
         # The directory is not loaded: the centre still takes the call rather than losing the report.
         centre = Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True).order_by("code").first()
         if centre is None:
-            raise invalid(
-                "owning_unit", "no_route", "ไม่พบหน่วยงานที่รับผิดชอบ", "No unit can own this case"
-            ) from None
+            raise NO_ROUTE.error(field="owning_unit") from None
         return centre
 
 
@@ -246,12 +252,7 @@ def case_create(
     else:
         urgency = _choice(urgency or Urgency.NORMAL, Urgency.values, "urgency", "ระดับความเร่งด่วน", "urgency")
         if urgency == Urgency.EMERGENCY:
-            raise invalid(
-                "urgency",
-                "emergency_type_required",
-                "เรื่องฉุกเฉินต้องระบุประเภทเหตุฉุกเฉิน",
-                "An emergency needs an emergency type",
-            )
+            raise EMERGENCY_TYPE_REQUIRED.error(field="urgency")
     summary = _required_text(summary, "summary", "สรุปเรื่อง", "summary", SUMMARY_MAX, multiline=False)
     description = clean_text(
         description,
@@ -272,7 +273,7 @@ def case_create(
     lon = _coordinate(longitude, "longitude", 180)
     if (lat is None) != (lon is None):
         missing = "longitude" if lon is None else "latitude"
-        raise invalid(missing, "required", "ต้องระบุทั้งละติจูดและลองจิจูด", "Give both latitude and longitude")
+        raise BOTH_COORDINATES.error(field=missing)
     province, district, subdistrict = validate_area(province_code, district_code, subdistrict_code)
     people: list[tuple[Person, str]] = []
     if subject is not None:
@@ -290,9 +291,7 @@ def case_create(
                 emergency=bool(emergency_type),
             )
         elif not owning_unit.is_active:
-            raise invalid(
-                "owning_unit", "unit_inactive", "หน่วยงานนี้ปิดใช้งานแล้ว", "This unit is no longer active"
-            )
+            raise UNIT_INACTIVE.error(field="owning_unit")
         case = Case.objects.create(
             number=case_number_next(),
             tracking_code=_tracking_code_new(),
@@ -337,12 +336,7 @@ def case_add_party(*, actor: User, case: Case, person: Person, role: str) -> Cas
         role = _role(role)
         person = person_survivor(person)
         if CaseParty.objects.filter(case=locked, person=person, role=role).exists():
-            raise Conflict(
-                code="duplicate_party",
-                field="person",
-                message_th="บุคคลนี้อยู่ในเรื่องนี้ด้วยบทบาทนี้แล้ว",
-                message_en="This person is already on the case in this role",
-            )
+            raise DUPLICATE_PARTY.error(field="person")
         return _party_add(actor=actor, case=locked, person=person, role=role)
 
 
@@ -358,12 +352,7 @@ def case_change_status(*, actor: User, case: Case, status: str, reason: str = ""
             return case_reopen(actor=actor, case=locked, reason=reason)
         statuses.check_transition(locked.status, status)
         if status == Status.REFERRED:
-            raise Conflict(
-                code="referral_required",
-                field="status",
-                message_th="การส่งต่อต้องระบุหน่วยงานที่รับเรื่อง กรุณาสร้างการส่งต่อ",
-                message_en="Referring needs a receiving unit: create a referral instead",
-            )
+            raise REFERRAL_REQUIRED.error(field="status")
         reason = clean_text(
             reason,
             field="reason",
@@ -403,12 +392,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
         locked = _lock(case)
         require(actor, locked, Level.MANAGE)
         if locked.status != Status.CLOSED:
-            raise Conflict(
-                code="illegal_transition",
-                field="status",
-                message_th="เปิดเรื่องใหม่ได้เฉพาะเรื่องที่ปิดแล้ว",
-                message_en=f"Only a closed case can be reopened (this one is '{locked.status}')",
-            )
+            raise REOPEN_NOT_CLOSED.error(field="status", status=locked.status)
         reason = _required_text(reason, "reason", "เหตุผลในการเปิดเรื่องใหม่", "reason", STATUS_REASON_MAX)
         previous_outcome = locked.outcome
         locked.status = Status.ACTIVE
@@ -425,12 +409,7 @@ def case_assign(*, actor: User, case: Case, assignee: User | None) -> Case:
         locked = _lock(case)
         require(actor, locked, Level.MANAGE)
         if assignee is not None and not (assignee.is_active and can_view(assignee, locked)):
-            raise invalid(
-                "assignee",
-                "assignee_no_access",
-                "ผู้รับมอบหมายไม่มีสิทธิ์เข้าถึงเรื่องนี้",
-                "The assignee cannot see this case",
-            )
+            raise ASSIGNEE_NO_ACCESS.error(field="assignee")
         new_id = assignee.pk if assignee is not None else None
         if locked.assigned_to_id == new_id:
             return locked
@@ -480,19 +459,8 @@ def _original_name(uploaded_file: Any) -> str:
 
 def _type_refused(content_type: str | None) -> Exception:
     if content_type in MARKUP_TYPES:
-        return invalid(
-            "file",
-            "file_markup_not_allowed",
-            "ไฟล์นี้เป็นหน้าเว็บหรือภาพ SVG (HTML, SVG, XML) ซึ่งมีสคริปต์ได้ จึงแนบไม่ได้ กรุณาแนบเป็น PDF หรือรูปภาพ",
-            "This file is a web page or an SVG image (HTML, SVG, XML), which can carry scripts, so it cannot be "
-            "attached: attach it as a PDF or a picture instead",
-        )
-    return invalid(
-        "file",
-        "file_type_not_allowed",
-        "ไม่รองรับไฟล์ประเภทนี้ (รองรับรูปภาพ JPEG PNG WebP HEIC, PDF, เสียง MP3 M4A และข้อความ UTF-8)",
-        "This type of file is not allowed (pictures: JPEG, PNG, WebP, HEIC; PDF; audio: MP3, M4A; UTF-8 text)",
-    )
+        return FILE_MARKUP_NOT_ALLOWED.error(field="file")
+    return FILE_TYPE_NOT_ALLOWED.error(field="file")
 
 
 def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment:
@@ -515,7 +483,7 @@ def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment
             if len(data) > max_bytes:
                 raise _too_large(max_bytes)
             if not data:
-                raise invalid("file", "file_empty", "ไฟล์ว่างเปล่า", "The file is empty")
+                raise FILE_EMPTY.error(field="file")
             content_type = sniff_content_type(data)
             if content_type is None or content_type not in allowed:
                 raise _type_refused(content_type)
@@ -557,7 +525,7 @@ def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment
 
 def _too_large(max_bytes: int) -> Exception:
     mb = max_bytes / (1024 * 1024)
-    return invalid("file", "file_too_large", f"ไฟล์มีขนาดเกิน {mb:g} MB", f"The file is larger than {mb:g} MB")
+    return FILE_TOO_LARGE.error(field="file", mb=mb)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -575,21 +543,11 @@ def referral_create(*, actor: User, case: Case, to_unit: Unit, reason: str) -> R
             raise statuses.illegal_transition(Status.CLOSED, Status.REFERRED)
         reason = _required_text(reason, "reason", "เหตุผลในการส่งต่อ", "reason", REFERRAL_REASON_MAX)
         if to_unit.pk == locked.owning_unit_id:
-            raise invalid(
-                "to_unit",
-                "same_unit",
-                "ไม่สามารถส่งต่อให้หน่วยงานเจ้าของเรื่องเอง",
-                "A case cannot be referred to its own unit",
-            )
+            raise SAME_UNIT.error(field="to_unit")
         if not to_unit.is_active:
-            raise invalid("to_unit", "unit_inactive", "หน่วยงานนี้ปิดใช้งานแล้ว", "This unit is no longer active")
+            raise UNIT_INACTIVE.error(field="to_unit")
         if Referral.objects.filter(case=locked, to_unit=to_unit, state__in=_OPEN).exists():
-            raise Conflict(
-                code="duplicate_referral",
-                field="to_unit",
-                message_th="เรื่องนี้ส่งต่อให้หน่วยงานนี้แล้ว",
-                message_en="This case is already referred to this unit",
-            )
+            raise DUPLICATE_REFERRAL.error(field="to_unit")
         previous = locked.status
         referral = Referral.objects.create(
             case=locked, from_unit=locked.owning_unit, to_unit=to_unit, reason=reason, created_by=actor
@@ -605,23 +563,16 @@ def _lock_referral(actor: User, referral: Referral) -> tuple[Referral, Case]:
     # Case first, then referral: the same order as referral_create, so the two never deadlock.
     case_id = Referral.objects.filter(pk=referral.pk).values_list("case_id", flat=True).first()
     if case_id is None:
-        raise not_found("referral", "การส่งต่อ")
+        raise NOT_FOUND.error(what_th="การส่งต่อ", what_en="Referral")
     case = _lock(Case(pk=case_id))
     locked = Referral.objects.select_for_update(of=("self",)).select_related("to_unit").get(pk=referral.pk)
     require(actor, case, Level.READ)
     if staff_unit(actor) is None or actor.unit_id != locked.to_unit_id:
         raise forbidden("decide on a referral to another unit", "ตอบรับหรือปฏิเสธการส่งต่อของหน่วยงานอื่น")
     if locked.state != Referral.State.PENDING:
-        raise Conflict(
-            code="illegal_transition",
-            field="state",
-            message_th="การส่งต่อนี้ได้รับการตอบแล้ว",
-            message_en=f"This referral has already been {locked.state}",
-        )
+        raise REFERRAL_ANSWERED.error(field="state", state=locked.state)
     if case.status == Status.CLOSED:
-        raise Conflict(
-            code="case_closed", field="status", message_th="เรื่องนี้ปิดแล้ว", message_en="The case is closed"
-        )
+        raise CASE_CLOSED.error(field="status")
     return locked, case
 
 

@@ -14,8 +14,9 @@ Anything else, including a move to the status the case already has, is a Conflic
 
 from __future__ import annotations
 
+from raksa.cases.errors import ILLEGAL_TRANSITION
 from raksa.cases.models import Status
-from raksa.core.errors import Conflict
+from raksa.core.errors import RaksaError
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.NEW: frozenset({Status.SCREENING, Status.ACTIVE, Status.CLOSED}),
@@ -38,17 +39,15 @@ def is_allowed(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 
 
-def illegal_transition(from_status: str, to_status: str) -> Conflict:
+def illegal_transition(from_status: str, to_status: str) -> RaksaError:
     th_from = str(Status(from_status).label) if from_status in Status.values else from_status
     th_to = str(Status(to_status).label) if to_status in Status.values else to_status
-    return Conflict(
-        code="illegal_transition",
+    return ILLEGAL_TRANSITION.error(
         field="status",
-        message_th=f"ไม่สามารถเปลี่ยนสถานะจาก “{th_from}” เป็น “{th_to}” ได้",
-        message_en=(
-            f"Cannot change status from '{_LABEL_EN.get(from_status, from_status)}' "
-            f"to '{_LABEL_EN.get(to_status, to_status)}'"
-        ),
+        from_th=th_from,
+        to_th=th_to,
+        from_en=_LABEL_EN.get(from_status, from_status),
+        to_en=_LABEL_EN.get(to_status, to_status),
     )
 
 

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from typing import Any
 
-from raksa.core.errors import invalid
+from raksa.core.errors import CONTROL_CHARACTER, INVALID_CHARACTER, REQUIRED, TOO_LONG, ErrorCode
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
 _ALLOWED_IN_MULTILINE = frozenset("\n\t")
@@ -54,23 +54,15 @@ def _code_point(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-def text_problem(text: str, *, multiline: bool) -> tuple[str, str, str] | None:
-    """The first character `clean_text` refuses in `text` (line endings already made "\\n"), as (code, Thai,
-    English); None when there is none."""
+def text_problem(text: str, *, multiline: bool) -> tuple[ErrorCode, str] | None:
+    """The first character `clean_text` refuses in `text` (line endings already made "\\n"), as its error code
+    and its code point ("U+0000"); None when there is none."""
     for ch in text:
         point = ord(ch)
         if 0xD800 <= point <= 0xDFFF:
-            return (
-                "invalid_character",
-                f"มีอักขระที่ไม่ถูกต้อง ({_code_point(ch)})",
-                f"Contains an invalid character ({_code_point(ch)})",
-            )
+            return INVALID_CHARACTER, _code_point(ch)
         if unicodedata.category(ch) == "Cc" and not (multiline and ch in _ALLOWED_IN_MULTILINE):
-            return (
-                "control_character",
-                f"มีอักขระควบคุมที่ใช้ไม่ได้ ({_code_point(ch)})",
-                f"Contains a control character that is not allowed ({_code_point(ch)})",
-            )
+            return CONTROL_CHARACTER, _code_point(ch)
     return None
 
 
@@ -98,20 +90,15 @@ def clean_text(
     text = _NEWLINES.sub("\n", text)
     problem = text_problem(text, multiline=multiline)
     if problem is not None:
-        code, message_th, message_en = problem
-        raise invalid(field, code, f"{what_th}: {message_th}", f"{_sentence(what_en)}: {message_en}")
+        code, point = problem
+        raise code.error(field=field, what_th=what_th, what_en=_sentence(what_en), point=point)
     text = strip_invisible(text).strip()
     if not text:
         if required:
-            raise invalid(field, "required", f"กรุณาระบุ{what_th}", f"{_sentence(what_en)} is required")
+            raise REQUIRED.error(field=field, what_th=what_th, what_en=_sentence(what_en))
         return ""
     if len(text) > max_length:
-        raise invalid(
-            field,
-            "too_long",
-            f"{what_th}ยาวเกิน {max_length:,} ตัวอักษร",
-            f"{_sentence(what_en)} is longer than {max_length:,} characters",
-        )
+        raise TOO_LONG.error(field=field, what_th=what_th, what_en=_sentence(what_en), limit=max_length)
     return text
 
 

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from raksa.core.errors import UNKNOWN_AREA
+from raksa.directory.errors import INVALID_CONTACT, UNKNOWN_HOME_PROVINCE
 from raksa.directory.models import Agency, Contact, RoutingRule, ServiceArea, Unit
 from raksa.directory.services import area_code_problem, contact_value_normalize
 
@@ -28,7 +30,7 @@ class ServiceAreaForm(forms.ModelForm):
         code = (self.cleaned_data.get("area_code") or "").strip()
         problem = area_code_problem(code)
         if problem:
-            raise ValidationError(_both(*problem), code="unknown_area")
+            raise ValidationError(_both(*problem), code=UNKNOWN_AREA.code)
         return code
 
 
@@ -44,7 +46,7 @@ class ContactForm(forms.ModelForm):
             try:
                 cleaned["value"] = contact_value_normalize(kind, value)
             except ValueError as exc:
-                self.add_error("value", ValidationError(_both(*exc.args), code="invalid_contact"))
+                self.add_error("value", ValidationError(_both(*exc.args), code=INVALID_CONTACT.code))
         return cleaned
 
 
@@ -56,13 +58,7 @@ class UnitForm(forms.ModelForm):
     def clean_province_code(self) -> str:
         code = (self.cleaned_data.get("province_code") or "").strip()
         if code and (len(code) != 2 or area_code_problem(code)):
-            raise ValidationError(
-                _both(
-                    f"ไม่พบจังหวัดรหัส {code!r} ในข้อมูล geothai",
-                    f"Unknown province code {code!r} (not in geothai)",
-                ),
-                code="unknown_area",
-            )
+            raise ValidationError(_both(*UNKNOWN_HOME_PROVINCE.messages(code=code)), code=UNKNOWN_AREA.code)
         return code
 
 

@@ -3,10 +3,11 @@
 No Django imports: triage (a pure library) and the case services both call this, and the same rule must give the
 same answer with or without a database.
 
-The rule (CONTRACT.md): an emergency goes to the province's rapid-response unit (rru-PP). Anything else goes to
-the category's agency: its unit serving the district, then its unit serving the province, then the province's
-social development office (pso-PP, which handles every category locally), then the agency's headquarters.
-Without a province it goes to the agency's headquarters (the 1300 centre for "other").
+The rule, each step pinned by tests/directory/test_routing_table.py: an emergency goes to the province's
+rapid-response unit (rru-PP). Anything else goes to the category's agency (the file's `routing` section): its
+unit serving the district, then its unit serving the province, then the province's social development office
+(pso-PP, which handles every category locally), then the agency's headquarters. Without a province it goes to
+the agency's headquarters (the 1300 centre for "other").
 """
 
 from __future__ import annotations

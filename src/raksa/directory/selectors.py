@@ -10,7 +10,7 @@ import geothai
 from django.db import connection
 from django.db.models import QuerySet
 
-from raksa.core.errors import NotFound
+from raksa.directory.errors import DIRECTORY_EMPTY, UNIT_NOT_FOUND
 from raksa.directory.models import Agency, Contact, RoutingRule, ServiceArea, Unit
 from raksa.directory.routing import CENTRE_UNIT, Route, RoutingTable
 
@@ -111,19 +111,13 @@ def route_for(
         unit = Unit.objects.select_related("agency").filter(code=code, is_active=True).first()
         if unit is not None:
             return unit
-    raise NotFound(
-        code="directory_empty",
-        message_th="ยังไม่มีทำเนียบหน่วยงาน: ให้ผู้ดูแลระบบรัน raksa load_directory",
-        message_en="The directory is not loaded: an administrator must run `raksa load_directory`",
-    )
+    raise DIRECTORY_EMPTY.error()
 
 
 def unit_get(*, code: str) -> Unit:
     unit = Unit.objects.select_related("agency").filter(code=code).first()
     if unit is None:
-        raise NotFound(
-            code="not_found", message_th=f"ไม่พบหน่วยงานรหัส {code}", message_en=f"Unit {code!r} not found"
-        )
+        raise UNIT_NOT_FOUND.error(code=code)
     return unit
 
 

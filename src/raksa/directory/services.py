@@ -22,8 +22,24 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 
-from raksa.core.errors import InvalidInput, invalid
+from raksa.core.errors import ErrorCode, RaksaError
 from raksa.core.identifiers import normalize_phone
+from raksa.directory.errors import (
+    AGENCY_INCOMPLETE,
+    AREA_CODE_SHAPE,
+    DUPLICATE,
+    DUPLICATE_CONTACT,
+    INVALID_CONTACT,
+    NOT_AN_OBJECT,
+    UNKNOWN_AGENCY,
+    UNKNOWN_CATEGORY,
+    UNKNOWN_DISTRICT,
+    UNKNOWN_KIND,
+    UNKNOWN_PROVINCE,
+    UNKNOWN_UNIT_AREA,
+    UNKNOWN_UNIT_PROVINCE,
+    UNREADABLE,
+)
 from raksa.directory.models import Agency, Category, Contact, RoutingRule, ServiceArea, Unit
 from raksa.directory.selectors import unit_area_codes
 
@@ -77,14 +93,11 @@ def area_code_problem(code: str) -> tuple[str, str] | None:
     """None if geothai knows this province (2 digits) or district (4 digits) code, else (Thai, English) messages."""
     text = (code or "").strip()
     if not re.fullmatch(r"\d{2}|\d{4}", text):
-        return (
-            f"รหัสพื้นที่ {code!r} ต้องเป็นรหัสจังหวัด 2 หลักหรือรหัสอำเภอ 4 หลัก",
-            f"Area code {code!r} must be a 2-digit province or 4-digit district code",
-        )
+        return AREA_CODE_SHAPE.messages(code=code)
     if len(text) == 2 and geothai.province(text) is None:
-        return (f"ไม่พบจังหวัดรหัส {text} ในข้อมูล geothai", f"Unknown province code {text} (not in geothai)")
+        return UNKNOWN_PROVINCE.messages(code=text)
     if len(text) == 4 and geothai.district(text) is None:
-        return (f"ไม่พบอำเภอรหัส {text} ในข้อมูล geothai", f"Unknown district code {text} (not in geothai)")
+        return UNKNOWN_DISTRICT.messages(code=text)
     return None
 
 
@@ -125,18 +138,14 @@ def _read(path: str | Path | None) -> dict[str, Any]:
             text = Path(path).read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, ValueError) as exc:
-        raise invalid(
-            "path", "unreadable", f"อ่านไฟล์ทำเนียบหน่วยงานไม่ได้: {exc}", f"Cannot read the directory file: {exc}"
-        ) from None
+        raise UNREADABLE.error(field="path", reason=exc) from None
     if not isinstance(data, dict):
-        raise invalid(
-            "path", "unreadable", "ไฟล์ทำเนียบหน่วยงานผิดรูปแบบ", "The directory file is not a JSON object"
-        )
+        raise NOT_AN_OBJECT.error(field="path")
     return data
 
 
-def _bad(where: str, field_name: str, code: str, th: str, en: str) -> InvalidInput:
-    return invalid(f"{where}.{field_name}", code, f"{where}: {th}", f"{where}: {en}")
+def _bad(where: str, field_name: str, code: ErrorCode, **params: Any) -> RaksaError:
+    return code.error(field=f"{where}.{field_name}", where=where, **params)
 
 
 def _validated(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -150,11 +159,9 @@ def _validated(data: Mapping[str, Any]) -> dict[str, Any]:
     for agency in agencies:
         where = f"agency {agency.get('code')!r}"
         if not agency.get("code") or not agency.get("name_th"):
-            raise _bad(where, "code", "required", "ต้องมีรหัสและชื่อ", "code and name_th are required")
+            raise _bad(where, "code", AGENCY_INCOMPLETE)
         if agency.get("kind") not in Agency.Kind.values:
-            raise _bad(
-                where, "kind", "invalid_choice", "ประเภทไม่ถูกต้อง", f"unknown kind {agency.get('kind')!r}"
-            )
+            raise _bad(where, "kind", UNKNOWN_KIND, kind=agency.get("kind"))
 
     seen: set[str] = set()
     clean_units = []
@@ -162,39 +169,29 @@ def _validated(data: Mapping[str, Any]) -> dict[str, Any]:
         code = str(unit.get("code") or "")
         where = f"unit {code!r}"
         if not code or code in seen:
-            raise _bad(where, "code", "duplicate", "รหัสหน่วยงานว่างหรือซ้ำ", "unit code is empty or repeated")
+            raise _bad(where, "code", DUPLICATE)
         seen.add(code)
         if unit.get("agency") not in known_agencies:
-            raise _bad(
-                where,
-                "agency",
-                "unknown_agency",
-                f"ไม่พบกรม/หน่วยงาน {unit.get('agency')!r}",
-                f"unknown agency {unit.get('agency')!r}",
-            )
+            raise _bad(where, "agency", UNKNOWN_AGENCY, agency=unit.get("agency"))
         if unit.get("kind") not in Unit.Kind.values:
-            raise _bad(where, "kind", "invalid_choice", "ประเภทไม่ถูกต้อง", f"unknown kind {unit.get('kind')!r}")
+            raise _bad(where, "kind", UNKNOWN_KIND, kind=unit.get("kind"))
         province = str(unit.get("province_code") or "")
         if province and (len(province) != 2 or area_code_problem(province)):
-            raise _bad(
-                where,
-                "province_code",
-                "unknown_area",
-                f"ไม่พบจังหวัดรหัส {province!r} ในข้อมูล geothai",
-                f"unknown province code {province!r} (not in geothai)",
-            )
+            raise _bad(where, "province_code", UNKNOWN_UNIT_PROVINCE, province=province)
         areas = [str(a) for a in unit.get("areas") or []]
         for area in areas:
             problem = area_code_problem(area)
             if problem:
-                raise _bad(where, "areas", "unknown_area", *problem)
+                raise _bad(where, "areas", UNKNOWN_UNIT_AREA, problem_th=problem[0], problem_en=problem[1])
         contacts = []
         for contact in unit.get("contacts") or []:
             kind = str(contact.get("kind") or "")
             try:
                 value = contact_value_normalize(kind, str(contact.get("value") or ""))
             except ValueError as exc:
-                raise _bad(where, "contacts", "invalid_contact", exc.args[0], exc.args[1]) from None
+                raise _bad(
+                    where, "contacts", INVALID_CONTACT, problem_th=exc.args[0], problem_en=exc.args[1]
+                ) from None
             contacts.append(
                 {
                     "kind": kind,
@@ -205,7 +202,7 @@ def _validated(data: Mapping[str, Any]) -> dict[str, Any]:
                 }
             )
         if len({(c["kind"], c["value"]) for c in contacts}) != len(contacts):
-            raise _bad(where, "contacts", "duplicate", "ช่องทางติดต่อซ้ำ", "a contact is listed twice")
+            raise _bad(where, "contacts", DUPLICATE_CONTACT)
         clean_units.append(
             {**unit, "province_code": province, "areas": sorted(set(areas)), "contacts": contacts}
         )
@@ -213,15 +210,9 @@ def _validated(data: Mapping[str, Any]) -> dict[str, Any]:
     for rule in routing:
         where = f"routing {rule.get('category')!r}"
         if rule.get("category") not in Category.values:
-            raise _bad(where, "category", "invalid_choice", "ไม่รู้จักหมวดปัญหา", "unknown category")
+            raise _bad(where, "category", UNKNOWN_CATEGORY)
         if rule.get("agency") not in known_agencies:
-            raise _bad(
-                where,
-                "agency",
-                "unknown_agency",
-                f"ไม่พบกรม/หน่วยงาน {rule.get('agency')!r}",
-                f"unknown agency {rule.get('agency')!r}",
-            )
+            raise _bad(where, "agency", UNKNOWN_AGENCY, agency=rule.get("agency"))
     return {"agencies": agencies, "units": clean_units, "routing": routing}
 
 

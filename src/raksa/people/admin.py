@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from raksa.core.errors import FieldError, InvalidInput
 from raksa.core.text import clean_text
 from raksa.people import matching
+from raksa.people.errors import ONE_NATIONAL_ID
 from raksa.people.models import Address, Identifier, Person, PersonMerge
 from raksa.people.services import _refresh_keys
 from raksa.people.services.person import _identifier_in_use
@@ -103,10 +104,7 @@ class IdentifierFormSet(forms.BaseInlineFormSet):
         ]
         kinds = [data.get("kind") for data in kept if data.get("value")]
         if kinds.count(Identifier.Kind.NATIONAL_ID) > 1:
-            raise ValidationError(
-                "บุคคลหนึ่งมีเลขประจำตัวประชาชนได้เลขเดียว / A person has one national ID.",
-                code="national_id_already_set",
-            )
+            raise ValidationError(" / ".join(ONE_NATIONAL_ID.messages()), code=ONE_NATIONAL_ID.code)
         names = {name: getattr(self.instance, name, "") for name in IDENTIFYING_NAMES}
         problems = identity_problems(
             names=names, identifiers=len(kinds), phones=kinds.count(Identifier.Kind.PHONE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from raksa.core.errors import not_found
+from raksa.core.errors import NOT_FOUND
 from raksa.core.identifiers import (
     is_valid_national_id,
     normalize_national_id,
@@ -49,7 +49,7 @@ def person_get(*, pk: int | str) -> Person:
     try:
         person = Person.objects.get(pk=int(pk))
     except (Person.DoesNotExist, TypeError, ValueError):
-        raise not_found("person", "บุคคล") from None
+        raise NOT_FOUND.error(what_th="บุคคล", what_en="Person") from None
     return person_survivor(person)
 
 
@@ -62,7 +62,7 @@ def person_get_by_public_id(*, public_id: str) -> Person:
     value = (public_id or "").strip().lower()
     person = Person.objects.filter(public_id=value).first() if is_public_id(value) else None
     if person is None:
-        raise not_found("person", "บุคคล")
+        raise NOT_FOUND.error(what_th="บุคคล", what_en="Person")
     return person_survivor(person)
 
 

@@ -41,8 +41,10 @@ from raksa.cases.services import (
     note_add,
     referral_create,
 )
-from raksa.core.errors import NotFound, invalid
+from raksa.core.errors import NotFound
+from raksa.directory.errors import UNKNOWN_UNIT
 from raksa.directory.models import Category, Unit
+from raksa.people.errors import UNKNOWN_PERSON
 from raksa.people.models import Person
 from raksa.people.selectors import person_get_by_public_id
 
@@ -64,14 +66,14 @@ def _person(public_id: str, field: str) -> Person:
     try:
         return person_get_by_public_id(public_id=public_id)
     except NotFound:
-        raise invalid(field, "unknown_person", "ไม่พบบุคคลตามรหัสที่ระบุ", "No person with this id") from None
+        raise UNKNOWN_PERSON.error(field=field) from None
 
 
 def _unit(code: str, field: str) -> Unit:
     # An inactive unit is found here and refused by referral_create with its own, clearer error.
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        raise invalid(field, "unknown_unit", "ไม่พบหน่วยงานตามรหัสที่ระบุ", f"No unit with code '{code}'")
+        raise UNKNOWN_UNIT.error(field=field, code=code)
     return unit
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db import transaction
 
-from raksa.core.errors import Conflict, InvalidInput
+from raksa.core.errors import UNKNOWN_FIELD, Conflict
 from raksa.core.text import shown
+from raksa.people.errors import BIRTH_YEAR_NOT_A_YEAR, NOTHING_TO_MATCH
 from raksa.people.models import Identifier, Person
 from raksa.people.selectors import Candidate, person_candidates, person_survivor
 from raksa.people.services.person import _identifiers_claim, _refresh_keys, person_create
@@ -143,7 +144,7 @@ def person_find_or_create(
         try:
             names["birth_year"] = int(birth_year)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            errors.add("birth_year", "birth_year_out_of_range", "ปีเกิดไม่ถูกต้อง", "The birth year is not valid.")
+            errors.add("birth_year", BIRTH_YEAR_NOT_A_YEAR)
     if age not in (None, ""):
         names["age"] = age
     if province_code:
@@ -171,12 +172,7 @@ def person_find_or_create(
             province_code=names.get("province_code", ""),
         )
     elif not found and not extra:
-        raise InvalidInput(
-            code="nothing_to_match",
-            message_th="ต้องระบุชื่อ หรือเลขประจำตัว โทรศัพท์ หรือ LINE อย่างน้อยหนึ่งอย่าง",
-            message_en="Give a name or at least one identifier (national ID, phone, LINE id, passport).",
-            field="first_name_th",
-        )
+        raise NOTHING_TO_MATCH.error(field="first_name_th")
     if candidates and not confirm_new:
         return MatchResult(person=None, created=False, matched_on=None, candidates=candidates)
 
@@ -209,7 +205,7 @@ def _find_or_create_new(
     fields["phones"] = phones
     allowed = set(person_create.__kwdefaults__ or {}) - {"actor"}
     for name in sorted(set(fields) - allowed):
-        errors.add(name, "unknown_field", "ไม่รู้จักช่องข้อมูลนี้", f"Unknown field {shown(name)}.")
+        errors.add(name, UNKNOWN_FIELD, name=shown(name))
     errors.raise_if_any()
     person = person_create(actor=actor, **fields)
     changed = False

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
-from raksa.core.errors import Conflict
+from raksa.people.errors import ALREADY_MERGED, LATER_MERGE_EXISTS, MERGE_ALREADY_REVERSED, MERGE_INTO_SELF
 from raksa.people.models import Address, CitizenshipStatus, Identifier, Person, PersonMerge, Sex
 from raksa.people.services.person import _refresh_keys
 from raksa.people.services.validation import NAME_FIELDS
@@ -123,12 +123,7 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str = 
     put it back exactly.
     """
     if survivor.pk == merged.pk:
-        raise Conflict(
-            code="merge_into_self",
-            message_th="ไม่สามารถรวมบุคคลเข้ากับตัวเองได้",
-            message_en="A person cannot be merged into themselves.",
-            field="merged",
-        )
+        raise MERGE_INTO_SELF.error(field="merged")
     with transaction.atomic():
         locked = {
             p.pk: p
@@ -137,12 +132,7 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str = 
         keep, gone = locked[survivor.pk], locked[merged.pk]
         for person, field_name in ((keep, "survivor"), (gone, "merged")):
             if person.merged_into_id:
-                raise Conflict(
-                    code="already_merged",
-                    message_th="บุคคลนี้ถูกรวมเข้ากับระเบียนอื่นแล้ว",
-                    message_en="This person was already merged into another record.",
-                    field=field_name,
-                )
+                raise ALREADY_MERGED.error(field=field_name)
         moved: dict[str, Any] = {"identifiers": [], "addresses": [], "fields": {}, "fields_new": {}}
         moved["identifiers"] = list(gone.identifiers.order_by("pk").values_list("pk", flat=True))
         Identifier.objects.filter(pk__in=moved["identifiers"]).update(person=keep)
@@ -188,23 +178,13 @@ def person_merge_reverse(*, actor: Any, merge: PersonMerge) -> None:
     with transaction.atomic():
         merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.reversed_at is not None:
-            raise Conflict(
-                code="merge_already_reversed",
-                message_th="การรวมนี้ถูกยกเลิกไปแล้ว",
-                message_en="This merge was already reversed.",
-                field="merge",
-            )
+            raise MERGE_ALREADY_REVERSED.error(field="merge")
         people = [merge.survivor_id, merge.merged_id]
         later = PersonMerge.objects.filter(pk__gt=merge.pk, reversed_at__isnull=True).filter(
             Q(survivor_id__in=people) | Q(merged_id__in=people)
         )
         if later.exists():
-            raise Conflict(
-                code="later_merge_exists",
-                message_th="มีการรวมระเบียนที่เกี่ยวข้องภายหลัง ต้องยกเลิกการรวมนั้นก่อน",
-                message_en="A later merge involves these people; reverse it first.",
-                field="merge",
-            )
+            raise LATER_MERGE_EXISTS.error(field="merge")
         locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=people).order_by("pk")}
         keep, gone = locked[merge.survivor_id], locked[merge.merged_id]
         # The receivers read merge.survivor / merge.merged: let them see the locked rows.

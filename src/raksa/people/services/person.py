@@ -8,8 +8,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from raksa.core.errors import Conflict
+from raksa.core.errors import RaksaError
 from raksa.people import matching
+from raksa.people.errors import (
+    FIELD_NOT_UPDATABLE,
+    IDENTIFIER_IN_USE,
+    NATIONAL_ID_ALREADY_SET,
+    PERSON_MERGED,
+    UNKNOWN_IDENTIFIER_KIND,
+)
 from raksa.people.models import Address, Identifier, Person
 from raksa.people.services.validation import (
     ADDRESS_KEYS,
@@ -47,14 +54,9 @@ def _refresh_keys(person: Person) -> None:
     person.name_soundex = matching.name_soundex(first, last)
 
 
-def _identifier_in_use(field_name: str) -> Conflict:
+def _identifier_in_use(field_name: str) -> RaksaError:
     th, en = _FIELD_LABELS.get(field_name.split(".")[0], _FIELD_LABELS["other_id"])
-    return Conflict(
-        code="identifier_in_use",
-        message_th=f"{th}นี้เป็นของบุคคลอื่นในระบบแล้ว",
-        message_en=f"This {en} already belongs to another person.",
-        field=field_name,
-    )
+    return IDENTIFIER_IN_USE.error(field=field_name, label_th=th, label_en=en)
 
 
 def _identifiers_claim(person: Person, wanted: Iterable[tuple[str, str, str]]) -> list[Identifier]:
@@ -161,12 +163,7 @@ def person_create(
 def _lock(person: Person) -> Person:
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.merged_into_id:
-        raise Conflict(
-            code="person_merged",
-            message_th="บุคคลนี้ถูกรวมเข้ากับระเบียนอื่นแล้ว",
-            message_en="This person was merged into another record.",
-            field="person",
-        )
+        raise PERSON_MERGED.error(field="person")
     return locked
 
 
@@ -174,7 +171,7 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
     """Change plain fields; `address` (a dict) becomes the current address, the old one is kept as history."""
     errors = _Errors()
     for name in sorted(set(fields) - UPDATABLE_FIELDS):
-        errors.add(name, "unknown_field", "ไม่สามารถแก้ไขช่องข้อมูลนี้ได้", f"The field {name} cannot be changed.")
+        errors.add(name, FIELD_NOT_UPDATABLE)
     data = dict(fields)
     _clean_person_fields(data, errors)
     errors.raise_if_any()
@@ -203,7 +200,7 @@ def identifier_add(*, actor: Any, person: Person, kind: str, value: str) -> Iden
     """Attach an identifier; returns the existing one if this person already holds it."""
     errors = _Errors()
     if kind not in Identifier.Kind.values:
-        errors.add("kind", "invalid_choice", "ชนิดเอกสารไม่ถูกต้อง", "Unknown identifier kind.")
+        errors.add("kind", UNKNOWN_IDENTIFIER_KIND)
         errors.raise_if_any()
     field_name = "line_user_id" if kind == Identifier.Kind.LINE_USER else kind
     normalized = _normalize_identifier(kind, value, field_name, errors)
@@ -217,12 +214,7 @@ def identifier_add(*, actor: Any, person: Person, kind: str, value: str) -> Iden
         if existing:
             raise _identifier_in_use(field_name)
         if kind == Identifier.Kind.NATIONAL_ID and locked.identifiers.filter(kind=kind).exists():
-            raise Conflict(
-                code="national_id_already_set",
-                message_th="บุคคลนี้มีเลขประจำตัวประชาชนอยู่แล้ว",
-                message_en="This person already has a national ID.",
-                field="national_id",
-            )
+            raise NATIONAL_ID_ALREADY_SET.error(field="national_id")
         if kind == Identifier.Kind.PHONE and locked.identifiers.filter(kind=kind).count() >= PHONES_MAX:
             _too_many_phones(field_name, errors)
             errors.raise_if_any()

@@ -5,15 +5,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from django.utils import timezone
 
 from raksa.core.areas import area_check
-from raksa.core.errors import FieldError, InvalidInput
+from raksa.core.errors import ErrorCode, FieldError, InvalidInput, RaksaError, invalid_input
 from raksa.core.identifiers import is_valid_national_id, normalize_national_id, normalize_phone
 from raksa.core.text import clean_text, shown
 from raksa.people import matching
+from raksa.people.errors import (
+    AGE_OUT_OF_RANGE,
+    BIRTH_DATE_IN_FUTURE,
+    BIRTH_DATE_OUT_OF_RANGE,
+    BIRTH_YEAR_OUT_OF_RANGE,
+    IDENTIFIER_VALUE_REQUIRED,
+    INVALID_DATE,
+    INVALID_IDENTIFIER,
+    INVALID_LINE_USER_ID,
+    INVALID_NATIONAL_ID,
+    INVALID_NATIONALITY,
+    INVALID_PASSPORT,
+    INVALID_PHONE,
+    INVALID_SEX,
+    INVALID_STATUS,
+    NAME_OR_IDENTIFIER_REQUIRED,
+    NATIONAL_ID_CHECK_DIGIT,
+    TOO_MANY_PHONES,
+    UNKNOWN_ADDRESS_FIELD,
+)
 from raksa.people.models import CitizenshipStatus, Identifier, Sex
 
 MAX_AGE = 130
@@ -55,28 +76,25 @@ class _Errors:
     def __init__(self) -> None:
         self.items: list[FieldError] = []
 
-    def add(self, field_name: str, code: str, th: str, en: str) -> None:
+    def add(self, field_name: str, code: ErrorCode, **params: object) -> None:
+        self.add_problem(field_name, code.field_error(field_name, **params))
+
+    def add_problem(self, field_name: str, problem: FieldError) -> None:
+        """A problem another check found (an area's, a text's), under this service's name for the field."""
         # One error per field: three bad phones are one thing to fix, said once.
         if not self.has(field_name):
-            self.items.append(FieldError(field_name, code, th, en))
+            self.items.append(replace(problem, field=field_name))
 
     def has(self, field_name: str) -> bool:
         return any(item.field == field_name for item in self.items)
 
-    def add_from(self, error: InvalidInput) -> None:
+    def add_from(self, error: RaksaError) -> None:
         for item in error.errors:
-            self.add(item.field, item.code, item.message_th, item.message_en)
+            self.add_problem(item.field, item)
 
     def raise_if_any(self) -> None:
         if self.items:
-            first = self.items[0]
-            raise InvalidInput(
-                code=first.code,
-                message_th=first.message_th,
-                message_en=first.message_en,
-                field=first.field,
-                errors=list(self.items),
-            )
+            raise invalid_input(self.items)
 
 
 def _check_national_id(raw: str | None, field_name: str, errors: _Errors) -> str | None:
@@ -84,20 +102,10 @@ def _check_national_id(raw: str | None, field_name: str, errors: _Errors) -> str
         return None
     digits = normalize_national_id(str(raw))
     if digits is None:
-        errors.add(
-            field_name,
-            "invalid_national_id",
-            "เลขประจำตัวประชาชนต้องมี 13 หลัก",
-            "A national ID has 13 digits.",
-        )
+        errors.add(field_name, INVALID_NATIONAL_ID)
         return None
     if not is_valid_national_id(digits):
-        errors.add(
-            field_name,
-            "invalid_national_id",
-            "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบไม่ตรง)",
-            "The national ID is not valid (its check digit does not match).",
-        )
+        errors.add(field_name, NATIONAL_ID_CHECK_DIGIT)
         return None
     return digits
 
@@ -113,12 +121,7 @@ def _check_phone(
     if phone is None:
         which_th = f"ลำดับที่ {position} " if position is not None else ""
         which_en = f" {position}" if position is not None else ""
-        errors.add(
-            field_name,
-            "invalid_phone",
-            f"หมายเลขโทรศัพท์{which_th}ไม่ถูกต้อง (มือถือ 10 หลัก หรือโทรศัพท์บ้าน 9 หลัก)",
-            f"Phone number{which_en} is not valid (a Thai mobile has 10 digits, a fixed line 9)",
-        )
+        errors.add(field_name, INVALID_PHONE, which_th=which_th, which_en=which_en)
     return phone
 
 
@@ -127,12 +130,7 @@ def _check_passport(raw: str | None, field_name: str, errors: _Errors) -> str | 
         return None
     value = matching.normalize_passport(str(raw))
     if value is None:
-        errors.add(
-            field_name,
-            "invalid_passport",
-            "เลขหนังสือเดินทางต้องเป็นตัวอักษรหรือตัวเลข 5-20 ตัว",
-            "A passport number has 5 to 20 letters or digits.",
-        )
+        errors.add(field_name, INVALID_PASSPORT)
     return value
 
 
@@ -141,9 +139,7 @@ def _check_line_user_id(raw: str | None, field_name: str, errors: _Errors) -> st
         return None
     value = matching.normalize_line_user_id(str(raw))
     if value is None:
-        errors.add(
-            field_name, "invalid_line_user_id", "LINE user id ไม่ถูกต้อง", "The LINE user id is not valid."
-        )
+        errors.add(field_name, INVALID_LINE_USER_ID)
     return value
 
 
@@ -158,7 +154,7 @@ def _normalize_identifier(kind: str, raw: str, field_name: str, errors: _Errors)
     if check is not None:
         value = check(raw, field_name, errors)
         if value is None and not any(e.field == field_name for e in errors.items):
-            errors.add(field_name, "required", "กรุณาระบุค่า", "A value is required.")
+            errors.add(field_name, IDENTIFIER_VALUE_REQUIRED)
         return value
     try:
         value = clean_text(
@@ -168,7 +164,7 @@ def _normalize_identifier(kind: str, raw: str, field_name: str, errors: _Errors)
         errors.add_from(exc)
         return None
     if not value:
-        errors.add(field_name, "invalid_identifier", "เลขเอกสารไม่ถูกต้อง", "The document number is not valid.")
+        errors.add(field_name, INVALID_IDENTIFIER)
         return None
     return value
 
@@ -201,26 +197,14 @@ def _check_birth(data: dict[str, Any], errors: _Errors) -> None:
         try:
             birth_date = _parse_date(data["birth_date"])
         except ValueError:
-            errors.add(
-                "birth_date",
-                "invalid_date",
-                "วันเกิดไม่ถูกต้อง (ปปปป-ดด-วว)",
-                "The birth date is not valid (YYYY-MM-DD).",
-            )
+            errors.add("birth_date", INVALID_DATE)
             birth_date = None
         else:
             if birth_date and birth_date > today:
-                errors.add(
-                    "birth_date", "birth_date_in_future", "วันเกิดอยู่ในอนาคต", "The birth date is in the future."
-                )
+                errors.add("birth_date", BIRTH_DATE_IN_FUTURE)
                 birth_date = None
             elif birth_date and birth_date.year < today.year - MAX_AGE:
-                errors.add(
-                    "birth_date",
-                    "birth_date_out_of_range",
-                    f"วันเกิดเก่ากว่า {MAX_AGE} ปี",
-                    f"The birth date is more than {MAX_AGE} years ago.",
-                )
+                errors.add("birth_date", BIRTH_DATE_OUT_OF_RANGE, max_age=MAX_AGE)
                 birth_date = None
         data["birth_date"] = birth_date
         if birth_date:
@@ -233,20 +217,13 @@ def _check_birth(data: dict[str, Any], errors: _Errors) -> None:
         except (TypeError, ValueError):
             years = -1
         if not 0 <= years <= MAX_AGE:
-            errors.add(
-                "age", "age_out_of_range", f"อายุต้องอยู่ระหว่าง 0-{MAX_AGE} ปี", f"Age must be 0 to {MAX_AGE}."
-            )
+            errors.add("age", AGE_OUT_OF_RANGE, max_age=MAX_AGE)
         else:
             data["birth_year"] = today.year - years
             data["birth_year_estimated"] = True
     birth_year = data.get("birth_year")
     if birth_year is not None and not today.year - MAX_AGE <= _as_year(birth_year) <= today.year:
-        errors.add(
-            "birth_year",
-            "birth_year_out_of_range",
-            f"ปีเกิดต้องอยู่ระหว่าง ค.ศ. {today.year - MAX_AGE}-{today.year}",
-            f"The birth year must be between {today.year - MAX_AGE} and {today.year}.",
-        )
+        errors.add("birth_year", BIRTH_YEAR_OUT_OF_RANGE, low=today.year - MAX_AGE, high=today.year)
 
 
 def _as_year(value: Any) -> int:
@@ -260,32 +237,22 @@ def _check_choices(data: dict[str, Any], errors: _Errors) -> None:
     if "sex" in data:
         data["sex"] = data["sex"] or Sex.UNKNOWN
         if data["sex"] not in Sex.values:
-            errors.add("sex", "invalid_choice", "ค่าเพศไม่ถูกต้อง", "Sex must be female, male, other or unknown.")
+            errors.add("sex", INVALID_SEX)
     if "status" in data:
         data["status"] = data["status"] or CitizenshipStatus.UNKNOWN
         if data["status"] not in CitizenshipStatus.values:
-            errors.add(
-                "status",
-                "invalid_choice",
-                "สถานะบุคคลไม่ถูกต้อง",
-                "Status must be thai, migrant, stateless, foreign or unknown.",
-            )
+            errors.add("status", INVALID_STATUS)
     if "nationality" in data:
         nationality = str(data["nationality"] or "").strip().upper()
         if nationality and not (len(nationality) == 2 and nationality.isascii() and nationality.isalpha()):
-            errors.add(
-                "nationality",
-                "invalid_nationality",
-                "สัญชาติต้องเป็นรหัสประเทศ 2 ตัวอักษร (เช่น TH, MM)",
-                "Nationality is a 2-letter country code (e.g. TH, MM).",
-            )
+            errors.add("nationality", INVALID_NATIONALITY)
         data["nationality"] = nationality
 
 
 def _check_province(code: Any, field_name: str, errors: _Errors) -> str:
     code = str(code or "").strip()[:IDENTIFIER_INPUT_MAX]
     for problem in area_check(province_code=code)[1]:
-        errors.add(field_name, problem.code, problem.message_th, problem.message_en)
+        errors.add_problem(field_name, problem)
     return code
 
 
@@ -296,7 +263,7 @@ def _check_address(raw: dict[str, Any] | None, errors: _Errors) -> dict[str, str
     unknown = sorted(set(raw) - set(ADDRESS_KEYS))
     if unknown:
         name = shown(unknown[0])
-        errors.add(f"address.{name}", "unknown_field", "ไม่รู้จักช่องข้อมูลนี้", f"Unknown address field {name}.")
+        errors.add(f"address.{name}", UNKNOWN_ADDRESS_FIELD, name=name)
     address = {key: str(raw.get(key) or "").strip()[:IDENTIFIER_INPUT_MAX] for key in ADDRESS_KEYS[1:]}
     try:
         address["text"] = clean_text(
@@ -319,7 +286,7 @@ def _check_address(raw: dict[str, Any] | None, errors: _Errors) -> dict[str, str
         address["postal_code"],
     )
     for problem in problems:
-        errors.add(f"address.{problem.field}", problem.code, problem.message_th, problem.message_en)
+        errors.add_problem(f"address.{problem.field}", problem)
     province, district, subdistrict = area.province_code, area.district_code, area.subdistrict_code
     address.update(province_code=province, district_code=district, subdistrict_code=subdistrict)
     return address
@@ -330,12 +297,7 @@ def _has_a_name(data: dict[str, Any]) -> bool:
 
 
 def _name_or_identifier_required(errors: _Errors) -> None:
-    errors.add(
-        "first_name_th",
-        "name_or_identifier_required",
-        "ต้องระบุชื่อหรือชื่อเล่น หรือเลขประจำตัว โทรศัพท์ หนังสือเดินทาง หรือ LINE อย่างน้อยหนึ่งอย่าง",
-        "Give a name or nickname, or at least one identifier (national ID, phone, passport, LINE id).",
-    )
+    errors.add("first_name_th", NAME_OR_IDENTIFIER_REQUIRED)
 
 
 def _clean_person_fields(data: dict[str, Any], errors: _Errors) -> dict[str, Any]:
@@ -385,12 +347,7 @@ def _collect_identifiers(
 
 
 def _too_many_phones(field_name: str, errors: _Errors) -> None:
-    errors.add(
-        field_name,
-        "too_many_phones",
-        f"บุคคลหนึ่งมีหมายเลขโทรศัพท์ได้ไม่เกิน {PHONES_MAX} หมายเลข",
-        f"A person has at most {PHONES_MAX} phone numbers.",
-    )
+    errors.add(field_name, TOO_MANY_PHONES, limit=PHONES_MAX)
 
 
 def _split_titles(data: dict[str, Any]) -> None:
