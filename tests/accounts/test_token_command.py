@@ -5,7 +5,7 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 
 from raksa.accounts.models import ApiToken, User
-from raksa.accounts.services import token_authenticate
+from raksa.accounts.services import token_authenticate, token_create, user_ensure
 from tests.base import RaksaTestCase
 
 
@@ -60,6 +60,11 @@ class TokenCommandTests(RaksaTestCase):
         raw = out.strip()
         run("revoke", "--prefix", raw[3:11])
         self.assertIsNone(token_authenticate(raw))
+
+    def test_it_never_gives_a_prefix_that_reads_as_an_option(self) -> None:
+        user = user_ensure(username="nok", role="call_taker")
+        prefixes = {token_create(user=user)[3:11] for _ in range(300)}
+        self.assertFalse([p for p in prefixes if p.startswith("-")])
 
     def test_it_refuses_to_revoke_an_unknown_prefix(self) -> None:
         with self.assertRaises(CommandError) as raised:

@@ -96,6 +96,9 @@ def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> Us
 def token_create(*, user: User, name: str = "") -> str:
     """A new bearer token for `user`. The return value is the only time the raw token exists."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    # A prefix starting with "-" reads as an option to `raksa token revoke --prefix`: draw again (1 in 64).
+    while raw[len(TOKEN_PREFIX)] == "-":
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,
         name=name[:100],
