@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "raksa.accounts",
     "raksa.people",
     "raksa.cases",
+    "raksa.dispatch",
+    "raksa.intake",
     "raksa.workspace",
     "raksa.api",
     "raksa.demo",
@@ -198,6 +200,19 @@ RAKSA_ATTACHMENT_TYPES = {
 # request_too_large.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("RAKSA_REQUEST_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Reports from the public (web form, later LINE): up to 5 pictures each, this large at most.
+RAKSA_REPORT_FILE_MAX_BYTES = env_int("RAKSA_REPORT_FILE_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+RAKSA_REPORT_FILE_TYPES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+}
+# Several reports of one incident: a new emergency this close in space and time to an open emergency of the same
+# type is suggested for joining it.
+RAKSA_INCIDENT_JOIN_METERS = env_int("RAKSA_INCIDENT_JOIN_METERS", 500, minimum=1)
+RAKSA_INCIDENT_JOIN_MINUTES = env_int("RAKSA_INCIDENT_JOIN_MINUTES", 120, minimum=1)
 
 
 def env_int_between(name: str, default: int, low: int, high: int) -> int:

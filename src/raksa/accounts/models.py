@@ -13,10 +13,20 @@ class Role(models.TextChoices):
     CASE_WORKER = "case_worker", _("นักสังคมสงเคราะห์")
     SUPERVISOR = "supervisor", _("หัวหน้างาน")
     ADMIN = "admin", _("ผู้ดูแลระบบ")
+    VOLUNTEER = "volunteer", _("อาสาสมัครพัฒนาสังคม (อพม.)")
+
+
+class Service(models.TextChoices):
+    """What a machine account stands for, beside its role: "" for a person."""
+
+    NONE = "", _("บุคคล")
+    TELEPHONY = "telephony", _("ระบบโทรศัพท์ (แจ้งสายเข้า)")
 
 
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CASE_WORKER)
+    # A telephony service user may post call events (POST /api/v1/calls/incoming) and nothing else of a person's.
+    service = models.CharField(max_length=16, choices=Service.choices, blank=True, default="")
     unit = models.ForeignKey(
         "directory.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
     )

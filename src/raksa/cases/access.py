@@ -1,6 +1,6 @@
 """Who may see and change a case, and the PDPA access log.
 
-A case is visible to:
+A case is visible to (community volunteers excepted: see staff_unit):
 - members of its owning unit (every role);
 - members of a unit it is referred to, while that referral is pending or accepted;
 - members of the 1300 centre (unit kind "centre": call-takers, supervisors, admins, any role there);
@@ -72,8 +72,14 @@ def forbidden(action_en: str = "make this change to the case", action_th: str = 
 
 
 def staff_unit(user: Any) -> Unit | None:
-    """The unit whose rules apply to `user`, or None when the user may see no case at all."""
+    """The unit whose rules apply to `user`, or None when the user may see no case at all.
+
+    A community volunteer (role "volunteer") is attached to a province's office but is not its staff: none of
+    these rules apply to her. She follows only the cases she reported, at the public level, through intake.
+    """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.role == Role.VOLUNTEER:
         return None
     return user.unit
 

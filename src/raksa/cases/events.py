@@ -391,11 +391,12 @@ def event_note_added(*, case: Case, actor: User, note: Note) -> CaseEvent:
     return event_record(case=case, kind=NOTE_ADDED.kind, actor=actor, data={"note_id": note.pk})
 
 
-def event_attachment_added(*, case: Case, actor: User, attachment: Attachment) -> CaseEvent:
+def event_attachment_added(*, case: Case, actor: User | None, attachment: Attachment) -> CaseEvent:
     return event_record(
         case=case,
         kind=ATTACHMENT_ADDED.kind,
         actor=actor,
+        unit=_unit_or_owner(actor, case),
         data={
             "attachment_id": attachment.pk,
             "original_name": attachment.original_name,

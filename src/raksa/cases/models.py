@@ -30,6 +30,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("เว็บไซต์")
     API = "api", _("API")
     WALK_IN = "walk_in", _("ติดต่อด้วยตนเอง")
+    VOLUNTEER = "volunteer", _("อาสาสมัคร อพม.")
 
 
 class Status(models.TextChoices):
@@ -185,7 +186,10 @@ class Attachment(TimeStampedModel):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     extension = models.CharField(max_length=8)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a file that came with a public report (web form, LINE): the reporter sent it, no staff member.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     # Not a column: cases.services.attachment_add sets it on the row it returns when these bytes were already on
     # the case, so that a page can say "already attached" instead of "attached".

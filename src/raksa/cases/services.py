@@ -463,8 +463,11 @@ def _type_refused(content_type: str | None) -> Exception:
     return FILE_TYPE_NOT_ALLOWED.error(field="file")
 
 
-def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment:
+def attachment_add(*, actor: User | None, case: Case, uploaded_file: Any) -> Attachment:
     """Store a photo, document, recording or text on the case (MEDIA_ROOT, by content hash).
+
+    `actor` None is intake's pipeline moving a public report's own files onto its case: no staff member, so no
+    access check (the pipeline made or chose the case).
 
     The same bytes twice on one case are one attachment: the second call returns the row already there with
     `is_duplicate` set, writes no file and records no event.
@@ -475,7 +478,8 @@ def attachment_add(*, actor: User, case: Case, uploaded_file: Any) -> Attachment
     try:
         with transaction.atomic():
             locked = _lock(case)
-            require(actor, locked, Level.WRITE)
+            if actor is not None:
+                require(actor, locked, Level.WRITE)
             size = getattr(uploaded_file, "size", None)
             if size is not None and size > max_bytes:
                 raise _too_large(max_bytes)
