@@ -54,3 +54,7 @@ JOIN_NOT_SAME_INCIDENT = ErrorCode(
 PHOTO_TYPE_NOT_ALLOWED = FILE_TYPE_NOT_ALLOWED.variant(
     "แนบได้เฉพาะรูปภาพ JPEG PNG WebP หรือ HEIC", "Only JPEG, PNG, WebP or HEIC pictures can be attached"
 )
+CONSENT_METHOD_REQUIRED = REQUIRED.variant("กรุณาระบุวิธีให้ความยินยอม", "Say how consent was given")
+CONSENT_REQUIRED = REQUIRED.variant(
+    "อาสาสมัครต้องบันทึกความยินยอมของผู้ที่แจ้งแทน", "A volunteer must record the consent of the person she reports for"
+)

@@ -30,7 +30,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -55,6 +55,8 @@ from raksa.dispatch.services import dispatch_request
 from raksa.intake import events
 from raksa.intake.errors import (
     CASE_NOT_OPEN,
+    CONSENT_METHOD_REQUIRED,
+    CONSENT_REQUIRED,
     COORDINATE_RANGE,
     IDEMPOTENCY_KEY_REQUIRED,
     IDEMPOTENCY_KEY_REUSED,
@@ -110,15 +112,11 @@ class _Problems:
         try:
             return check(*args, **kwargs)
         except RaksaError as error:
-            self.items.extend(error.errors or [FieldError(error.field or "", error.code, *_messages(error))])
+            self.items.extend(error.errors)
             return None
 
     def add(self, error: FieldError) -> None:
         self.items.append(error)
-
-
-def _messages(error: RaksaError) -> tuple[str, str]:
-    return error.message_th, error.message_en
 
 
 _CHOICE_NAMES = {
@@ -163,7 +161,7 @@ def _party(raw: Any, field: str, problems: _Problems) -> dict[str, str] | None:
             continue
         normalized, errors = identifier_check(kind=kind, value=str(value))
         for error in errors:
-            problems.add(FieldError(f"{field}.{key}", error.code, error.message_th, error.message_en))
+            problems.add(replace(error, field=f"{field}.{key}"))
         if normalized:
             party[key] = normalized
     return party or None
@@ -217,9 +215,7 @@ def _location(raw: Any, problems: _Problems) -> dict[str, str] | None:
     if province or district:
         area, area_problems = area_check(str(province), str(district))
         for error in area_problems:
-            problems.add(
-                FieldError(f"location.{error.field}", error.code, error.message_th, error.message_en)
-            )
+            problems.add(replace(error, field=f"location.{error.field}"))
         if not area_problems:
             location["province_code"] = area.province_code
             if area.district_code:
@@ -241,9 +237,7 @@ def _consent(raw: Any, problems: _Problems) -> dict[str, str] | None:
     )
     method = _choice(raw.get("method") or None, Consent.Method.values, "consent.method", problems)
     if method is None and raw.get("method") in (None, ""):
-        problems.add(
-            FieldError("consent.method", "required", "กรุณาระบุวิธีให้ความยินยอม", "Say how consent was given")
-        )
+        problems.add(CONSENT_METHOD_REQUIRED.field_error("consent.method"))
     given_at = raw.get("given_at") or timezone.now()
     if isinstance(given_at, str):
         try:
@@ -415,16 +409,7 @@ def report_submit(
         files=files,
     )
     if actor is not None and actor.role == Role.VOLUNTEER and not payload.get("consent"):
-        raise invalid_input(
-            [
-                FieldError(
-                    "consent.given_by",
-                    "required",
-                    "อาสาสมัครต้องบันทึกความยินยอมของผู้ที่แจ้งแทน",
-                    "A volunteer must record the consent of the person she reports for",
-                )
-            ]
-        )
+        raise CONSENT_REQUIRED.error(field="consent.given_by")
     if attach_to is not None:
         attach_to = Case.objects.filter(pk=attach_to.pk).first() or attach_to
         _attachable(actor, attach_to)
