@@ -1,0 +1,330 @@
+"""Web reporting at /report/: no login, Thai first, made for a phone, working with JavaScript off.
+
+Both forms go through intake.services.report_submit (channel and source "web", the form's token as the
+idempotency key). Around it, for every POST: the request size is checked before anything is read (a clear
+page, never a bare 400), then the client address's rate limits (core.ratelimit; a 429 page with Retry-After),
+then the honeypot (a filled one is answered exactly like a success, with a made-up report id, and stores
+nothing; it still counts against the rate limit). Reports that the service refuses, or that a double click
+sent again, hand their count back. After a report: Post/Redirect/Get to /report/sent/<id>/, which shows the
+tracking code only to the browser that sent it (a signed cookie naming the reports it sent) and a generic
+thank-you to anyone else, for any id, so the page tells nobody whether a report exists.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from raksa.cases.models import Case, EmergencyType
+from raksa.core.client import client_address
+from raksa.core.errors import RaksaError
+from raksa.core.forms import bilingual
+from raksa.core.ratelimit import Limit, RateDecision, rate_give_back, rate_take
+from raksa.intake import services as intake
+from raksa.intake.errors import IDEMPOTENCY_KEY_REUSED
+from raksa.intake.models import Report
+from raksa.intake.selectors import report_get
+from raksa.intake.web.forms import EmergencyForm, ProblemForm, district_choices, service_errors_add
+from raksa.people.models import is_public_id, new_public_id
+
+log = logging.getLogger(__name__)
+
+SCOPE = "report_web"
+SENT_COOKIE = "raksa_sent"
+SENT_SALT = "raksa.intake.web.sent"
+SENT_KEEP = 5  # the reports one browser is shown the codes of
+# Long enough to read the code and photograph the QR, short enough that a phone someone else picks up later
+# does not show it (a report about violence at home may be sent from a shared phone).
+SENT_MAX_AGE = 2 * 60 * 60
+# While the report still waits for its case (the pipeline failed and the worker retries), the page reloads.
+PENDING_REFRESH_SECONDS = 20
+
+
+EMERGENCY_HINTS: dict[str, Any] = {
+    EmergencyType.THREAT: gettext_lazy("ถูกขู่ทำร้าย มีอาวุธ หรือถูกกรรโชกทรัพย์"),
+    EmergencyType.DETENTION: gettext_lazy("ถูกขังหรือถูกกักตัวไว้โดยไม่เต็มใจ"),
+    EmergencyType.ABUSE_RISK: gettext_lazy("เสี่ยงถูกล่วงละเมิดทางเพศ คุกคาม หรือแสวงประโยชน์"),
+    EmergencyType.FRENZY: gettext_lazy("มีคนขาดสติ อาละวาด อาจทำร้ายผู้อื่นหรือตัวเอง"),
+    EmergencyType.GATHERING: gettext_lazy("มั่วสุมยาเสพติด การพนัน เด็กดื่มสุรา แก๊ง หรือแข่งรถ"),
+}
+
+
+def _limits() -> tuple[Limit, ...]:
+    return (
+        Limit(settings.RAKSA_REPORT_RATE_SHORT, settings.RAKSA_REPORT_RATE_SHORT_MINUTES * 60),
+        Limit(settings.RAKSA_REPORT_RATE_DAY, 24 * 60 * 60),
+    )
+
+
+def _page_context(
+    request: HttpRequest, *, emergency: EmergencyForm | None = None, problem: ProblemForm | None = None
+) -> dict[str, Any]:
+    max_bytes = settings.RAKSA_REPORT_FILE_MAX_BYTES
+    return {
+        "emergency_form": emergency or EmergencyForm(),
+        "problem_form": problem or ProblemForm(),
+        "emergency_buttons": [
+            {"value": value, "label": label, "hint": EMERGENCY_HINTS[value]}
+            for value, label in EmergencyType.choices
+        ],
+        "photo_limit": intake.REPORT_FILES_MAX,
+        "photo_mb": f"{max_bytes / (1024 * 1024):g}",
+        "photo_types": "JPEG PNG WebP HEIC",
+        "text_max": f"{intake.REPORT_TEXT_MAX:,}",
+        "map_tiles": settings.RAKSA_MAP_TILE_URL,
+        "map_attribution": settings.RAKSA_MAP_ATTRIBUTION,
+    }
+
+
+def _page(request: HttpRequest, *, status: int = 200, **forms: Any) -> HttpResponse:
+    return render(request, "intake/web/report.html", _page_context(request, **forms), status=status)
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
+    limit, mb = intake.REPORT_FILES_MAX, f"{settings.RAKSA_REPORT_FILE_MAX_BYTES / (1024 * 1024):g}"
+    context = {
+        "message": bilingual(
+            f"ส่งรูปภาพได้ไม่เกิน {limit} รูป รูปละไม่เกิน {mb} MB เรื่องนี้ยังไม่ถูกส่ง "
+            "กรุณากลับไปเลือกรูปที่เล็กลงหรือน้อยลง แล้วส่งอีกครั้ง",
+            f"At most {limit} pictures of {mb} MB each. This report was not sent: go back, choose fewer or "
+            "smaller pictures, and send it again.",
+        )
+    }
+    return render(request, "intake/web/too_large.html", context, status=413)
+
+
+def _too_many(request: HttpRequest, decision: RateDecision) -> HttpResponse:
+    minutes = -(-decision.retry_after // 60)
+    context = {
+        "message": bilingual(
+            f"มีการแจ้งเรื่องจากเครือข่ายนี้หลายครั้งเกินไป กรุณารอประมาณ {minutes} นาทีแล้วลองใหม่",
+            f"Too many reports have come from this network. Please wait about {minutes} minutes and try again.",
+        ),
+        "minutes": minutes,
+    }
+    response = render(request, "intake/web/too_many.html", context, status=429)
+    response["Retry-After"] = str(decision.retry_after)
+    return response
+
+
+def _guarded(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponseBase]:
+    """Refuse an oversize request with a clear page before anything reads its body, then check CSRF.
+
+    The CSRF check reads the body (the token is a form field), so it runs here, after the size check, rather than
+    in the middleware, which would let Django answer an oversize body with a bare 400.
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    def wrapper(request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.RAKSA_REPORT_REQUEST_MAX_BYTES:
+            return _too_large(request)
+        try:
+            return protected(request)
+        except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent):
+            return _too_large(request)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _sent_ids(request: HttpRequest) -> list[str]:
+    try:
+        raw = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_SALT, max_age=SENT_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    return [part for part in (raw or "").split(",") if is_public_id(part)]
+
+
+def _sent(request: HttpRequest, public_id: str, *, remember: bool, dropped: bool = False) -> HttpResponse:
+    url = reverse("report:sent", kwargs={"public_id": public_id})
+    response = redirect(url + ("?place=dropped" if dropped else ""))
+    if remember:
+        ids = [public_id, *(i for i in _sent_ids(request) if i != public_id)][:SENT_KEEP]
+        response.set_signed_cookie(
+            SENT_COOKIE,
+            ",".join(ids),
+            salt=SENT_SALT,
+            max_age=SENT_MAX_AGE,
+            path="/report/",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _submit(
+    request: HttpRequest,
+    form: EmergencyForm | ProblemForm,
+    fields: Callable[[], dict[str, Any]],
+    page: Callable[[int], HttpResponse],
+    retry: Callable[[RaksaError], dict[str, Any] | None] = lambda error: None,
+) -> HttpResponse:
+    decision = rate_take(scope=SCOPE, client=client_address(request) or "unknown", limits=_limits())
+    if not decision.allowed:
+        return _too_many(request, decision)
+    if form.is_honeypot:
+        # Answered as a success (a robot learns nothing), stored nothing, counted against the address.
+        log.info("web report honeypot filled; nothing stored")
+        return _sent(request, new_public_id(), remember=False)
+    if not form.is_valid():
+        rate_give_back(decision)
+        return page(400)
+    given = fields()
+    key = form.token_value()
+    dropped = False
+    try:
+        try:
+            submitted = intake.report_submit(channel="web", source="web", idempotency_key=key, **given)
+        except RaksaError as error:
+            fallback = retry(error)
+            if fallback is None:
+                raise
+            submitted = intake.report_submit(channel="web", source="web", idempotency_key=key, **fallback)
+            dropped = True
+    except RaksaError as error:
+        rate_give_back(decision)
+        if error.code == IDEMPOTENCY_KEY_REUSED.code:
+            # The form was already sent once, and now comes back changed (the back button): a new key, and the
+            # person presses send again to make it a new report.
+            form.fresh_token()
+            form.add_error(
+                None,
+                bilingual(
+                    "แบบฟอร์มนี้ถูกส่งไปแล้ว ถ้าต้องการแจ้งเรื่องใหม่ กรุณาตรวจสอบแล้วกดส่งอีกครั้ง",
+                    "This form was already sent. To send it as a new report, check it and press send again.",
+                ),
+            )
+        else:
+            service_errors_add(form, error)
+        return page(400)
+    if not submitted.created:
+        rate_give_back(decision)
+    return _sent(request, submitted.report.public_id, remember=True, dropped=dropped)
+
+
+@require_http_methods(["GET", "POST"])
+def _report_page(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request)
+    form = ProblemForm(request.POST, request.FILES)
+    return _submit(
+        request,
+        form,
+        form.submit_fields,
+        lambda status: _page(request, status=status, problem=form),
+    )
+
+
+report_page = _guarded(_report_page)
+
+
+def _without_bad_location(given: dict[str, Any]) -> Callable[[RaksaError], dict[str, Any] | None]:
+    """An emergency is never refused over its location: drop the parts the service refused and send the rest."""
+
+    def retry(error: RaksaError) -> dict[str, Any] | None:
+        fields = {item.field for item in error.errors}
+        if not fields or not all(f.startswith("location.") for f in fields):
+            return None
+        location = dict(given.get("location") or {})
+        if fields & {"location.latitude", "location.longitude"}:
+            location.pop("latitude", None)
+            location.pop("longitude", None)
+        if "location.text" in fields:
+            location.pop("text", None)
+        return {**given, "location": location or None}
+
+    return retry
+
+
+@require_http_methods(["GET", "POST"])
+def _emergency(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("report:page")
+    form = EmergencyForm(request.POST)
+    given: dict[str, Any] = {}
+
+    def fields() -> dict[str, Any]:
+        given.update(form.submit_fields())
+        return given
+
+    return _submit(
+        request,
+        form,
+        fields,
+        lambda status: _page(request, status=status, emergency=form),
+        retry=lambda error: _without_bad_location(given)(error),
+    )
+
+
+emergency_submit = _guarded(_emergency)
+
+
+def _qr_svg(url: str) -> str:
+    # Inline SVG (no script, no style attribute), so the CSP lets it through; segno builds it here, offline.
+    return segno.make(url, error="m").svg_inline(
+        scale=5, border=4, dark="#1b1f24", light="#ffffff", title=_("คิวอาร์โค้ดสำหรับติดตามเรื่อง")
+    )
+
+
+def _grouped(code: str) -> list[str]:
+    return code.split("-")
+
+
+@require_GET
+def report_sent(request: HttpRequest, public_id: str) -> HttpResponse:
+    report: Report | None = None
+    if public_id in _sent_ids(request):
+        report = report_get(public_id=public_id)
+    context: dict[str, Any] = {"report": report}
+    if report is not None:
+        case: Case | None = report.case
+        context["emergency"] = bool(report.payload.get("emergency_type") or (case and case.emergency_type))
+        context["dropped_location"] = request.GET.get("place") == "dropped"
+        if case is not None:
+            track_url = request.build_absolute_uri(f"/track/?code={case.tracking_code}")
+            context.update(
+                {
+                    "case": case,
+                    "tracking_code": case.tracking_code,
+                    "code_groups": _grouped(case.tracking_code),
+                    "track_url": track_url,
+                    "qr": mark_safe(_qr_svg(track_url)),  # made by segno from our own URL, escaped there
+                }
+            )
+        else:
+            context["pending"] = True
+    response = render(request, "intake/web/sent.html", context)
+    if context.get("pending"):
+        response["Refresh"] = str(PENDING_REFRESH_SECONDS)
+    # Never kept by the browser or a proxy: the back button or a shared phone must not show the code again.
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def districts(request: HttpRequest) -> HttpResponse:
+    """The district options of a province, for the form's select (htmx swaps them in)."""
+    province = (request.GET.get("province") or "")[:2]
+    return render(request, "intake/web/_district_options.html", {"choices": district_choices(province)})
