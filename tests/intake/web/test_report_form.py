@@ -360,3 +360,29 @@ class SentPageTests(WebReportCase):
         self.assertIn(
             report.case.tracking_code.split("-")[0], self.client.get(response["Location"]).content.decode()
         )
+
+
+class EnglishTests(WebReportCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def test_the_page_switches_to_english(self) -> None:
+        page = self.page()
+        self.assertIn('<html lang="en">', page)
+        self.assertIn("Report an emergency", page)
+        self.assertIn("Threatened", page)
+        self.assertIn("Locked up or held against their will", page)
+        self.assertIn("At most 5 pictures", text_of(field_block(page, "photos")))
+        self.assertIn("Family violence", page)
+
+    def test_errors_lead_in_english(self) -> None:
+        response = self.problem(phone="12")
+        block = field_block(response.content.decode(), "phone")
+        self.assertRegex(block, r'<span class="msg-main">[^<]*[Pp]hone')
+
+    def test_the_thank_you_page_speaks_english(self) -> None:
+        response = self.emergency(emergency_type="threat")
+        page = self.client.get(response["Location"]).content.decode()
+        self.assertIn("Emergency sent", page)
+        self.assertIn("forwarded to a response team", page)
