@@ -48,11 +48,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM} (make browser)"
-)
-class WebReportBrowserTests(StaticLiveServerTestCase):
+class PhoneBrowserCase(StaticLiveServerTestCase):
     def setUp(self) -> None:
         # The directory's units, so the cases route somewhere, created for real: the browser uses a real server.
         RaksaTestCase.setUpTestData.__func__(type(self))  # type: ignore[attr-defined]
@@ -75,6 +71,12 @@ class WebReportBrowserTests(StaticLiveServerTestCase):
     def assertNoViolation(self, page) -> None:
         self.assertEqual(page.evaluate("window.cspViolations"), [])
 
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM} (make browser)"
+)
+class WebReportBrowserTests(PhoneBrowserCase):
     def test_a_citizen_sends_an_emergency_with_her_location_in_one_tap(self) -> None:
         from playwright.sync_api import expect
 
@@ -161,3 +163,36 @@ class WebReportBrowserTests(StaticLiveServerTestCase):
         self.assertEqual(report.case.emergency_type, "detention")
         self.assertEqual(report.case.location_text, "ห้องเช่าชั้น 3 ซอยรามคำแหง 24")
         self.assertIsNone(report.case.latitude)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM} (make browser)"
+)
+class WebReportMapBrowserTests(PhoneBrowserCase):
+    """With map tiles configured: a pin on the map is the emergency's location, even when no tile loads."""
+
+    def test_a_citizen_pins_the_place_on_a_map_whose_tiles_fail(self) -> None:
+        from django.test import override_settings
+        from playwright.sync_api import expect
+
+        # Tiles from this server at a path that answers 404: the map must still take a pin.
+        tiles = f"{self.live_server_url}/no-tiles/{{z}}/{{x}}/{{y}}.png"
+        with override_settings(RAKSA_MAP_TILE_URL=tiles), self.phone() as page:
+            page.goto(f"{self.live_server_url}/report/")
+            page.click("#map-button")
+            expect(page.locator("#map")).to_be_visible()
+            expect(page.locator("#where-status")).to_contain_text("โหลดภาพแผนที่ไม่ได้")
+            page.click("#map", position={"x": 160, "y": 120})
+            expect(page.locator("#where-status")).to_contain_text("ปักหมุดแล้ว")
+            expect(page.locator("#map .leaflet-marker-icon")).to_be_visible()
+            pinned = (page.input_value("#sos_latitude"), page.input_value("#sos_longitude"))
+            page.screenshot(path=str(SCREENSHOTS / "raksa-report-375-map.png"))
+            self.assertNoViolation(page)
+            page.click("button.sos-frenzy")
+            page.wait_for_url("**/report/sent/**")
+            expect(page.locator("#tracking-code")).to_be_visible()
+
+        case = Report.objects.select_related("case").get().case
+        self.assertEqual(case.emergency_type, "frenzy")
+        self.assertEqual((str(case.latitude), str(case.longitude)), pinned)

@@ -156,9 +156,15 @@
           maxZoom: 19,
           attribution: mapBox.dataset.attribution,
         }).addTo(map);
+        var told = false;
         tiles.on("tileerror", function () {
-          // Tiles come from another host and may fail; the pin still works on the bare grid.
+          // Tiles come from another host and may fail (no signal, blocked): the pin still works on the bare map.
+          if (told) return;
+          told = true;
           mapBox.classList.add("tiles-failed");
+          if (!lat.value) {
+            show(t("โหลดภาพแผนที่ไม่ได้ ยังแตะเพื่อปักหมุดได้ หรือพิมพ์สถานที่แทน", "The map pictures did not load; you can still tap to pin, or type the place"), true);
+          }
         });
         if (lat.value) marker = window.L.marker(start).addTo(map);
         map.on("click", function (event) {
