@@ -35,7 +35,7 @@ from raksa.core.errors import RaksaError
 from raksa.core.forms import bilingual
 from raksa.core.ratelimit import Limit, RateDecision, rate_give_back, rate_take
 from raksa.intake import services as intake
-from raksa.intake.errors import IDEMPOTENCY_KEY_REUSED
+from raksa.intake.errors import IDEMPOTENCY_KEY_REUSED, TOO_MANY_REPORTS
 from raksa.intake.models import Report
 from raksa.intake.selectors import report_get
 from raksa.intake.web.forms import EmergencyForm, ProblemForm, district_choices, service_errors_add
@@ -109,13 +109,8 @@ def _too_large(request: HttpRequest) -> HttpResponse:
 
 def _too_many(request: HttpRequest, decision: RateDecision) -> HttpResponse:
     minutes = -(-decision.retry_after // 60)
-    context = {
-        "message": bilingual(
-            f"มีการแจ้งเรื่องจากเครือข่ายนี้หลายครั้งเกินไป กรุณารอประมาณ {minutes} นาทีแล้วลองใหม่",
-            f"Too many reports have come from this network. Please wait about {minutes} minutes and try again.",
-        ),
-        "minutes": minutes,
-    }
+    error = TOO_MANY_REPORTS.error(minutes=minutes, retry_after=decision.retry_after)
+    context = {"message": bilingual(error.message_th, error.message_en), "minutes": minutes}
     response = render(request, "intake/web/too_many.html", context, status=429)
     response["Retry-After"] = str(decision.retry_after)
     return response
