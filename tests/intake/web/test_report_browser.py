@@ -113,6 +113,25 @@ class WebReportBrowserTests(PhoneBrowserCase):
         self.assertEqual((float(report.case.latitude), float(report.case.longitude)), (13.7563, 100.5018))
         self.assertTrue(report.case.events.filter(kind="dispatch_awaiting").exists())
 
+    def test_back_from_the_thank_you_page_another_tap_sends_a_new_emergency(self) -> None:
+        from playwright.sync_api import expect
+
+        with self.phone(geolocation=BANGKOK_POSITION, permissions=["geolocation"]) as page:
+            page.goto(f"{self.live_server_url}/report/")
+            page.click("button.sos-threat")
+            page.wait_for_url("**/report/sent/**")
+            page.go_back()
+            page.wait_for_url("**/report/")
+            expect(page.locator("#sending")).to_be_hidden()
+            expect(page.locator("button.sos-gathering")).to_be_enabled()
+            page.click("button.sos-gathering")
+            page.wait_for_url("**/report/sent/**")
+            expect(page.locator("h1")).to_have_text("ส่งเรื่องฉุกเฉินแล้ว")
+
+        self.assertEqual(
+            sorted(Report.objects.values_list("case__emergency_type", flat=True)), ["gathering", "threat"]
+        )
+
     def test_a_citizen_reports_a_problem_with_a_photo(self) -> None:
         from playwright.sync_api import expect
 

@@ -290,6 +290,18 @@ class OneReportPerFormTests(WebReportCase):
         self.assertEqual(Report.objects.count(), 1)
         self.assertEqual(first.case.reports.count(), 1)
 
+    def test_an_emergency_sent_again_changed_is_a_new_emergency_at_once(self) -> None:
+        # The back button, then another tap on the same page: no second step between a person and help.
+        token = token_of(self.page(), "emergency-form")
+        first = self.sent_report(self.emergency(token=token, emergency_type="threat"))
+        second = self.sent_report(self.emergency(token=token, emergency_type="frenzy", place="ตลาด"))
+        self.assertNotEqual(first.pk, second.pk)
+        self.assertEqual(second.case.emergency_type, "frenzy")
+        # ... and a double tap of that second one still makes one report.
+        again = self.sent_report(self.emergency(token=token, emergency_type="frenzy", place="ตลาด"))
+        self.assertEqual(again.pk, second.pk)
+        self.assertEqual(Report.objects.count(), 2)
+
     def test_every_page_load_has_its_own_token(self) -> None:
         self.assertNotEqual(token_of(self.page(), "problem-form"), token_of(self.page(), "problem-form"))
 

@@ -12,6 +12,8 @@ thank-you to anyone else, for any id, so the page tells nobody whether a report 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -173,7 +175,6 @@ def _submit(
     form: EmergencyForm | ProblemForm,
     fields: Callable[[], dict[str, Any]],
     page: Callable[[int], HttpResponse],
-    retry: Callable[[RaksaError], dict[str, Any] | None] = lambda error: None,
 ) -> HttpResponse:
     decision = rate_take(scope=SCOPE, client=client_address(request) or "unknown", limits=_limits())
     if not decision.allowed:
@@ -185,18 +186,11 @@ def _submit(
     if not form.is_valid():
         rate_give_back(decision)
         return page(400)
-    given = fields()
-    key = form.token_value()
-    dropped = False
     try:
-        try:
-            submitted = intake.report_submit(channel="web", source="web", idempotency_key=key, **given)
-        except RaksaError as error:
-            fallback = retry(error)
-            if fallback is None:
-                raise
-            submitted = intake.report_submit(channel="web", source="web", idempotency_key=key, **fallback)
-            dropped = True
+        if isinstance(form, EmergencyForm):
+            submitted, dropped = _emergency_report(form.token_value(), fields())
+        else:
+            submitted, dropped = _report(form.token_value(), fields()), False
     except RaksaError as error:
         rate_give_back(decision)
         if error.code == IDEMPOTENCY_KEY_REUSED.code:
@@ -218,6 +212,40 @@ def _submit(
     return _sent(request, submitted.report.public_id, remember=True, dropped=dropped)
 
 
+def _report(key: str, given: dict[str, Any]) -> intake.Submitted:
+    return intake.report_submit(channel="web", source="web", idempotency_key=key, **given)
+
+
+def _emergency_report(key: str, given: dict[str, Any]) -> tuple[intake.Submitted, bool]:
+    """An emergency is sent whatever else is wrong with its input; returns it and whether its location was dropped.
+
+    - A location the service refuses (coordinates outside Thailand, a place too long) is dropped, and the rest is
+      sent: the thank-you page says so.
+    - The form's key already used for other input (the back button, then another tap) is a new emergency, sent at
+      once under a key made from the form's and the input, so a double tap of it still makes one report. A
+      duplicate is joined by staff; a refused emergency may never come again.
+    """
+    try:
+        return _report(key, given), False
+    except RaksaError as error:
+        if error.code == IDEMPOTENCY_KEY_REUSED.code and ":" not in key:
+            digest = hashlib.sha256(
+                json.dumps(given, sort_keys=True, default=str).encode("utf-8")
+            ).hexdigest()
+            return _emergency_report(f"{key}:{digest[:16]}", given)
+        fields = {item.field for item in error.errors}
+        if not fields or not all(f.startswith("location.") for f in fields):
+            raise
+        location = dict(given.get("location") or {})
+        if fields & {"location.latitude", "location.longitude"}:
+            location.pop("latitude", None)
+            location.pop("longitude", None)
+        if "location.text" in fields:
+            location.pop("text", None)
+        submitted, _ = _emergency_report(key, {**given, "location": location or None})
+        return submitted, True
+
+
 @require_http_methods(["GET", "POST"])
 def _report_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -234,41 +262,13 @@ def _report_page(request: HttpRequest) -> HttpResponse:
 report_page = _guarded(_report_page)
 
 
-def _without_bad_location(given: dict[str, Any]) -> Callable[[RaksaError], dict[str, Any] | None]:
-    """An emergency is never refused over its location: drop the parts the service refused and send the rest."""
-
-    def retry(error: RaksaError) -> dict[str, Any] | None:
-        fields = {item.field for item in error.errors}
-        if not fields or not all(f.startswith("location.") for f in fields):
-            return None
-        location = dict(given.get("location") or {})
-        if fields & {"location.latitude", "location.longitude"}:
-            location.pop("latitude", None)
-            location.pop("longitude", None)
-        if "location.text" in fields:
-            location.pop("text", None)
-        return {**given, "location": location or None}
-
-    return retry
-
-
 @require_http_methods(["GET", "POST"])
 def _emergency(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("report:page")
     form = EmergencyForm(request.POST)
-    given: dict[str, Any] = {}
-
-    def fields() -> dict[str, Any]:
-        given.update(form.submit_fields())
-        return given
-
     return _submit(
-        request,
-        form,
-        fields,
-        lambda status: _page(request, status=status, emergency=form),
-        retry=lambda error: _without_bad_location(given)(error),
+        request, form, form.submit_fields, lambda status: _page(request, status=status, emergency=form)
     )
 
 

@@ -131,6 +131,31 @@
     });
     sendNow.addEventListener("click", send);
 
+    // Back from the thank-you page, the browser may show this page as it was left (buttons disabled, the
+    // overlay up). Make it usable again, with a new form token: a tap now is a new report.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      sent = false;
+      chosen = null;
+      overlay.hidden = true;
+      form.querySelectorAll("button.sos").forEach(function (b) {
+        b.disabled = false;
+      });
+      form.querySelectorAll("input[type=hidden][name=emergency_type]").forEach(function (input) {
+        input.remove();
+      });
+      var token = form.querySelector("[name=token]");
+      if (token && window.crypto && window.crypto.getRandomValues) {
+        var bytes = new Uint8Array(18);
+        window.crypto.getRandomValues(bytes);
+        token.value = Array.prototype.map
+          .call(bytes, function (b) {
+            return ("0" + b.toString(16)).slice(-2);
+          })
+          .join("");
+      }
+    });
+
     var locateButton = document.getElementById("locate-button");
     if (locateButton) {
       if (!navigator.geolocation) locateButton.hidden = true;
