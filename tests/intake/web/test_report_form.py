@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from unittest import mock
 
+import segno
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
@@ -15,7 +16,7 @@ from raksa.cases.models import Attachment, CaseEvent
 from raksa.core.models import RateCount
 from raksa.intake.models import Report, ReportFile
 from tests.base import BANGKOK, RaksaTestCase
-from tests.intake.web.helpers import PDF, PNG, field_block, qr_decode, text_of, token_of
+from tests.intake.web.helpers import PDF, PNG, field_block, qr_decode, qr_matrix, text_of, token_of
 
 HOME = "203.0.113.10"
 ELSEWHERE = "198.51.100.20"
@@ -175,6 +176,12 @@ class ProblemErrorTests(WebReportCase):
             "รูปที่ 1: แนบได้เฉพาะรูปภาพ JPEG PNG WebP หรือ HEIC",
             "Picture 1: Only JPEG, PNG, WebP or HEIC pictures can be attached",
         )
+
+    @override_settings(RAKSA_REPORT_FILE_MAX_BYTES=1024)
+    def test_a_photo_over_the_size_limit_is_named_on_the_photos(self) -> None:
+        small = SimpleUploadedFile("a.png", PNG, content_type="image/png")
+        large = SimpleUploadedFile("b.png", PNG + b"\x00" * 2048, content_type="image/png")
+        self.assert_refused(self.problem(photos=[small, large]), "photos", "รูปที่ 2:", "Picture 2:")
 
     def test_more_than_five_photos_are_refused(self) -> None:
         photos = [SimpleUploadedFile(f"p{i}.png", PNG, content_type="image/png") for i in range(6)]
@@ -351,6 +358,11 @@ class SentPageTests(WebReportCase):
         svg = re.search(r'<figure class="qr">\s*(<svg.*?</svg>)', page, re.S).group(1)
         expected = f"http://testserver/track/?code={report.case.tracking_code}"
         self.assertEqual(qr_decode(svg), [expected])
+        # The very symbol segno makes for that URL, module for module (its quiet zone included).
+        self.assertEqual(
+            qr_matrix(svg),
+            [list(map(bool, row)) for row in segno.make(expected, error="m").matrix_iter(border=4)],
+        )
         self.assertIn(f'href="{expected}"', page)
         self.assertIn("เจ้าหน้าที่จะตรวจสอบข้อมูล", page)
 
