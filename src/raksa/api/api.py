@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from raksa.accounts.auth import BearerTokenAuth
+from raksa.accounts.models import Role
 from raksa.api import errors
 from raksa.api.routers import cases, people
 from raksa.core.errors import error_catalogue
@@ -52,11 +53,12 @@ class ThaiJSONRenderer(JSONRenderer):
 
 
 class StaffBearer(BearerTokenAuth):
-    """A valid token of a user who belongs to a unit; without a unit there is nothing the user may see."""
+    """A valid token of a user who belongs to a unit; without a unit there is nothing the user may see. A
+    community volunteer is not staff (cases.access.staff_unit): the API is not hers either."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = super().authenticate(request, token)
-        if user and getattr(user, "unit_id", None) is None:
+        if user and (getattr(user, "unit_id", None) is None or getattr(user, "role", None) == Role.VOLUNTEER):
             raise errors.FORBIDDEN.error()
         return user
 
