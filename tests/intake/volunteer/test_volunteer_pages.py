@@ -347,3 +347,19 @@ class FollowUpTests(VolunteerTestCase):
         response = self.client.post(reverse("volunteer:note_add", args=[case.number]), {"body": "   "})
         self.assertEqual(response.status_code, 400)
         self.assertIn("body", response.context["form"].errors)
+
+
+class PendingReportTests(VolunteerTestCase):
+    def test_a_report_that_could_not_be_opened_yet_still_shows_as_received(self):
+        from unittest import mock
+
+        self.client.force_login(self.volunteer)
+        with mock.patch("raksa.intake.services.case_services.case_create", side_effect=RuntimeError("db down")):
+            response = self.client.post(reverse("volunteer:report"), form_data())
+        self.assertRedirects(response, reverse("volunteer:home"))
+        report = Report.objects.get()
+        self.assertEqual((report.state, report.case), (Report.State.FAILED, None))
+        self.assertTrue(Consent.objects.filter(report=report).exists())
+        page = self.client.get(reverse("volunteer:home"))
+        self.assertContains(page, "รับเรื่องแล้ว กำลังเปิดเรื่อง")
+        self.assertContains(page, "บัวคำ ใจงาม")
