@@ -23,6 +23,7 @@ from raksa.cases.statuses import TRANSITIONS
 from raksa.core.errors import NotFound, RaksaError
 from raksa.core.forms import add_service_error, bilingual
 from raksa.directory.selectors import units_by_code
+from raksa.intake.volunteer.selectors import case_consents
 from raksa.workspace.forms import (
     AssignForm,
     AttachmentForm,
@@ -182,6 +183,7 @@ def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, 
         **_activity_context(case),
         "parties": parties,
         "attachments": selectors.case_attachments(case=case),
+        "consents": case_consents(case=case),
         "referrals": referrals,
         "can_write": level >= access.Level.WRITE,
         "can_manage": level >= access.Level.MANAGE,

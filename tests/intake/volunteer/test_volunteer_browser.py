@@ -65,7 +65,9 @@ class VolunteerBrowserTests(StaticLiveServerTestCase):
                 expect(page.locator("#field-consent_method [role=alert]")).to_contain_text(
                     "กรุณาระบุวิธีให้ความยินยอม"
                 )
-                page.screenshot(path=str(SCREENSHOTS / "raksa-volunteer-375-consent-error.png"), full_page=True)
+                page.screenshot(
+                    path=str(SCREENSHOTS / "raksa-volunteer-375-consent-error.png"), full_page=True
+                )
                 page.check("#id_consent_method_0")
                 page.click("button.v-submit")
                 page.wait_for_url("**/volunteer/cases/**")

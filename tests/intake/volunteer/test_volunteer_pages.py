@@ -304,6 +304,16 @@ class FollowUpTests(VolunteerTestCase):
         self.assertContains(page, 'class="badge volunteer"')
         self.assertContains(page, "อาสาสมัคร อพม. บันทึกติดตามผล")  # the timeline line
 
+    def test_the_case_page_tells_its_workers_who_consented(self):
+        case = self.report_as(
+            self.volunteer, consent={"given_by": "นายสมชาย ใจงาม (บุตรชาย)", "method": "guardian"}
+        ).case
+        self.client.force_login(self.other_province_worker)
+        page = self.client.get(reverse("cases:detail", args=[case.number]))
+        self.assertContains(page, "แจ้งโดยอาสาสมัคร อพม.")
+        self.assertContains(page, "นายสมชาย ใจงาม (บุตรชาย)")
+        self.assertContains(page, "ผู้ปกครองหรือผู้ดูแลยินยอมแทน")
+
     def test_she_cannot_note_a_case_she_did_not_report(self):
         theirs = self.report_as(self.other_volunteer).case
         self.client.force_login(self.volunteer)
@@ -354,7 +364,9 @@ class PendingReportTests(VolunteerTestCase):
         from unittest import mock
 
         self.client.force_login(self.volunteer)
-        with mock.patch("raksa.intake.services.case_services.case_create", side_effect=RuntimeError("db down")):
+        with mock.patch(
+            "raksa.intake.services.case_services.case_create", side_effect=RuntimeError("db down")
+        ):
             response = self.client.post(reverse("volunteer:report"), form_data())
         self.assertRedirects(response, reverse("volunteer:home"))
         report = Report.objects.get()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from raksa.cases.access import case_not_found
 from raksa.cases.errors import INVALID_CURSOR
 from raksa.cases.models import Case, Note, PublicStage
-from raksa.intake.models import Report
+from raksa.intake.models import Consent, Report
 
 PAGE_SIZE = 20
 PENDING_SHOWN = 20
@@ -182,4 +182,12 @@ def volunteer_reports_pending(*, volunteer: Any) -> list[Report]:
         Report.objects.filter(submitted_by=volunteer, case__isnull=True).order_by("-created_at", "-id")[
             :PENDING_SHOWN
         ]
+    )
+
+
+def case_consents(*, case: Case) -> list[Consent]:
+    """The consent recorded with each volunteer's report on the case, oldest first: what the case page shows its
+    workers (who reported, for whom, who agreed, how and when)."""
+    return list(
+        Consent.objects.filter(report__case=case).select_related("recorded_by").order_by("created_at", "id")
     )
