@@ -23,7 +23,7 @@ def _description() -> str:
 Raksa's case logbook over HTTP, with the same permissions as the staff workspace.
 
 **Authentication.** Send `Authorization: Bearer rk_...` (create one with `raksa token create`). Staff without a
-unit get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
+unit, and community volunteers (who are not staff), get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
 like one that does not exist. Every read of a case or a person, and every people search, is access-logged.
 
 **People.** A person is named by a public id (20 characters), never a row id. What a caller sees of a person
