@@ -25,6 +25,7 @@ from raksa.core.forms import add_service_error, bilingual
 from raksa.directory.selectors import units_by_code
 from raksa.intake import selectors as intake_selectors
 from raksa.intake import services as intake_services
+from raksa.intake.volunteer.selectors import case_consents
 from raksa.workspace.forms import (
     AssignForm,
     AttachmentForm,
@@ -185,6 +186,7 @@ def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, 
         **_activity_context(case),
         "parties": parties,
         "attachments": selectors.case_attachments(case=case),
+        "consents": case_consents(case=case),
         "referrals": referrals,
         "can_write": level >= access.Level.WRITE,
         "can_manage": level >= access.Level.MANAGE,
