@@ -43,7 +43,6 @@ indexed look-up; the action and the path tell where it was seen.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any
@@ -55,6 +54,7 @@ from django.utils.translation import gettext_lazy as _
 
 from raksa.accounts.models import Role, User
 from raksa.cases.models import AccessLog, Case, CaseParty, Referral
+from raksa.core.client import client_address
 from raksa.core.errors import FORBIDDEN, NOT_FOUND, RaksaError
 from raksa.directory.models import ServiceArea, Unit
 
@@ -209,13 +209,8 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    raw = request.META.get("REMOTE_ADDR") or ""
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        return None
+    # The client behind the trusted proxies, as sign-in throttling and the public rate limits see it.
+    return client_address(request)
 
 
 class Action:

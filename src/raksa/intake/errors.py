@@ -58,3 +58,11 @@ CONSENT_METHOD_REQUIRED = REQUIRED.variant("กรุณาระบุวิธ
 CONSENT_REQUIRED = REQUIRED.variant(
     "อาสาสมัครต้องบันทึกความยินยอมของผู้ที่แจ้งแทน", "A volunteer must record the consent of the person she reports for"
 )
+TOO_MANY_REPORTS = ErrorCode(
+    "too_many_reports",
+    429,
+    "มีการแจ้งเรื่องจากเครือข่ายนี้หลายครั้งเกินไป กรุณารอประมาณ {minutes} นาทีแล้วลองใหม่",
+    "Too many reports have come from this network. Please wait about {minutes} minutes and try again.",
+    meaning="the public report form: one client address sent more reports than RAKSA_REPORT_RATE_* allow "
+    "(5 in 10 minutes, 20 a day by default); see `Retry-After`",
+)
