@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("raksa.api.urls")),
+    path("console/", include("raksa.intake.console.urls")),
     path("", include("raksa.accounts.urls")),
     path("", include("raksa.workspace.people_urls")),
     path("", include("raksa.workspace.notice_urls")),

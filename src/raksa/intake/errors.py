@@ -83,3 +83,4 @@ CALL_NOT_FOUND = NOT_FOUND.variant("ไม่พบสายนี้ในส�
 CALL_OUTCOME_CHOICE = INVALID_CHOICE.variant(
     "ผลของสายต้องเป็นหนึ่งใน: {choices}", "The call's outcome must be one of: {choices}"
 )
+CALL_ID_REQUIRED = REQUIRED.variant("ต้องระบุรหัสสายของระบบโทรศัพท์", "The exchange's call id is required")

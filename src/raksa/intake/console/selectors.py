@@ -158,10 +158,12 @@ def caller_lookup(*, user: Any, phone: str, exclude_call_id: str = "") -> Caller
 
 
 def call_current(*, agent: Any) -> Call | None:
-    """The agent's newest call still going (ringing or answered, not ended): one query on (agent, -created_at)."""
+    """The agent's newest call still waiting for her: ringing or answered, neither ended nor given an outcome
+    (once she has said what came of it, her screen is free for the next caller). One query on the
+    (agent, -created_at) index."""
     since = timezone.now() - LIVE_WINDOW
     return (
-        Call.objects.filter(agent=agent, ended_at__isnull=True, created_at__gte=since)
+        Call.objects.filter(agent=agent, ended_at__isnull=True, outcome="", created_at__gte=since)
         .order_by("-created_at", "-id")
         .first()
     )

@@ -12,6 +12,7 @@ intake pipeline, `console_report_submit`), advice only, a silent call or a prank
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -26,7 +27,14 @@ from raksa.core.errors import INVALID_CHOICE
 from raksa.core.identifiers import normalize_phone
 from raksa.core.text import shown
 from raksa.directory.models import Unit
-from raksa.intake.errors import CALL_NOT_FOUND, CALL_OUTCOME_CHOICE, CALL_TAKEN, INVALID_CALLER, UNKNOWN_AGENT
+from raksa.intake.errors import (
+    CALL_ID_REQUIRED,
+    CALL_NOT_FOUND,
+    CALL_OUTCOME_CHOICE,
+    CALL_TAKEN,
+    INVALID_CALLER,
+    UNKNOWN_AGENT,
+)
 from raksa.intake.models import Call, Report
 from raksa.intake.services import Submitted, report_submit
 
@@ -94,7 +102,9 @@ def call_event(*, agent_username: str, call_id: str, caller: str, event: str) ->
         )
     agent = _agent(agent_username)
     number = caller_normalize(caller)
-    call_key = (call_id or "").strip()[:CALL_ID_MAX]
+    call_key = (call_id or "").strip()[:CALL_ID_MAX] if isinstance(call_id, str) else ""
+    if not call_key:
+        raise CALL_ID_REQUIRED.error(field="call_id")
     now = timezone.now()
     for _attempt in range(2):
         try:
@@ -136,19 +146,28 @@ def _apply(call: Call, *, agent: User, caller: str, event: str, now: dt.datetime
         call.save(update_fields=[*changed, "updated_at"])
 
 
-def call_start(*, agent: User, caller: str) -> Call:
-    """A call she logs herself (the number typed in, no telephony event): rang and answered now."""
+def call_start(*, agent: User, caller: str, call_id: str | None = None) -> Call:
+    """A call she logs herself (the number typed in, no telephony event): rang and answered now.
+
+    `call_id` (derived by call_for_agent from a form's idempotency key) makes it idempotent: the same id again
+    is the same call, so a double submit neither logs two calls nor makes the report's input differ.
+    """
     if not is_console_agent(agent):
         raise UNKNOWN_AGENT.error(field="agent", username=shown(agent.username)[:60])
     number = caller_normalize(caller)
     now = timezone.now()
-    return Call.objects.create(
-        call_id=CONSOLE_CALL_PREFIX + secrets.token_hex(10),
-        caller=number,
-        agent=agent,
-        rang_at=now,
-        answered_at=now,
-    )
+    key = call_id or CONSOLE_CALL_PREFIX + secrets.token_hex(10)
+    try:
+        with transaction.atomic():
+            call, _created = Call.objects.get_or_create(
+                call_id=key,
+                defaults={"caller": number, "agent": agent, "rang_at": now, "answered_at": now},
+            )
+    except IntegrityError:  # the same id made a moment ago by the other submit
+        call = Call.objects.get(call_id=key)
+    if call.agent_id != agent.pk:
+        raise CALL_NOT_FOUND.error(field="call_id")
+    return call
 
 
 def _own_call(agent: User, call: Call | str) -> Call:
@@ -205,14 +224,19 @@ def call_end(*, agent: User, call: Call | str) -> Call:
     return found
 
 
-def call_for_agent(*, agent: User, call_id: str, caller: str) -> Call:
-    """The call a console form is about: hers when `call_id` names one, else a call she logs now."""
+def call_for_agent(*, agent: User, call_id: str, caller: str, idempotency_key: str = "") -> Call:
+    """The call a console form is about: hers when `call_id` names one, else a call she logs now (one per form:
+    its id is derived from the form's idempotency key)."""
     if call_id:
         found = Call.objects.filter(call_id=call_id, agent=agent).first()
         if found is None:
             raise CALL_NOT_FOUND.error(field="call_id")
         return found
-    return call_start(agent=agent, caller=caller)
+    derived = None
+    if idempotency_key:
+        digest = hashlib.sha256(f"{agent.pk}:{idempotency_key}".encode()).hexdigest()[:24]
+        derived = CONSOLE_CALL_PREFIX + digest
+    return call_start(agent=agent, caller=caller, call_id=derived)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -275,3 +299,55 @@ def caller_shown_log(*, user: User, lookup: Any, request: Any = None) -> None:
             access_log_write_many(user=user, action=ACTION_VIEW, people=people, request=request)
         else:
             access_log_write(user=user, action=ACTION_SEARCH, request=request)
+
+
+def phone_or_blank(raw: Any) -> str:
+    """The number in national form, or "" when it is not a phone (for comparing, never for storing)."""
+    return normalize_phone(raw if isinstance(raw, str) else "") or ""
+
+
+def triage_corrections_record(
+    *,
+    report: Report,
+    predicted: dict[str, Any] | None,
+    emergency_type: str | None,
+    category: str | None,
+    urgency: str | None,
+    corrected_by: str,
+) -> dict[str, Any] | None:
+    """Where the call-taker changed what triage suggested on her screen (`predicted`), keep her answer as a
+    labelled example (raksa.triage.corrections; `raksa triage export-corrections` reads the same file).
+
+    A field she left to the system counts as the suggestion accepted. Returns the record written, or None when
+    nothing was changed. A failure to write is logged, never the caller's problem: the case is made.
+    """
+    from raksa.triage.corrections import correction_record
+
+    if not predicted or not report.text.strip():
+        return None
+    final_emergency = emergency_type or None
+    final_category = category or predicted["category"]
+    if final_emergency:
+        final_urgency = "emergency"
+    elif urgency:
+        final_urgency = urgency
+    elif predicted["urgency"] != "emergency":
+        final_urgency = predicted["urgency"]
+    else:
+        final_urgency = "normal"
+    final = {"emergency_type": final_emergency, "category": final_category, "urgency": final_urgency}
+    if all(final[key] == predicted.get(key) for key in final):
+        return None
+    try:
+        return correction_record(
+            text=report.text,
+            emergency_type=final_emergency,
+            category=final_category,
+            urgency=final_urgency,
+            report_id=report.public_id,
+            predicted=predicted,
+            corrected_by=corrected_by,
+        )
+    except (OSError, ValueError):
+        log.exception("could not record the triage correction of report %s", report.public_id)
+        return None
