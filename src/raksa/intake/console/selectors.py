@@ -111,7 +111,7 @@ def _flags(person_ids: list[int]) -> dict[int, RiskFlags]:
     with_minor = set(on_case.filter(case_id__in=minors).values_list("person_id", flat=True))
     flags = {}
     for pk in person_ids:
-        row = counts.get(pk, {})
+        row: dict[str, Any] = counts.get(pk, {})
         flags[pk] = RiskFlags(
             violence=bool(row.get("violence")),
             children=bool(row.get("children")) or pk in with_minor,
