@@ -100,7 +100,7 @@ def _flags(person_ids: list[int]) -> dict[int, RiskFlags]:
         )
         .order_by()
     )
-    counts = {row["person_id"]: row for row in rows}
+    counts: dict[int, dict[str, Any]] = {row["person_id"]: dict(row) for row in rows}
     # A party under 18 on any of their cases (the caller herself included): birth years are enough here.
     youngest = timezone.localdate().year - ADULT_AGE + 1
     minors = (
