@@ -48,6 +48,17 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("demo_admin", "admin", "centre-1300", "ผู้ดูแลระบบ (ตัวอย่าง)"),
 )
 
+# The 1300 centre's telephony system: a service account (no password) whose token posts call events to
+# POST /api/v1/calls/incoming; `raksa token create` with the same arguments gives that token.
+# (username, role, unit, service, display name)
+TELEPHONY_USER: tuple[str, str, str, str, str] = (
+    "pbx",
+    "call_taker",
+    "centre-1300",
+    "telephony",
+    "ระบบโทรศัพท์ศูนย์ 1300 (ตัวอย่าง)",
+)
+
 EMERGENCY_TYPES: tuple[str, ...] = tuple(EmergencyType.values)
 CATEGORIES: tuple[str, ...] = tuple(Category.values)
 # How often each problem reaches the hotline (roughly the 1300 centre's own yearly mix), in CATEGORIES' order.
