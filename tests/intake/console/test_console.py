@@ -317,3 +317,16 @@ class CorrectionsTests(ConsoleCase):
     def test_an_accepted_suggestion_records_nothing(self):
         self.submit("new_case", predicted=self.predicted(), category="family_violence", urgency="normal")
         self.assertFalse(self.store.exists())
+
+
+class MenuTests(ConsoleCase):
+    def test_the_centres_intake_staff_find_the_console_in_the_menu_and_others_do_not(self):
+        self.assertContains(self.client.get("/cases/"), 'href="/console/"')
+        self.client.force_login(self.case_worker)
+        self.assertNotContains(self.client.get("/cases/"), 'href="/console/"')
+
+
+class NotAnEmergencyTests(ConsoleCase):
+    def test_not_an_emergency_is_her_call_and_triage_does_not_overrule_it(self):
+        self.submit("new_case", emergency_type="", text="มีคนถือมีดขู่จะฆ่าอยู่หน้าบ้าน")
+        self.assertEqual(Report.objects.get().case.emergency_type, "")

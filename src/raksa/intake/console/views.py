@@ -230,9 +230,11 @@ def _attach_case(request: StaffRequest, form: ConsoleForm) -> Case | None:
     return case_get(user=request.staff.user, number=number)
 
 
-def _choices(form: ConsoleForm) -> tuple[str | None, str | None, str | None]:
+def _choices(form: ConsoleForm) -> tuple[str, str | None, str | None]:
+    """Her choices: the emergency type is hers to say ("" is "not an emergency", which triage does not
+    overrule); a category or urgency left to the system is None (triage decides)."""
     data = form.cleaned_data
-    emergency_type = data.get("emergency_type") or None
+    emergency_type = data.get("emergency_type") or ""
     category = data.get("category") or None
     urgency = data.get("urgency") or None
     if emergency_type:

@@ -323,8 +323,8 @@
     emergencyButtons();
     if (status) {
       var parts = [label("emergency_type"), label("category"), label("urgency")].filter(Boolean);
-      status.textContent = (status.dataset.prefix || "") + parts.join(" · ") +
-        " (" + Math.round((result.confidence || 0) * 100) + "%)";
+      status.textContent = (status.dataset.prefix || "") + parts.join(" · ") + " (" +
+        (status.dataset.confidence || "") + Math.round((result.confidence || 0) * 100) + "%)";
     }
   }
 
@@ -385,7 +385,9 @@
   if (intake) {
     var status = document.getElementById("triage-status");
     if (status) {
-      status.dataset.prefix = (document.documentElement.lang === "en" ? "Suggested: " : "ระบบแนะนำ: ");
+      var english = document.documentElement.lang === "en";
+      status.dataset.prefix = english ? "Suggested: " : "ระบบแนะนำ: ";
+      status.dataset.confidence = english ? "confidence " : "ความมั่นใจ ";
     }
     ["emergency_type", "category", "urgency", "subject_phone", "subject_national_id", "province_code",
       "district_code", "subject_name", "reporter_name", "location_text"].forEach(function (name) {
