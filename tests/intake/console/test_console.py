@@ -330,3 +330,12 @@ class NotAnEmergencyTests(ConsoleCase):
     def test_not_an_emergency_is_her_call_and_triage_does_not_overrule_it(self):
         self.submit("new_case", emergency_type="", text="มีคนถือมีดขู่จะฆ่าอยู่หน้าบ้าน")
         self.assertEqual(Report.objects.get().case.emergency_type, "")
+
+
+class EnglishTests(ConsoleCase):
+    def test_the_console_reads_in_english_when_asked(self):
+        self.client.post("/i18n/setlang/", {"language": "en", "next": CONSOLE})
+        response = self.client.get(CONSOLE, {"caller": CALLER})
+        self.assertContains(response, "New case")
+        self.assertContains(response, "Earlier violence")
+        self.assertContains(response, "Not an emergency")
