@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from raksa.accounts.auth import BearerTokenAuth
+from raksa.accounts.models import Role
 from raksa.api import errors
 from raksa.api.routers import calls, cases, people
 from raksa.core.errors import error_catalogue
@@ -22,7 +23,7 @@ def _description() -> str:
 Raksa's case logbook over HTTP, with the same permissions as the staff workspace.
 
 **Authentication.** Send `Authorization: Bearer rk_...` (create one with `raksa token create`). Staff without a
-unit get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
+unit, and community volunteers (who are not staff), get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
 like one that does not exist. Every read of a case or a person, and every people search, is access-logged.
 
 **People.** A person is named by a public id (20 characters), never a row id. What a caller sees of a person
@@ -56,11 +57,12 @@ class ThaiJSONRenderer(JSONRenderer):
 
 
 class StaffBearer(BearerTokenAuth):
-    """A valid token of a user who belongs to a unit; without a unit there is nothing the user may see."""
+    """A valid token of a user who belongs to a unit; without a unit there is nothing the user may see. A
+    community volunteer is not staff (cases.access.staff_unit): the API is not hers either."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = super().authenticate(request, token)
-        if user and getattr(user, "unit_id", None) is None:
+        if user and (getattr(user, "unit_id", None) is None or getattr(user, "role", None) == Role.VOLUNTEER):
             raise errors.FORBIDDEN.error()
         # A service account (the telephony system) may post call events and read nothing of a person's.
         if user and getattr(user, "service", ""):

@@ -601,7 +601,9 @@ def report_process(*, report: Report) -> Report:
     from raksa.triage import triage
 
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("submitted_by").get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",)).select_related("submitted_by").get(pk=report.pk)
+        )
         if report.state == Report.State.PROCESSED:
             return report
         payload = report.payload

@@ -45,7 +45,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"people: {result.people_total} ({result.people_created} new), "
-            f"cases: {result.cases_total} ({result.cases_created} new), {result.seconds:.1f} s"
+            f"cases: {result.cases_total} ({result.cases_created} new), "
+            f"volunteer reports: {result.volunteer_reports_total} ({result.volunteer_reports_created} new), "
+            f"{result.seconds:.1f} s"
         )
         self.stdout.write("")
         self.stdout.write("Demo staff (sign in at /login/; the admin also at /admin/):")
