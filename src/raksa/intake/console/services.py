@@ -246,7 +246,7 @@ def call_for_agent(*, agent: User, call_id: str, caller: str, idempotency_key: s
 @dataclass(frozen=True)
 class ConsoleResult:
     call: Call
-    submitted: Submitted | None
+    submitted: Submitted
 
 
 def console_report_submit(

@@ -298,7 +298,6 @@ def submit(request: StaffRequest) -> HttpResponse:
         add_service_error(form, exc, fields=FIELD_NAMES)
         return _page(request, form, status=exc.status)
     submitted = result.submitted
-    assert submitted is not None
     if submitted.created:
         services.triage_corrections_record(
             report=submitted.report,
