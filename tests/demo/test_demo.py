@@ -14,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from raksa.accounts.models import User
+from raksa.accounts.services import token_authenticate
 from raksa.cases.models import Case, CaseEvent, CaseParty, Note, Referral
 from raksa.cases.stages import STATUS_STAGE
 from raksa.demo.plan import CATEGORIES, EMERGENCY_TYPES, province_codes
@@ -211,3 +212,16 @@ class DemoTests(TestCase):
         self.assertGreater(
             Case.objects.filter(created_at__lt=now - dt.timedelta(days=60)).count(), CASES // 5
         )
+
+    def test_it_adds_the_telephony_system_as_a_service_user_and_says_how_to_get_its_token(self) -> None:
+        pbx = User.objects.get(username="pbx")
+        self.assertEqual((pbx.service, pbx.unit.code if pbx.unit else None), ("telephony", "centre-1300"))
+        self.assertFalse(pbx.has_usable_password())
+        self.assertIn(
+            "raksa token create --user pbx --role call_taker --service telephony", self.first_output
+        )
+        token = io.StringIO()
+        call_command(
+            "token", "create", "--user", "pbx", "--role", "call_taker", "--service", "telephony", stdout=token
+        )
+        self.assertEqual(token_authenticate(token.getvalue().strip()), pbx)

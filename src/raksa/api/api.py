@@ -11,7 +11,7 @@ from ninja.renderers import JSONRenderer
 from raksa.accounts.auth import BearerTokenAuth
 from raksa.accounts.models import Role
 from raksa.api import errors
-from raksa.api.routers import cases, people
+from raksa.api.routers import calls, cases, people
 from raksa.core.errors import error_catalogue
 
 
@@ -30,6 +30,10 @@ like one that does not exist. Every read of a case or a person, and every people
 follows one rule (who can see one of their cases, or the 1300 centre's intake roles: the full record; anyone else:
 a limited view, with `POST /people/{id}/break-glass` to open the full record for a while, logged and told to the
 area's supervisors); person reads and searches are limited per caller and hour.
+
+**Calls.** `POST /calls/incoming` is for the telephony system only: a token of a service user made with
+`raksa token create --service telephony`. That token is refused (403) everywhere else, and staff tokens are
+refused there.
 
 **Errors.** Every failure is JSON:
 `{{"code": "...", "message_th": "...", "message_en": "...", "errors": [{{"field", "code", "message_th",
@@ -60,6 +64,9 @@ class StaffBearer(BearerTokenAuth):
         user = super().authenticate(request, token)
         if user and (getattr(user, "unit_id", None) is None or getattr(user, "role", None) == Role.VOLUNTEER):
             raise errors.FORBIDDEN.error()
+        # A service account (the telephony system) may post call events and read nothing of a person's.
+        if user and getattr(user, "service", ""):
+            raise errors.FORBIDDEN.error()
         return user
 
 
@@ -76,3 +83,4 @@ api = NinjaAPI(
 errors.install(api, body_params={"payload"})
 api.add_router("/people", people.router, tags=["people"])
 api.add_router("/cases", cases.router, tags=["cases"])
+api.add_router("/calls", calls.router, tags=["calls"])

@@ -52,6 +52,7 @@ from raksa.demo.plan import (
     DESK_ROLE,
     DISPATCH_STEPS,
     PLAN_DATE,
+    TELEPHONY_USER,
     VOLUNTEER_USERNAME,
     CaseSpec,
     PersonSpec,
@@ -92,6 +93,7 @@ class DemoResult:
     volunteer_reports_created: int = 0
     volunteer_reports_total: int = 0
     seconds: float = 0.0
+    telephony: str = ""  # the telephony service user's username
 
 
 def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, str, str]]:
@@ -130,6 +132,17 @@ def demo_second_factors_ensure(
     return rows
 
 
+def demo_telephony_ensure() -> User:
+    """The centre's telephony system as a service user: it signs in only with a token (made with `raksa token
+    create --user pbx --role call_taker --service telephony`), which may post call events and nothing else."""
+    username, role, unit_code, service, display_name = TELEPHONY_USER
+    user = user_ensure(username=username, role=role, unit_code=unit_code, service=service)
+    if user.display_name != display_name:
+        user.display_name = display_name
+        user.save(update_fields=["display_name"])
+    return user
+
+
 def demo_desks_ensure(*, unit_codes: list[str]) -> None:
     """A desk in each of these units: a staff member who answers referrals there and never signs in
     (user_ensure gives a new user no usable password, and a re-run leaves it so)."""
@@ -163,6 +176,7 @@ def demo_load(
     result.second_factors = demo_second_factors_ensure(
         usernames=[row[0] for row in result.users], password=password
     )
+    result.telephony = demo_telephony_ensure().username
     people_plan = plan_people(count=people, seed=seed, today=PLAN_DATE)
     person_ids = _people_load(people_plan, say)
     result.people_total = len(person_ids)

@@ -52,6 +52,17 @@ VOLUNTEER_USERNAME = "demo_volunteer"
 VOLUNTEER_PROVINCE = "50"  # Chiang Mai: her office's province, where her community is
 VOLUNTEER_DISTRICT = "5001"
 
+# The 1300 centre's telephony system: a service account (no password) whose token posts call events to
+# POST /api/v1/calls/incoming; `raksa token create` with the same arguments gives that token.
+# (username, role, unit, service, display name)
+TELEPHONY_USER: tuple[str, str, str, str, str] = (
+    "pbx",
+    "call_taker",
+    "centre-1300",
+    "telephony",
+    "ระบบโทรศัพท์ศูนย์ 1300 (ตัวอย่าง)",
+)
+
 EMERGENCY_TYPES: tuple[str, ...] = tuple(EmergencyType.values)
 CATEGORIES: tuple[str, ...] = tuple(Category.values)
 # How often each problem reaches the hotline (roughly the 1300 centre's own yearly mix), in CATEGORIES' order.
