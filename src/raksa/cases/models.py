@@ -54,7 +54,8 @@ class PublicStage(models.TextChoices):
 
 
 class CaseSequence(models.Model):
-    """Next case number per Buddhist-era year; rows are locked while a number is taken."""
+    """Next case number per Buddhist-era year on SQLite (rows are locked while a number is taken); on PostgreSQL
+    a database sequence per year takes over, started after this row (see cases.services.case_number_next)."""
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from raksa.accounts.models import User
@@ -183,15 +183,50 @@ def _lock(case: Case) -> Case:
 def case_number_next(*, today: Any = None) -> str:
     """The next `2569-000123` number: Buddhist-era year of the Bangkok date, then a per-year sequence.
 
-    The year's CaseSequence row is locked until the caller's transaction ends, so two cases never share a number.
+    On PostgreSQL each year has its own database sequence (`raksa_case_number_2569`), made on the year's first
+    case and started after the highest number already used: `nextval` takes no lock, so cases are opened in
+    parallel. A number whose transaction rolls back is not given again (a gap, never a duplicate). On SQLite,
+    which runs one writer at a time anyway, the year's CaseSequence row is locked until the caller's transaction
+    ends and numbers have no gaps.
     """
     be_year = buddhist_year(today or timezone.localdate(timezone=BANGKOK_TZ))
+    if connection.vendor == "postgresql":
+        return format_case_number(be_year, _sequence_next(be_year))
     with transaction.atomic():
         CaseSequence.objects.get_or_create(year=be_year)
         sequence = CaseSequence.objects.select_for_update().get(year=be_year)
         sequence.last += 1
         sequence.save(update_fields=["last"])
     return format_case_number(be_year, sequence.last)
+
+
+def _highest_number_used(be_year: int) -> int:
+    row = CaseSequence.objects.filter(year=be_year).first()
+    highest = row.last if row is not None else 0
+    # Numbers are zero-padded to six digits, so the greatest string is the greatest number below a million.
+    top = (
+        Case.objects.filter(number__startswith=f"{be_year}-")
+        .order_by("-number")
+        .values_list("number", flat=True)
+    )
+    for number in top[:1]:
+        highest = max(highest, int(number.split("-", 1)[1]))
+    return highest
+
+
+def _sequence_next(be_year: int) -> int:
+    name = f"raksa_case_number_{int(be_year)}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [name])
+        if cursor.fetchone()[0] is None:
+            try:
+                with transaction.atomic():
+                    start = _highest_number_used(be_year) + 1
+                    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}")
+            except (IntegrityError, ProgrammingError):
+                pass  # another transaction made it at the same moment: use theirs
+        cursor.execute("SELECT nextval(%s)", [name])
+        return int(cursor.fetchone()[0])
 
 
 def _tracking_code_new() -> str:
