@@ -10,7 +10,7 @@ from ninja.renderers import JSONRenderer
 
 from raksa.accounts.auth import BearerTokenAuth
 from raksa.api import errors
-from raksa.api.routers import cases, people
+from raksa.api.routers import cases, people, reports
 from raksa.core.errors import error_catalogue
 
 
@@ -74,3 +74,4 @@ api = NinjaAPI(
 errors.install(api, body_params={"payload"})
 api.add_router("/people", people.router, tags=["people"])
 api.add_router("/cases", cases.router, tags=["cases"])
+api.add_router("/reports", reports.router, tags=["reports"])
