@@ -204,13 +204,27 @@ CASES = [
     ("other", "", "สอบถามสิทธิสวัสดิการ"),
 ]
 
+# Partner reports, read back by GET /reports/{report_id}: one routed by area, one emergency with a place.
+REPORTS = [
+    {"text": "แม่ถูกพ่อทำร้ายร่างกายที่บ้าน", "category": "family_violence", "location": {"province_code": "10"}},
+    {
+        "text": "ชายคลุ้มคลั่งถือมีดในตลาด",
+        "emergency_type": "frenzy",
+        "reporter": {"name": "สมชาย ใจดี", "phone": "021234567"},
+        "location": {"latitude": 18.7883, "longitude": 98.9853, "text": "ตลาดวโรรส"},
+        "external_ref": "POL-1",
+    },
+]
 
-def api(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
+
+def api(
+    base: str, token: str, method: str, path: str, body: dict | None = None, headers: dict | None = None
+) -> dict:
     request = urllib.request.Request(
         f"{base}/api/v1{path}",
         method=method,
         data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -252,7 +266,13 @@ def seed_data(base: str, token: str) -> dict[str, list]:
     api(base, token, "POST", f"/cases/{fourth}/status", {"status": "closed", "outcome": "ช่วยเหลือแล้ว"})
     api(base, token, "POST", f"/cases/{fourth}/status", {"status": "active", "reason": "ผู้ร้องโทรกลับมาอีกครั้ง"})
     api(base, token, "POST", f"/cases/{fifth}/status", {"status": "screening"})
-    return {"cases": numbers, "people": people}
+    reports = [
+        api(base, token, "POST", "/reports", report, headers={"Idempotency-Key": f"fuzz-seed-{index}"})[
+            "report_id"
+        ]
+        for index, report in enumerate(REPORTS)
+    ]
+    return {"cases": numbers, "people": people, "reports": reports}
 
 
 UNITS = """
@@ -303,6 +323,9 @@ values = {json.dumps(refs["people"])}
 [dictionaries.units]
 values = {json.dumps(refs["units"])}
 
+[dictionaries.reports]
+values = {json.dumps(refs["reports"])}
+
 # Text that has broken systems like this one: NUL (which PostgreSQL cannot store), zero-width and
 # right-to-left characters, SQL LIKE wildcards, quotes and backslashes. Offered to every string now and then,
 # query and path parameters too, which the generator otherwise keeps to printable text.
@@ -320,6 +343,7 @@ string = {{ dictionary = "edge", probability = 0.05 }}
 "body.reporter_id" = {{ dictionary = "people", probability = 0.7 }}
 "body.parties[*].person_id" = {{ dictionary = "people", probability = 0.7 }}
 "body.to_unit" = {{ dictionary = "units", probability = 0.8 }}
+"path.report_id" = {{ dictionary = "reports", probability = 0.8 }}
 
 # Every other check schemathesis has stays on: server errors, documented statuses, content types, headers and
 # bodies, refusing schema-violating input, refusing a missing or bad token, 405 with Allow for other methods.
