@@ -585,7 +585,10 @@ def report_process(*, report: Report) -> Report:
     from raksa.triage import triage
 
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("submitted_by").get(pk=report.pk)
+        # Only the report's row: PostgreSQL cannot lock the nullable side of the join to its submitter.
+        report = (
+            Report.objects.select_for_update(of=("self",)).select_related("submitted_by").get(pk=report.pk)
+        )
         if report.state == Report.State.PROCESSED:
             return report
         payload = report.payload
