@@ -165,11 +165,13 @@ def reports_create(
                 field_error.field = "Idempotency-Key"
         raise
     report = submitted.report
-    if not submitted.created and report.state == Report.State.RECEIVED:
-        # A retry while the first request is still processing the report: processing locks the report, so this
-        # waits for it and then finds the case. A report whose first request died is processed here, not later.
-        report = report_process_attempt(report=report)
-    report = report_get(public_id=report.public_id) or report
+    if not submitted.created:
+        if report.state == Report.State.RECEIVED:
+            # A retry while the first request is still processing the report: processing locks the report, so
+            # this waits for it and then finds the case. A report whose first request died is processed here.
+            report_process_attempt(report=report)
+        report = report_get(public_id=report.public_id) or report
+    # A new report comes back from processing with its case (and the case's unit) already loaded.
     return HttpStatus(201 if submitted.created else 200, report_answer(report))
 
 
