@@ -174,12 +174,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str]) -> Iterator[tuple[int, str]]:
+def serving(env: dict[str, str], processes: int | None, threads: int | None) -> Iterator[tuple[int, str]]:
     port = free_port()
+    shape = [
+        *(["--processes", str(processes)] if processes else []),
+        *(["--threads", str(threads)] if threads else []),
+    ]
     log_path = Path(env["RAKSA_VAR_DIR"]) / "serve.log"
     with log_path.open("a") as out:
         proc = subprocess.Popen(
-            [*RAKSA, "serve", "--host", HOST, "--port", str(port)],
+            [*RAKSA, "serve", "--host", HOST, "--port", str(port), *shape],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -513,6 +517,22 @@ def resend(port: int, token: str, phase: dict[str, Any], sample: int, seed: int)
     return {"resent": len(chosen), "answers": dict(answers)}
 
 
+def drained(url: str, source: str, since: float, *, quiet: float = 5.0, limit: float = 600.0) -> float:
+    """Wait until the server has finished what it was sent (requests a client gave up on still run): the count of
+    reports and of unprocessed ones unchanged for `quiet` seconds. Returns the seconds waited."""
+    started = time.monotonic()
+    last, stable_since = None, time.monotonic()
+    while time.monotonic() - started < limit:
+        counts = count_reports(url, source, since)
+        now = (counts["reports"], counts["received"])
+        if now != last:
+            last, stable_since = now, time.monotonic()
+        elif time.monotonic() - stable_since >= quiet:
+            break
+        time.sleep(1)
+    return time.monotonic() - started
+
+
 def check_counts(
     url: str, source: str, since: float, phase: dict[str, Any], before: dict[str, int] | None = None
 ) -> dict[str, Any]:
@@ -616,7 +636,8 @@ def print_submit(name: str, figures: dict[str, Any]) -> None:
     log(
         f"{name}: {figures['measured']} measured of {figures['sent']} sent at {figures['rate']:g}/s; "
         f"p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms, p99 {lat['p99_ms']} ms, max {lat['max_ms']} ms; "
-        f"latest departure {figures['late_max_ms']} ms behind schedule; errors {len(figures['errors'])}"
+        f"latest departure {figures['late_max_ms']} ms behind schedule; errors {len(figures['errors'])}; "
+        f"the server finished {figures.get('drain_seconds', 0)} s after the last answer"
     )
     for message, count in Counter(figures["errors"]).most_common(10):
         log(f"    {count} x {message[:200]}")
@@ -646,6 +667,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="ceiling rounds, bare and report in turn")
     parser.add_argument("--lookups", type=int, default=200, help="timed caller look-ups (default 200)")
     parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--processes", type=int, default=None, help="raksa serve --processes (its default)")
+    parser.add_argument("--threads", type=int, default=None, help="raksa serve --threads (its default)")
     parser.add_argument("--only", default="submit,web,ceiling,lookup", help="phases to run, comma-separated")
     parser.add_argument("--seed", type=int, default=2569)
     parser.add_argument("--keep", action="store_true", help="keep the copied database")
@@ -715,7 +738,7 @@ def main(argv: list[str] | None = None) -> int:
         source = f"api:{row[0]}"
 
         with (
-            serving(env) as (port, banner),
+            serving(env, args.processes, args.threads) as (port, banner),
             ProcessPoolExecutor(max_workers=args.client_processes, mp_context=get_context("spawn")) as pool,
         ):
             log(f"server: {banner}")
@@ -725,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"submit: POST /api/v1/reports at {args.rate:g}/s, {args.warmup:g} s warm-up + {args.duration:g} s"
                 )
                 api = submit_phase("api", port, token, args, pool, bodies)
-                time.sleep(2)
+                api["drain_seconds"] = round(drained(copy_url, source, since), 1)
                 api["counts"] = check_counts(copy_url, source, since, api)
                 api["resend"] = resend(port, token, api, args.resend, args.seed)
                 api["after_resend"] = count_reports(copy_url, source, since)
@@ -762,7 +785,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"web: GET + POST /report/ at {args.rate:g}/s, {args.warmup:g} s warm-up + {args.duration:g} s"
                     )
                     web = submit_phase("web", port, token, args, pool, bodies)
-                    time.sleep(2)
+                    web["drain_seconds"] = round(drained(copy_url, "web", since), 1)
                     counts = count_reports(copy_url, "web", since)
                     thanked = sum(1 for r in web["results"] if r["status"] == 302)
                     web["counts"] = {
