@@ -267,13 +267,21 @@ def _connection(port: int) -> http.client.HTTPConnection:
 def _send(
     conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None, headers: dict
 ) -> tuple:
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read(), response.getheader("Set-Cookie") or ""
-    except (OSError, http.client.HTTPException) as exc:
-        conn.close()
-        return 0, repr(exc).encode(), ""
+    # A kept-alive connection the server closed while idle fails at once: send again on a new one, as HTTP
+    # clients do (safe here: a report carries its Idempotency-Key). Any other failure is the answer.
+    for attempt in (1, 2):
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read(), response.getheader("Set-Cookie") or ""
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected) as exc:
+            conn.close()
+            if attempt == 2:
+                return 0, repr(exc).encode(), ""
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            return 0, repr(exc).encode(), ""
+    raise AssertionError("unreachable")
 
 
 def open_loop(job: dict[str, Any]) -> dict[str, Any]:
