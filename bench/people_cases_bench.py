@@ -184,7 +184,7 @@ class Table:
         self.name = model._meta.db_table
         self.given = list(given)
         self.columns: list[str] = []
-        self.fill: list[str] = []
+        self.fill: list[Any] = []  # a column's text, or a callable default drawn again for every row
         for f in model._meta.concrete_fields:
             self.columns.append(f.column)
             if f.attname in self.given:
@@ -194,6 +194,10 @@ class Table:
                 raise SystemExit(f"bench must generate {self.name}.{f.column} per row: update the bench")
             if f.null:
                 default: Any = None
+            elif f.has_default() and callable(f.default):
+                # A per-row default (Person.public_id is unique): one value for every row would collide.
+                self.fill.append(f.default)
+                continue
             elif f.has_default():
                 default = f.get_default()
             elif f.get_internal_type() in ("CharField", "TextField", "SlugField"):
@@ -212,10 +216,14 @@ class Table:
         self.copy_columns = [by_attname[name] for name in self.given] + [
             f.column for f in model._meta.concrete_fields if f.attname not in self.given
         ]
-        self.suffix = ("\t" + "\t".join(self.fill)) if self.fill else ""
+        self.per_row = any(callable(value) for value in self.fill)
+        self.suffix = "" if self.per_row or not self.fill else "\t" + "\t".join(self.fill)
 
     def line(self, values: Iterable[Any]) -> str:
-        return "\t".join(copy_value(v) for v in values) + self.suffix + "\n"
+        suffix = self.suffix
+        if self.per_row:
+            suffix = "".join("\t" + (copy_value(v()) if callable(v) else v) for v in self.fill)
+        return "\t".join(copy_value(v) for v in values) + suffix + "\n"
 
     def copy(self, conn: Any, rows: Iterator[str], *, total: int, label: str) -> None:
         sql = f"COPY {self.name} ({', '.join(self.copy_columns)}) FROM STDIN"

@@ -6,7 +6,8 @@ SQLite in a temporary folder by default; with DATABASE_URL set to PostgreSQL, a 
 `_fuzz` appended, dropped again at the end. The run migrates, loads the directory, creates bearer tokens, serves
 on 127.0.0.1 at a free port, makes a few people and cases through the API, and runs every operation of
 /api/v1/openapi.json twice: as a 1300 supervisor, who may see and change every case and read its access log, and
-as a responder in a field unit, who may see none. It fails (exit 1) on any server error, any answer the schema
+as a responder in a field unit, who may see none (the telephony system's call events are sent with the token of
+a telephony service user in the first run, and with the responder's, always refused, in the second). It fails (exit 1) on any server error, any answer the schema
 does not document (status, content type, body), any failure that is not the one error shape, any schema-valid
 request the API's validation refuses, any schema-violating request it accepts, and any operation the supervisor
 could never complete. The server is stopped however the run ends. The last line is a one-line summary; a failure
@@ -40,6 +41,7 @@ SERVER_START_SECONDS = 90
 # hung server fails CI instead of holding it.
 RUN_TIMEOUT_SECONDS = 900
 DEFAULT_SEED = 20260
+PHONES = ["0812345678", "+66 81 234 5678", "021234567", ""]
 EDGE_STRINGS = ["\x00", "a\x00b", "\u200b", "\u200b\u200c\u2060", "\u202emalicious", "%", "_", "'", '"', "\\"]
 
 
@@ -51,6 +53,8 @@ class Run:
     token: str
     examples: int
     expect_success: bool
+    # The token sent to the telephony system's operation (POST /calls/incoming), whose scheme is its own.
+    telephony_token: str = ""
 
 
 @dataclass
@@ -314,6 +318,9 @@ database = "none"
 [auth.openapi.StaffBearer]
 bearer = {json.dumps(run.token)}
 
+[auth.openapi.TelephonyBearer]
+bearer = {json.dumps(run.telephony_token or run.token)}
+
 [dictionaries.cases]
 values = {json.dumps(refs["cases"])}
 
@@ -325,6 +332,13 @@ values = {json.dumps(refs["units"])}
 
 [dictionaries.reports]
 values = {json.dumps(refs["reports"])}
+
+# Call events name a call-taker of the centre (the supervisor is one) and come from Thai numbers, as given.
+[dictionaries.agents]
+values = {json.dumps(refs["agents"])}
+
+[dictionaries.phones]
+values = {json.dumps(PHONES)}
 
 # Text that has broken systems like this one: NUL (which PostgreSQL cannot store), zero-width and
 # right-to-left characters, SQL LIKE wildcards, quotes and backslashes. Offered to every string now and then,
@@ -344,6 +358,8 @@ string = {{ dictionary = "edge", probability = 0.05 }}
 "body.parties[*].person_id" = {{ dictionary = "people", probability = 0.7 }}
 "body.to_unit" = {{ dictionary = "units", probability = 0.8 }}
 "path.report_id" = {{ dictionary = "reports", probability = 0.8 }}
+"body.agent" = {{ dictionary = "agents", probability = 0.8 }}
+"body.caller" = {{ dictionary = "phones", probability = 0.8 }}
 
 # Every other check schemathesis has stays on: server errors, documented statuses, content types, headers and
 # bodies, refusing schema-violating input, refusing a missing or bad token, 405 with Allow for other methods.
@@ -485,15 +501,28 @@ def main(argv: list[str] | None = None) -> int:
             "rru-50",
             log_file=server_log,
         ).strip()
+        # The 1300 centre's telephony system: its token posts call events and opens nothing else.
+        telephony = raksa(
+            env,
+            "token",
+            "create",
+            "--user",
+            "fuzz_pbx",
+            "--role",
+            "call_taker",
+            "--service",
+            "telephony",
+            log_file=server_log,
+        ).strip()
         units = unit_codes(env, server_log)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = server_start(env, port, server_log)
         server_wait(server, base)
         log(f"serving on {base}")
-        refs = {**seed_data(base, centre), "units": units}
+        refs = {**seed_data(base, centre), "units": units, "agents": ["fuzz"]}
         runs = [
-            Run("supervisor", centre, args.examples, expect_success=True),
+            Run("supervisor", centre, args.examples, expect_success=True, telephony_token=telephony),
             # Sees no case: every answer is a refusal, which must still be documented and well-shaped.
             Run("responder", responder, max(10, args.examples // 4), expect_success=False),
         ]

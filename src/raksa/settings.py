@@ -166,7 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Thai first; English a click away.
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The web report pages keep their own English catalogue (intake/web/locale), so channels translate apart.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "intake" / "web" / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
@@ -209,6 +210,37 @@ RAKSA_REPORT_FILE_TYPES = {
     "image/webp": ".webp",
     "image/heic": ".heic",
 }
+# The public web form (/report/): per client address, at most RAKSA_REPORT_RATE_SHORT reports in each window of
+# RAKSA_REPORT_RATE_SHORT_MINUTES and RAKSA_REPORT_RATE_DAY in a day (UTC); beyond that a 429 page. Many phones
+# can share one address (mobile carriers' NAT, a school's network): raise these there rather than lower them.
+RAKSA_REPORT_RATE_SHORT = env_int("RAKSA_REPORT_RATE_SHORT", 5, minimum=1)
+RAKSA_REPORT_RATE_SHORT_MINUTES = env_int("RAKSA_REPORT_RATE_SHORT_MINUTES", 10, minimum=1)
+RAKSA_REPORT_RATE_DAY = env_int("RAKSA_REPORT_RATE_DAY", 20, minimum=1)
+# The largest web report: five pictures at the limit, plus the form's own fields. Larger requests get a clear
+# page before anything is read (Django itself limits only the non-file fields, DATA_UPLOAD_MAX_MEMORY_SIZE).
+RAKSA_REPORT_REQUEST_MAX_BYTES = 5 * RAKSA_REPORT_FILE_MAX_BYTES + 256 * 1024
+# Map tiles for the web form's pin (Leaflet, served from static/): a URL template such as
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png, whose host is then allowed in the CSP's img-src. Empty (the
+# default) shows no map: the browser's location and a typed address still work.
+RAKSA_MAP_TILE_URL = os.environ.get("RAKSA_MAP_TILE_URL", "").strip()
+RAKSA_MAP_ATTRIBUTION = os.environ.get("RAKSA_MAP_ATTRIBUTION", "© OpenStreetMap contributors").strip()
+RAKSA_MAP_TILE_ORIGIN = ""
+if RAKSA_MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(RAKSA_MAP_TILE_URL.replace("{s}", "a"))
+    if (
+        _tiles.scheme not in {"http", "https"}
+        or not _tiles.netloc
+        or not all(part in RAKSA_MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+    ):
+        raise ImproperlyConfigured(
+            f"RAKSA_MAP_TILE_URL must be an http(s) URL with {{z}}, {{x}} and {{y}}, got {RAKSA_MAP_TILE_URL!r}"
+        )
+    # A {s} subdomain template allows every subdomain of the host in the CSP.
+    RAKSA_MAP_TILE_ORIGIN = f"{_tiles.scheme}://" + (
+        "*." + _tiles.netloc.split(".", 1)[1] if "{s}" in RAKSA_MAP_TILE_URL else _tiles.netloc
+    )
 # Several reports of one incident: a new emergency this close in space and time to an open emergency of the same
 # type is suggested for joining it.
 RAKSA_INCIDENT_JOIN_METERS = env_int("RAKSA_INCIDENT_JOIN_METERS", 500, minimum=1)
@@ -306,7 +338,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF],
         "style-src": [csp.SELF],
-        "img-src": [csp.SELF, "data:"],  # data: for the small icons inside the API docs' stylesheet
+        # data: for the small icons inside the API docs' stylesheet; the map's tile host only when configured.
+        "img-src": [csp.SELF, "data:", *([RAKSA_MAP_TILE_ORIGIN] if RAKSA_MAP_TILE_ORIGIN else [])],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "object-src": [csp.NONE],

@@ -70,3 +70,28 @@ class TokenCommandTests(RaksaTestCase):
         with self.assertRaises(CommandError) as raised:
             run("revoke", "--prefix", "zzzzzzzz")
         self.assertIn("No live token", str(raised.exception))
+
+
+class TelephonyTokenTests(RaksaTestCase):
+    def test_it_makes_a_telephony_service_user_whose_token_posts_call_events(self) -> None:
+        out, _ = run("create", "--user", "pbx", "--role", "call_taker", "--service", "telephony")
+        user = token_authenticate(out.strip())
+        assert user is not None
+        self.assertEqual((user.username, user.service, user.unit), ("pbx", "telephony", self.centre))
+        self.assertFalse(user.has_usable_password())
+
+    def test_it_turns_an_existing_user_into_a_service_user_and_says_so(self) -> None:
+        run("create", "--user", "pbx", "--role", "call_taker")
+        _, err = run("create", "--user", "pbx", "--role", "call_taker", "--service", "telephony")
+        self.assertIn("service - -> telephony", err)
+        self.assertEqual(User.objects.get(username="pbx").service, "telephony")
+        # Without --service an existing user keeps what it is.
+        run("create", "--user", "pbx", "--role", "call_taker")
+        self.assertEqual(User.objects.get(username="pbx").service, "telephony")
+
+    def test_an_unknown_service_is_refused(self) -> None:
+        with self.assertRaises(CommandError) as caught:
+            run("create", "--user", "pbx", "--role", "call_taker", "--service", "fax")
+        self.assertIn("fax", str(caught.exception))
+        self.assertFalse(User.objects.filter(username="pbx").exists())
+        self.assertEqual(user_ensure(username="x1", role="call_taker", service="").service, "")

@@ -23,6 +23,7 @@ OPERATIONS = {
     # 201 for a new report, 200 for the same Idempotency-Key and body again.
     ("post", "/api/v1/reports"): (201, {200, 409}),
     ("get", "/api/v1/reports/{report_id}"): (200, {404}),
+    ("post", "/api/v1/calls/incoming"): (201, {200, 409}),
 }
 ERROR_SHAPE = {"code", "message_th", "message_en", "errors"}
 # pydantic writes a constraint it cannot translate under its own name, which no JSON Schema reader knows: a limit

@@ -14,15 +14,23 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from raksa.accounts.models import User
-from raksa.cases.models import Case, CaseEvent, CaseParty, Referral
+from raksa.accounts.services import token_authenticate
+from raksa.cases.models import Case, CaseEvent, CaseParty, Note, Referral
 from raksa.cases.stages import STATUS_STAGE
 from raksa.demo.plan import CATEGORIES, EMERGENCY_TYPES, province_codes
+from raksa.intake.models import Report
 from raksa.people.models import Person
 from raksa.people.selectors import person_search
 
 PEOPLE = 100
 CASES = 160
-ROLES = {"call_taker", "responder", "case_worker", "supervisor", "admin"}
+ROLES = {"call_taker", "responder", "case_worker", "supervisor", "admin", "volunteer"}
+VOLUNTEER_REPORTS = 2
+
+
+def planned_cases():
+    """The plan's cases: the volunteer's own reports open theirs through her channel, today."""
+    return Case.objects.exclude(channel="volunteer")
 
 
 def run_demo(**options: object) -> str:
@@ -47,7 +55,7 @@ class DemoTests(TestCase):
 
     def test_it_loads_people_and_cases_across_all_77_provinces(self) -> None:
         self.assertEqual(Person.objects.count(), PEOPLE)
-        self.assertEqual(Case.objects.count(), CASES)
+        self.assertEqual(planned_cases().count(), CASES)
         self.assertEqual(set(Person.objects.values_list("province_code", flat=True)), set(province_codes()))
         self.assertEqual(set(Case.objects.values_list("province_code", flat=True)), set(province_codes()))
         self.assertEqual(len(province_codes()), 77)
@@ -93,7 +101,7 @@ class DemoTests(TestCase):
 
     def test_it_prints_a_working_password_for_one_user_per_role(self) -> None:
         passwords = printed_passwords(self.first_output)
-        self.assertEqual(len(passwords), 5)
+        self.assertEqual(len(passwords), len(ROLES))
         roles = set()
         for username, password in passwords.items():
             user = authenticate(username=username, password=password)
@@ -142,7 +150,7 @@ class DemoTests(TestCase):
         out = io.StringIO()
         call_command("demo", people=PEOPLE + 10, cases=CASES + 5, stdout=out)
         self.assertEqual(Person.objects.count(), PEOPLE + 10)
-        self.assertEqual(Case.objects.count(), CASES + 5)
+        self.assertEqual(planned_cases().count(), CASES + 5)
         self.assertIn("10 new", out.getvalue())
 
     def test_it_has_referrals_accepted_by_someone_of_the_receiving_unit(self) -> None:
@@ -159,7 +167,31 @@ class DemoTests(TestCase):
         desks = User.objects.filter(username__startswith="demo_desk_")
         self.assertTrue(desks.exists())
         self.assertFalse(any(user.has_usable_password() for user in desks))
-        self.assertEqual(len(printed_passwords(self.first_output)), 5)
+        self.assertEqual(len(printed_passwords(self.first_output)), len(ROLES))
+
+    def test_it_has_a_volunteer_with_reports_of_her_own_made_with_consent(self) -> None:
+        volunteer = User.objects.get(username="demo_volunteer")
+        self.assertEqual((volunteer.role, volunteer.unit.code), ("volunteer", "pso-50"))
+        reports = Report.objects.filter(submitted_by=volunteer).select_related("case", "consent")
+        self.assertEqual(reports.count(), VOLUNTEER_REPORTS)
+        for report in reports:
+            self.assertEqual((report.channel, report.case.channel), ("volunteer", "volunteer"))
+            self.assertEqual(report.case.province_code, "50")
+            self.assertTrue(report.consent.given_by)
+            # About a demo person, found again by national ID: nobody new was made.
+            self.assertTrue(report.case.parties.filter(role="subject").exists())
+        self.assertTrue(Note.objects.filter(author=volunteer).exists())
+        self.assertIn(f"volunteer reports: {VOLUNTEER_REPORTS} ({VOLUNTEER_REPORTS} new)", self.first_output)
+        self.client.force_login(volunteer)
+        page = self.client.get("/volunteer/")
+        for report in reports:
+            self.assertContains(page, report.case.number)
+
+    def test_a_rerun_makes_no_second_volunteer_report(self) -> None:
+        before = (Report.objects.count(), Note.objects.count())
+        second = run_demo()
+        self.assertEqual((Report.objects.count(), Note.objects.count()), before)
+        self.assertIn(f"volunteer reports: {VOLUNTEER_REPORTS} (0 new)", second)
 
     def test_it_leaves_dispatch_milestones_to_the_dispatch_app(self) -> None:
         self.assertTrue(Case.objects.exclude(emergency_type="").exists())
@@ -170,7 +202,7 @@ class DemoTests(TestCase):
         timelines: dict[int, list[CaseEvent]] = defaultdict(list)
         for event in CaseEvent.objects.order_by("case_id", "created_at", "id"):
             timelines[event.case_id].append(event)
-        for case in Case.objects.all():
+        for case in planned_cases():
             events = timelines[case.pk]
             # Ids count the order the services wrote in; the times only moved back.
             self.assertEqual([e.pk for e in events], sorted(e.pk for e in events), case.number)
@@ -180,3 +212,16 @@ class DemoTests(TestCase):
         self.assertGreater(
             Case.objects.filter(created_at__lt=now - dt.timedelta(days=60)).count(), CASES // 5
         )
+
+    def test_it_adds_the_telephony_system_as_a_service_user_and_says_how_to_get_its_token(self) -> None:
+        pbx = User.objects.get(username="pbx")
+        self.assertEqual((pbx.service, pbx.unit.code if pbx.unit else None), ("telephony", "centre-1300"))
+        self.assertFalse(pbx.has_usable_password())
+        self.assertIn(
+            "raksa token create --user pbx --role call_taker --service telephony", self.first_output
+        )
+        token = io.StringIO()
+        call_command(
+            "token", "create", "--user", "pbx", "--role", "call_taker", "--service", "telephony", stdout=token
+        )
+        self.assertEqual(token_authenticate(token.getvalue().strip()), pbx)

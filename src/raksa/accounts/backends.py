@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
-from django.conf import settings
 from django.http import HttpRequest
+
+from raksa.core.client import client_address as core_client_address
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -34,18 +35,5 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address failures are counted against.
-
-    Behind RAKSA_PROXY_COUNT reverse proxies REMOTE_ADDR is the nearest proxy, which would lock everyone out at
-    once; the client is the address the outermost trusted proxy saw, counted from the right of X-Forwarded-For
-    (entries further left are whatever the client chose to send).
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    count = settings.RAKSA_PROXY_COUNT
-    if count <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < count:
-        return remote
-    return forwarded[-count]
+    """The address failures are counted against: the client behind the trusted proxies (raksa.core.client)."""
+    return core_client_address(request)

@@ -9,6 +9,9 @@ USERNAME_REQUIRED = REQUIRED.variant("ต้องระบุชื่อผู
 UNKNOWN_ROLE = INVALID_CHOICE.variant(
     "ไม่รู้จักบทบาท {role!r} (ใช้ได้: {roles})", "Unknown role {role!r} (one of: {roles})"
 )
+UNKNOWN_SERVICE = INVALID_CHOICE.variant(
+    "ไม่รู้จักบริการ {service!r} (ใช้ได้: {services})", "Unknown service {service!r} (one of: {services})"
+)
 UNKNOWN_STAFF_UNIT = UNKNOWN_UNIT.variant(
     "ไม่พบหน่วยงานรหัส {code!r}{hint_th}", "Unknown unit {code!r}{hint_en}"
 )

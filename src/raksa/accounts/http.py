@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
-from raksa.accounts.models import User
+from raksa.accounts.models import Role, User
 from raksa.directory.models import Unit
 
 P = ParamSpec("P")
@@ -44,12 +44,18 @@ class StaffRequest(HttpRequest):
 def staff_required(
     view: Callable[Concatenate[StaffRequest, P], R],
 ) -> Callable[Concatenate[HttpRequest, P], R]:
-    """login_required, then `request.staff` set for the view."""
+    """login_required, then `request.staff` set for the view.
+
+    A community volunteer (role "volunteer") is not staff: every staff page refuses her (403), whatever it would
+    show; her own pages are the volunteer channel's (raksa.intake.volunteer).
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> R:
         user = request.user
         if not isinstance(user, User):  # login_required has run; this only tells the type checker
+            raise PermissionDenied
+        if user.role == Role.VOLUNTEER:
             raise PermissionDenied
         staff_request = cast(StaffRequest, request)
         staff_request.staff = Staff(user=user, unit=user.unit if user.is_active else None)

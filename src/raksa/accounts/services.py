@@ -33,12 +33,13 @@ from raksa.accounts.errors import (
     TOKEN_NOT_FOUND,
     TOO_MANY_ATTEMPTS,
     UNKNOWN_ROLE,
+    UNKNOWN_SERVICE,
     UNKNOWN_STAFF_UNIT,
     USER_INACTIVE,
     USERNAME_REQUIRED,
     WRONG_CODE,
 )
-from raksa.accounts.models import ApiToken, Notice, Role, User
+from raksa.accounts.models import ApiToken, Notice, Role, Service, User
 from raksa.core.errors import RaksaError
 from raksa.directory.models import Unit
 
@@ -56,8 +57,13 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> User:
+def user_ensure(
+    *, username: str, role: str, unit_code: str | None = None, service: str | None = None
+) -> User:
     """The staff user `username` with this role in this unit (the national 1300 centre when no unit is given).
+
+    `service` makes (or keeps) it a machine account of that kind (Service: "telephony" posts call events and
+    nothing else); "" makes it a person's again; None leaves an existing user's as it is.
 
     Creates the user if needed, with no usable password (it signs in with a token, or an administrator sets a
     password). An existing user is given the role and unit asked for, so the result is always what was asked;
@@ -68,6 +74,9 @@ def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> Us
         raise USERNAME_REQUIRED.error(field="user")
     if role not in Role.values:
         raise UNKNOWN_ROLE.error(field="role", role=role, roles=", ".join(Role.values))
+    if service is not None and service not in Service.values:
+        services = ", ".join(value for value in Service.values if value)
+        raise UNKNOWN_SERVICE.error(field="service", service=service, services=services)
     code = unit_code or CENTRE_UNIT
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
@@ -80,16 +89,22 @@ def user_ensure(*, username: str, role: str, unit_code: str | None = None) -> Us
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user is None:
-            user = User(username=username, role=role, unit=unit, display_name=username)
+            user = User(username=username, role=role, unit=unit, display_name=username, service=service or "")
             user.set_unusable_password()
             user.save()
             return user
         if not user.is_active:
             raise USER_INACTIVE.error(field="user", username=username)
+        changed = []
         if user.role != role or user.unit_id != unit.pk:
             user.role = role
             user.unit = unit
-            user.save(update_fields=["role", "unit"])
+            changed += ["role", "unit"]
+        if service is not None and user.service != service:
+            user.service = service
+            changed.append("service")
+        if changed:
+            user.save(update_fields=changed)
         return user
 
 

@@ -20,17 +20,28 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from raksa.accounts.forms import LoginForm, SecondFactorForm
-from raksa.accounts.models import User
+from raksa.accounts.models import Role, User
 from raksa.accounts.selectors import recovery_codes_left, second_factor_enrolled, second_factor_required
 from raksa.accounts.services import second_factor_verify, totp_enrolment_confirm, totp_enrolment_start
 from raksa.core.errors import RaksaError
 from raksa.core.forms import add_service_error
+
+# The volunteers' pages (raksa.intake.volunteer, mounted in raksa.urls): by path, since accounts sits below intake.
+VOLUNTEER_PREFIX = "/volunteer/"
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """A volunteer lands on her own page: the staff pages are not hers, even when a link asked for one."""
+        url = super().get_success_url()
+        user = self.request.user
+        if getattr(user, "role", None) == Role.VOLUNTEER and not url.startswith(VOLUNTEER_PREFIX):
+            return VOLUNTEER_PREFIX
+        return url
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
@@ -156,4 +167,8 @@ def _grouped(secret: str) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("cases:list" if request.user.is_authenticated else "accounts:login")
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if getattr(request.user, "role", None) == Role.VOLUNTEER:
+        return redirect(VOLUNTEER_PREFIX)
+    return redirect("cases:list")

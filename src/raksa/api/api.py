@@ -9,8 +9,9 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from raksa.accounts.auth import BearerTokenAuth
+from raksa.accounts.models import Role
 from raksa.api import errors
-from raksa.api.routers import cases, people, reports
+from raksa.api.routers import calls, cases, people, reports
 from raksa.core.errors import error_catalogue
 
 
@@ -22,13 +23,17 @@ def _description() -> str:
 Raksa's case logbook over HTTP, with the same permissions as the staff workspace.
 
 **Authentication.** Send `Authorization: Bearer rk_...` (create one with `raksa token create`). Staff without a
-unit get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
+unit, and community volunteers (who are not staff), get `403 forbidden` everywhere. A case or person the caller may not see answers `404 not_found`, exactly
 like one that does not exist. Every read of a case or a person, and every people search, is access-logged.
 
 **People.** A person is named by a public id (20 characters), never a row id. What a caller sees of a person
 follows one rule (who can see one of their cases, or the 1300 centre's intake roles: the full record; anyone else:
 a limited view, with `POST /people/{id}/break-glass` to open the full record for a while, logged and told to the
 area's supervisors); person reads and searches are limited per caller and hour.
+
+**Calls.** `POST /calls/incoming` is for the telephony system only: a token of a service user made with
+`raksa token create --service telephony`. That token is refused (403) everywhere else, and staff tokens are
+refused there.
 
 **Errors.** Every failure is JSON:
 `{{"code": "...", "message_th": "...", "message_en": "...", "errors": [{{"field", "code", "message_th",
@@ -52,11 +57,15 @@ class ThaiJSONRenderer(JSONRenderer):
 
 
 class StaffBearer(BearerTokenAuth):
-    """A valid token of a user who belongs to a unit; without a unit there is nothing the user may see."""
+    """A valid token of a user who belongs to a unit; without a unit there is nothing the user may see. A
+    community volunteer is not staff (cases.access.staff_unit): the API is not hers either."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = super().authenticate(request, token)
-        if user and getattr(user, "unit_id", None) is None:
+        if user and (getattr(user, "unit_id", None) is None or getattr(user, "role", None) == Role.VOLUNTEER):
+            raise errors.FORBIDDEN.error()
+        # A service account (the telephony system) may post call events and read nothing of a person's.
+        if user and getattr(user, "service", ""):
             raise errors.FORBIDDEN.error()
         return user
 
@@ -75,3 +84,4 @@ errors.install(api, body_params={"payload"})
 api.add_router("/people", people.router, tags=["people"])
 api.add_router("/cases", cases.router, tags=["cases"])
 api.add_router("/reports", reports.router, tags=["reports"])
+api.add_router("/calls", calls.router, tags=["calls"])

@@ -25,6 +25,13 @@ Who may read the access log (who looked at a case or a person, and when):
   that case). Everyone else is Forbidden; staff with no unit find no person at all (NotFound).
 Django's staff flag grants none of this: the admin site shows the log to whoever runs the admin.
 
+A community volunteer's follow-up (cases.services.note_add_follow_up): a volunteer (role "volunteer", active)
+may add a follow-up note to a case while a report she submitted is attached to it, and to no other case; she
+never reads the case through these rules (staff_unit gives her nothing). Whether "a report she submitted is
+attached" is intake's knowledge, and cases must not import intake: intake registers the check at start-up
+(`volunteer_follow_check_register`), and with no check registered a volunteer follows no case. A case she does
+not follow is missing to her (NotFound), as for staff; a closed case takes no more notes (a new report instead).
+
 Who may export everything about one person (a data subject's access request, cases.person_export): an active
 admin (role "admin", or Django staff or superuser); a command run on the server is the operator's own.
 
@@ -36,8 +43,7 @@ indexed look-up; the action and the path tell where it was seen.
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any
 
@@ -48,6 +54,7 @@ from django.utils.translation import gettext_lazy as _
 
 from raksa.accounts.models import Role, User
 from raksa.cases.models import AccessLog, Case, CaseParty, Referral
+from raksa.core.client import client_address
 from raksa.core.errors import FORBIDDEN, NOT_FOUND, RaksaError
 from raksa.directory.models import ServiceArea, Unit
 
@@ -82,6 +89,25 @@ def staff_unit(user: Any) -> Unit | None:
     if user.role == Role.VOLUNTEER:
         return None
     return user.unit
+
+
+VolunteerFollowCheck = Callable[[User, Case], bool]
+_VOLUNTEER_FOLLOW_CHECKS: list[VolunteerFollowCheck] = []
+
+
+def volunteer_follow_check_register(check: VolunteerFollowCheck) -> None:
+    """A higher app (intake) says how to tell that a volunteer follows a case; registered once, at start-up."""
+    if check not in _VOLUNTEER_FOLLOW_CHECKS:
+        _VOLUNTEER_FOLLOW_CHECKS.append(check)
+
+
+def volunteer_follows(user: Any, case: Case) -> bool:
+    """True when `user` is an active volunteer and a registered check says a report of hers is on `case`."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role != Role.VOLUNTEER or case.pk is None:
+        return False
+    return any(check(user, case) for check in _VOLUNTEER_FOLLOW_CHECKS)
 
 
 def supervisor_areas(user: Any) -> tuple[frozenset[str], frozenset[str]]:
@@ -183,13 +209,8 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    raw = request.META.get("REMOTE_ADDR") or ""
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        return None
+    # The client behind the trusted proxies, as sign-in throttling and the public rate limits see it.
+    return client_address(request)
 
 
 class Action:
@@ -208,6 +229,7 @@ class Action:
     ADMIN_LIST = "admin_list"  # a record on a Django admin list (searched, or one that names people)
     ACCESS_HISTORY = "access_history"  # the access log of a case or a person was read
     PERSON_EXPORT = "person_export"  # everything about a person was exported (a data subject's request)
+    VOLUNTEER_VIEW = "volunteer_view"  # a volunteer's own reports and their public stage (intake.volunteer)
 
 
 ACTION_LABELS: dict[str, Any] = {
@@ -223,6 +245,7 @@ ACTION_LABELS: dict[str, Any] = {
     Action.ADMIN_LIST: _("พบในรายการของหน้าผู้ดูแลระบบ"),
     Action.ACCESS_HISTORY: _("ดูประวัติการเข้าถึง"),
     Action.PERSON_EXPORT: _("ส่งออกข้อมูลทั้งหมดของบุคคล"),
+    Action.VOLUNTEER_VIEW: _("อาสาสมัครติดตามเรื่องที่ตนแจ้ง"),
 }
 
 CHANNEL_LABELS: dict[str, Any] = {

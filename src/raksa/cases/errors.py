@@ -82,7 +82,11 @@ CASE_CLOSED = ErrorCode(
     409,
     "เรื่องนี้ปิดแล้ว",
     "The case is closed",
-    meaning="the case was closed before the referral could be accepted",
+    meaning="the case was closed before the referral could be accepted, or before a volunteer's follow-up note",
+)
+FOLLOW_UP_CASE_CLOSED = CASE_CLOSED.variant(
+    "เรื่องนี้ปิดแล้ว หากมีเหตุการณ์ใหม่ กรุณาแจ้งเรื่องใหม่",
+    "This case is closed: if something new has happened, send a new report",
 )
 FILE_EMPTY = ErrorCode(
     "file_empty", 400, "ไฟล์ว่างเปล่า", "The file is empty", meaning="the uploaded file has no content"

@@ -248,6 +248,9 @@ CASE_ASSIGNED = event_type_declare(
     ),
 )
 NOTE_ADDED = event_type_declare(kind="note_added", title=_("บันทึกเพิ่มเติม"), fields=(kept("note_id"),))
+FOLLOW_UP_ADDED = event_type_declare(
+    kind="follow_up_added", title=_("อาสาสมัคร อพม. บันทึกติดตามผล"), fields=(kept("note_id"),)
+)
 ATTACHMENT_ADDED = event_type_declare(
     kind="attachment_added",
     title=_("แนบไฟล์แล้ว"),
@@ -389,6 +392,11 @@ def event_case_assigned(
 
 def event_note_added(*, case: Case, actor: User, note: Note) -> CaseEvent:
     return event_record(case=case, kind=NOTE_ADDED.kind, actor=actor, data={"note_id": note.pk})
+
+
+def event_follow_up_added(*, case: Case, volunteer: User, note: Note) -> CaseEvent:
+    """A volunteer's note: her office stands beside her name, as it does for staff, but the kind says who she is."""
+    return event_record(case=case, kind=FOLLOW_UP_ADDED.kind, actor=volunteer, data={"note_id": note.pk})
 
 
 def event_attachment_added(*, case: Case, actor: User | None, attachment: Attachment) -> CaseEvent:

@@ -19,8 +19,9 @@ NONE: the person does not exist (404, exactly as for a missing one): staff with 
 Responders (role "responder") are to see the people on their own dispatches only. Dispatch does not exist yet;
 until it does, a responder sees in FULL the people on cases visible to them and NOTHING else: no limited view,
 no breaking the glass, and a search of the index finds only those people. The dispatch issue narrows "cases
-visible to them" to "their own dispatches". A role added later (the community volunteer, with intake) gets the
-rule of "every other staff member" above until its own issue says otherwise.
+visible to them" to "their own dispatches". A community volunteer (role "volunteer") is not staff: staff_unit
+gives her no unit, so every person is NONE to her and a search finds nobody; she follows the cases she reported
+through her own pages (raksa.intake.volunteer), never through the index.
 
 Breaking the glass: a user with a LIMITED view may open the FULL record by writing why
 (BREAK_GLASS_REASON_MIN to BREAK_GLASS_REASON_MAX characters). The record is then open to that user, for that

@@ -46,7 +46,15 @@ from django.utils import timezone
 
 from raksa.accounts.models import User
 from raksa.cases import events, statuses
-from raksa.cases.access import Level, can_view, case_not_found, forbidden, require, staff_unit
+from raksa.cases.access import (
+    Level,
+    can_view,
+    case_not_found,
+    forbidden,
+    require,
+    staff_unit,
+    volunteer_follows,
+)
 from raksa.cases.errors import (
     ASSIGNEE_NO_ACCESS,
     BOTH_COORDINATES,
@@ -59,6 +67,7 @@ from raksa.cases.errors import (
     FILE_MARKUP_NOT_ALLOWED,
     FILE_TOO_LARGE,
     FILE_TYPE_NOT_ALLOWED,
+    FOLLOW_UP_CASE_CLOSED,
     NO_ROUTE,
     REFERRAL_ANSWERED,
     REFERRAL_REQUIRED,
@@ -431,6 +440,25 @@ def note_add(*, actor: User, case: Case, body: str) -> Note:
         body = _required_text(body, "body", "ข้อความบันทึก", "note", NOTE_MAX)
         note = Note.objects.create(case=locked, author=actor, body=body)
         events.event_note_added(case=locked, actor=actor, note=note)
+    return note
+
+
+def note_add_follow_up(*, volunteer: User, case: Case, body: str) -> Note:
+    """A community volunteer's follow-up on a case she reported: a Note like any other, which the case's workers
+    read on the case page, recorded as a "follow_up_added" event so the timeline says it came from a volunteer.
+
+    The rule is cases/access.py's (volunteer_follows): a case she does not follow is missing (NotFound), a closed
+    one is a Conflict. Staff add notes with note_add, never this.
+    """
+    with transaction.atomic():
+        locked = _lock(case)
+        if not volunteer_follows(volunteer, locked):
+            raise case_not_found()
+        if locked.status == Status.CLOSED:
+            raise FOLLOW_UP_CASE_CLOSED.error(field="body")
+        body = _required_text(body, "body", "ข้อความบันทึก", "note", NOTE_MAX)
+        note = Note.objects.create(case=locked, author=volunteer, body=body)
+        events.event_follow_up_added(case=locked, volunteer=volunteer, note=note)
     return note
 
 

@@ -9,6 +9,9 @@ the past. Dispatch's milestones wait for the dispatch app (plan.DISPATCH_STEPS).
 
 A demo person is recognised by the identifiers the plan gives them, a demo case by having a demo person as its
 subject, so a re-run tops up what is missing and changes nothing else (but the demo staff's passwords).
+
+The community volunteer's reports go through her own channel's service (intake.volunteer), with consent, and a
+re-run finds each by her idempotency key; their cases are hers, not the plan's, so the plan's count leaves them out.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from django.utils import timezone
 from raksa.accounts.models import User
 from raksa.accounts.selectors import second_factor_required
 from raksa.accounts.services import totp_device_ensure, user_ensure
-from raksa.cases.models import Case, CaseParty, Referral
+from raksa.cases.models import Case, CaseParty, Channel, Referral
 from raksa.cases.services import (
     case_assign,
     case_change_status,
@@ -49,17 +52,23 @@ from raksa.demo.plan import (
     DESK_ROLE,
     DISPATCH_STEPS,
     PLAN_DATE,
+    TELEPHONY_USER,
+    VOLUNTEER_USERNAME,
     CaseSpec,
     PersonSpec,
+    VolunteerReportSpec,
     desk_units,
     manager_username,
     plan_cases,
     plan_people,
+    plan_volunteer_reports,
     receiver_username,
     timeline_times,
 )
 from raksa.directory.models import Unit
 from raksa.directory.services import directory_load
+from raksa.intake.models import Report
+from raksa.intake.volunteer.services import volunteer_note_add, volunteer_report_submit, volunteer_source
 from raksa.people.models import Identifier, Person
 from raksa.people.services import person_create
 
@@ -81,7 +90,10 @@ class DemoResult:
     people_total: int = 0
     cases_created: int = 0
     cases_total: int = 0
+    volunteer_reports_created: int = 0
+    volunteer_reports_total: int = 0
     seconds: float = 0.0
+    telephony: str = ""  # the telephony service user's username
 
 
 def demo_users_ensure(*, password: str | None = None) -> list[tuple[str, str, str, str]]:
@@ -120,6 +132,17 @@ def demo_second_factors_ensure(
     return rows
 
 
+def demo_telephony_ensure() -> User:
+    """The centre's telephony system as a service user: it signs in only with a token (made with `raksa token
+    create --user pbx --role call_taker --service telephony`), which may post call events and nothing else."""
+    username, role, unit_code, service, display_name = TELEPHONY_USER
+    user = user_ensure(username=username, role=role, unit_code=unit_code, service=service)
+    if user.display_name != display_name:
+        user.display_name = display_name
+        user.save(update_fields=["display_name"])
+    return user
+
+
 def demo_desks_ensure(*, unit_codes: list[str]) -> None:
     """A desk in each of these units: a staff member who answers referrals there and never signs in
     (user_ensure gives a new user no usable password, and a re-run leaves it so)."""
@@ -153,6 +176,7 @@ def demo_load(
     result.second_factors = demo_second_factors_ensure(
         usernames=[row[0] for row in result.users], password=password
     )
+    result.telephony = demo_telephony_ensure().username
     people_plan = plan_people(count=people, seed=seed, today=PLAN_DATE)
     person_ids = _people_load(people_plan, say)
     result.people_total = len(person_ids)
@@ -161,6 +185,9 @@ def demo_load(
     case_plan = plan_cases(count=cases, people=people_plan, seed=seed)
     created, total = _cases_load(case_plan, ids, say)
     result.cases_created, result.cases_total = created, total
+    volunteer_plan = plan_volunteer_reports(people=people_plan)
+    result.volunteer_reports_created = _volunteer_reports_load(volunteer_plan, ids)
+    result.volunteer_reports_total = len(volunteer_plan)
     result.seconds = time.monotonic() - started
     return result
 
@@ -229,6 +256,7 @@ def _cases_load(
     subject_ids = set(person_ids.values())
     existing = (
         Case.objects.filter(parties__role=CaseParty.Role.SUBJECT, parties__person_id__in=subject_ids)
+        .exclude(channel=Channel.VOLUNTEER)
         .values("id")
         .distinct()
         .count()
@@ -252,6 +280,40 @@ def _cases_load(
     if not todo:
         say(f"cases: all {len(plan)} already loaded")
     return len(todo), existing + len(todo)
+
+
+def _volunteer_reports_load(plan: list[VolunteerReportSpec], person_ids: dict[int, int]) -> int:
+    """Her reports not made yet, each with its follow-up note; returns how many were made now."""
+    volunteer = User.objects.get(username=VOLUNTEER_USERNAME)
+    people = {p.pk: p for p in Person.objects.filter(pk__in=[person_ids[s.subject] for s in plan])}
+    made = 0
+    for spec in plan:
+        if Report.objects.filter(source=volunteer_source(volunteer), idempotency_key=spec.key).exists():
+            continue
+        person = people[person_ids[spec.subject]]
+        national_id = person.identifiers.filter(kind=Identifier.Kind.NATIONAL_ID).values_list(
+            "value", flat=True
+        )
+        report = volunteer_report_submit(
+            volunteer=volunteer,
+            idempotency_key=spec.key,
+            text=spec.text,
+            category=spec.category,
+            subject={
+                "name": f"{person.first_name_th} {person.last_name_th}".strip(),
+                "national_id": national_id.first() or "",
+            },
+            location={
+                "text": spec.place_text,
+                "province_code": spec.province_code,
+                "district_code": spec.district_code,
+            },
+            consent={"given_by": spec.consent_by, "method": spec.consent_method},
+        ).report
+        made += 1
+        if spec.follow_up and report.case is not None:
+            volunteer_note_add(volunteer=volunteer, number=report.case.number, body=spec.follow_up)
+    return made
 
 
 def _planned_times(specs: dict[int, CaseSpec], now: dt.datetime) -> Schedule:

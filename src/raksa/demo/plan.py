@@ -46,6 +46,21 @@ DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("demo_case_worker", "case_worker", "pso-10", "พิมพ์ชนก ช่วยเหลือ (พมจ. กรุงเทพฯ)"),
     ("demo_supervisor", "supervisor", "pso-10", "วิโรจน์ ดูแลงาน (พมจ. กรุงเทพฯ)"),
     ("demo_admin", "admin", "centre-1300", "ผู้ดูแลระบบ (ตัวอย่าง)"),
+    ("demo_volunteer", "volunteer", "pso-50", "บุญศรี ใจอาสา (อพม. เชียงใหม่)"),
+)
+VOLUNTEER_USERNAME = "demo_volunteer"
+VOLUNTEER_PROVINCE = "50"  # Chiang Mai: her office's province, where her community is
+VOLUNTEER_DISTRICT = "5001"
+
+# The 1300 centre's telephony system: a service account (no password) whose token posts call events to
+# POST /api/v1/calls/incoming; `raksa token create` with the same arguments gives that token.
+# (username, role, unit, service, display name)
+TELEPHONY_USER: tuple[str, str, str, str, str] = (
+    "pbx",
+    "call_taker",
+    "centre-1300",
+    "telephony",
+    "ระบบโทรศัพท์ศูนย์ 1300 (ตัวอย่าง)",
 )
 
 EMERGENCY_TYPES: tuple[str, ...] = tuple(EmergencyType.values)
@@ -683,3 +698,66 @@ def timeline_times(
             step = rng.uniform(0.1, 1) * span / max(2, len(kinds))
         at = min(at + dt.timedelta(seconds=step), now)
     return opened, times
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the community volunteer's own reports
+
+
+@dataclass(frozen=True)
+class VolunteerReportSpec:
+    """One report demo_volunteer makes for a demo person (by plan index), with that person's consent."""
+
+    key: str  # her idempotency key: a re-run finds the report already made
+    subject: int
+    text: str
+    category: str
+    place_text: str
+    province_code: str
+    district_code: str
+    consent_method: str
+    consent_by: str  # "" when the person consented themselves
+    follow_up: str  # a note she adds afterwards, "" for none
+
+
+VOLUNTEER_STORIES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "elderly_care",
+        "ผู้สูงอายุอยู่บ้านคนเดียว ลูกหลานไปทำงานต่างจังหวัด เดินไม่ค่อยไหว ขาดคนดูแลเรื่องอาหารและยา ต้องการเบี้ยยังชีพและผู้ดูแลที่บ้าน",
+        "",
+        "ไปเยี่ยมบ้านอีกครั้ง ยังทานข้าวได้ แต่ยาความดันใกล้หมด ขอให้เจ้าหน้าที่ช่วยประสานโรงพยาบาลส่งเสริมสุขภาพตำบล",
+    ),
+    (
+        "disability_support",
+        "ผู้พิการทางการเคลื่อนไหว นั่งรถเข็นเก่าที่ชำรุดแล้ว ห้องน้ำในบ้านเข้าไม่ได้ ครอบครัวรายได้น้อย "
+        "ต้องการรถเข็นใหม่และการปรับสภาพบ้าน",
+        "ลูกสาว (ผู้ดูแล)",
+        "",
+    ),
+)
+
+
+def plan_volunteer_reports(*, people: list[PersonSpec]) -> list[VolunteerReportSpec]:
+    """Two reports for adults with a national ID, those living in her province first (found again by that ID)."""
+    adults = [p for p in people if p.national_id and p.age >= 18]
+    adults.sort(key=lambda p: (p.place.province_code != VOLUNTEER_PROVINCE, -p.age, p.index))
+    specs = []
+    for number, (person, (category, text, consent_by, follow_up)) in enumerate(
+        zip(adults, VOLUNTEER_STORIES, strict=False), start=1
+    ):
+        local = person.place.province_code == VOLUNTEER_PROVINCE
+        specs.append(
+            VolunteerReportSpec(
+                key=f"demo-volunteer-{number}",
+                subject=person.index,
+                text=text,
+                category=category,
+                place_text=f"บ้านเลขที่ {person.house}" if local else "ที่พักชั่วคราวในชุมชน",
+                province_code=VOLUNTEER_PROVINCE,
+                district_code=person.place.district_code if local else VOLUNTEER_DISTRICT,
+                consent_method="guardian" if consent_by else "verbal",
+                consent_by=consent_by,
+                follow_up=follow_up,
+            )
+        )
+    return specs

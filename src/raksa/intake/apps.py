@@ -7,4 +7,9 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
+        from raksa.cases.access import volunteer_follow_check_register
         from raksa.intake import events  # noqa: F401  (declares intake's timeline kinds)
+        from raksa.intake.volunteer.selectors import volunteer_reported
+
+        # cases may not import intake: it asks, through this check, whether a volunteer follows a case.
+        volunteer_follow_check_register(volunteer_reported)

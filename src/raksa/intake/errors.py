@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from raksa.cases.errors import FILE_TYPE_NOT_ALLOWED
-from raksa.core.errors import OUT_OF_RANGE, REQUIRED, ErrorCode
+from raksa.core.errors import INVALID_CHOICE, NOT_FOUND, OUT_OF_RANGE, REQUIRED, ErrorCode
+from raksa.people.errors import INVALID_PHONE
 
 IDEMPOTENCY_KEY_REUSED = ErrorCode(
     "idempotency_key_reused",
@@ -58,3 +59,36 @@ CONSENT_METHOD_REQUIRED = REQUIRED.variant("กรุณาระบุวิธ
 CONSENT_REQUIRED = REQUIRED.variant(
     "อาสาสมัครต้องบันทึกความยินยอมของผู้ที่แจ้งแทน", "A volunteer must record the consent of the person she reports for"
 )
+TOO_MANY_REPORTS = ErrorCode(
+    "too_many_reports",
+    429,
+    "มีการแจ้งเรื่องจากเครือข่ายนี้หลายครั้งเกินไป กรุณารอประมาณ {minutes} นาทีแล้วลองใหม่",
+    "Too many reports have come from this network. Please wait about {minutes} minutes and try again.",
+    meaning="the public report form: one client address sent more reports than RAKSA_REPORT_RATE_* allow "
+    "(5 in 10 minutes, 20 a day by default); see `Retry-After`",
+)
+
+# The 1300 console and its call log (raksa.intake.console).
+UNKNOWN_AGENT = ErrorCode(
+    "unknown_agent",
+    400,
+    "ไม่พบเจ้าหน้าที่รับสายชื่อผู้ใช้ {username!r} ที่ยังใช้งานอยู่",
+    "No active call-taker has the username {username!r}",
+    meaning="`agent` of a call event is not the username of an active staff member of the 1300 centre",
+)
+INVALID_CALLER = INVALID_PHONE.variant(
+    "หมายเลขผู้โทร {value} ไม่ใช่หมายเลขโทรศัพท์ไทย (มือถือ 10 หลัก หรือโทรศัพท์บ้าน 9 หลัก) หรือว่าง",
+    "The caller number {value} is not a Thai phone number (a mobile has 10 digits, a fixed line 9), nor empty",
+)
+CALL_TAKEN = ErrorCode(
+    "call_taken",
+    409,
+    "สายนี้มีเจ้าหน้าที่คนอื่นรับไปแล้ว",
+    "Another call-taker has already answered this call",
+    meaning="an event names an agent other than the one who answered the call: the call stays hers",
+)
+CALL_NOT_FOUND = NOT_FOUND.variant("ไม่พบสายนี้ในสายของคุณ", "This call is not one of yours")
+CALL_OUTCOME_CHOICE = INVALID_CHOICE.variant(
+    "ผลของสายต้องเป็นหนึ่งใน: {choices}", "The call's outcome must be one of: {choices}"
+)
+CALL_ID_REQUIRED = REQUIRED.variant("ต้องระบุรหัสสายของระบบโทรศัพท์", "The exchange's call id is required")

@@ -45,7 +45,7 @@ from raksa.cases import services as case_services
 from raksa.cases.access import Level, access_level, case_not_found
 from raksa.cases.errors import BOTH_COORDINATES, FILE_EMPTY, FILE_TOO_LARGE
 from raksa.cases.events import event_record
-from raksa.cases.models import Case, CaseParty, Channel, EmergencyType, Status
+from raksa.cases.models import Case, CaseParty, Channel, EmergencyType, Status, Urgency
 from raksa.core.areas import area_check
 from raksa.core.errors import INVALID_CHOICE, FieldError, RaksaError, invalid_input
 from raksa.core.filetypes import sniff_content_type
@@ -122,6 +122,7 @@ class _Problems:
 _CHOICE_NAMES = {
     "emergency_type": ("ประเภทเหตุฉุกเฉิน", "emergency type"),
     "category": ("ประเภทปัญหา", "category"),
+    "urgency": ("ระดับความเร่งด่วน", "urgency"),
     "consent.method": ("วิธีให้ความยินยอม", "consent method"),
     "channel": ("ช่องทาง", "channel"),
 }
@@ -307,10 +308,13 @@ def report_input_check(
     external_ref: Any = None,
     consent: Any = None,
     files: Sequence[Any] = (),
+    urgency: Any = None,
 ) -> tuple[dict[str, Any], list[_File]]:
     """The report's input as it will be stored, or one InvalidInput naming every bad field.
 
     `emergency_type` / `category` None mean "not given" (triage decides); "" means a person said "none".
+    `urgency` (staff who corrected triage's suggestion) is kept only when given, so other reports' stored input
+    is unchanged; "emergency" without an emergency type is refused, as case_create refuses it.
     """
     problems = _Problems()
     text = problems.run(
@@ -339,6 +343,15 @@ def report_input_check(
         )
         or None,
     }
+    if urgency is not None:
+        given = _choice(
+            urgency,
+            [u for u in Urgency.values if u != Urgency.EMERGENCY or emergency_type],
+            "urgency",
+            problems,
+        )
+        if given:
+            payload["urgency"] = given
     if consent is not None:
         payload["consent"] = _consent(consent, problems)
     checked_files = _files(files, problems)
@@ -386,12 +399,14 @@ def report_submit(
     attach_to: Case | None = None,
     call_id: str | None = None,
     process: bool = True,
+    urgency: str | None = None,
 ) -> Submitted:
     """Check, store and (unless `process` is False) process one report; see the module's docstring.
 
     `source` names whose idempotency keys these are: "web", "line", or one per API client and staff member
     ("api:<user id>", "console:<user id>"), so two clients never collide on a key. `attach_to` (staff only) is
     an open case the staff member chose for this report; `call_id` ties the report to a logged call.
+    `urgency` (a staff member's correction of triage's) sets the case's urgency when it is not an emergency.
     """
     if channel not in Channel.values:
         raise INVALID_CHOICE.error(field="channel", what_th="ช่องทาง", what_en="channel", value=shown(channel))
@@ -407,6 +422,7 @@ def report_submit(
         external_ref=external_ref,
         consent=consent,
         files=files,
+        urgency=urgency,
     )
     if actor is not None and actor.role == Role.VOLUNTEER and not payload.get("consent"):
         raise CONSENT_REQUIRED.error(field="consent.given_by")
@@ -603,6 +619,8 @@ def report_process(*, report: Report) -> Report:
         urgency = None
         if not emergency_type and result is not None and result.urgency != "emergency":
             urgency = result.urgency
+        if not emergency_type and payload.get("urgency") not in (None, "", Urgency.EMERGENCY):
+            urgency = payload["urgency"]
         province, district = _area(payload, result.entities if result else None)
         submitter = report.submitted_by
         # A volunteer is not staff in the case rules: her report opens the case as a public one does.

@@ -205,3 +205,13 @@ class BreakGlassForm(forms.Form):
             "กรุณาเขียนเหตุผลที่ต้องเปิดดูข้อมูลเต็มของบุคคลนี้", "Write why you need to open this person's full record."
         ),
     )
+
+
+class JoinForm(forms.Form):
+    """Fold this case into another open emergency of the same incident (its number)."""
+
+    into = forms.CharField(
+        label=_("รวมเข้ากับเรื่องเลขที่"),
+        max_length=16,
+        error_messages=required_message("ต้องระบุเลขที่เรื่องที่จะรวมเข้า", "Give the number of the case to join"),
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<str:number>/status/", views.status_change, name="status_change"),
     path("cases/<str:number>/close/", views.case_close, name="close"),
     path("cases/<str:number>/reopen/", views.case_reopen, name="reopen"),
+    path("cases/<str:number>/join/", views.incident_join, name="incident_join"),
     path("cases/<str:number>/assign/", views.case_assign, name="assign"),
     path("cases/<str:number>/referrals/", views.referral_create, name="referral_create"),
     path("cases/<str:number>/referrals/<int:pk>/accept/", views.referral_accept, name="referral_accept"),

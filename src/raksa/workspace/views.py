@@ -23,12 +23,16 @@ from raksa.cases.statuses import TRANSITIONS
 from raksa.core.errors import NotFound, RaksaError
 from raksa.core.forms import add_service_error, bilingual
 from raksa.directory.selectors import units_by_code
+from raksa.intake import selectors as intake_selectors
+from raksa.intake import services as intake_services
+from raksa.intake.volunteer.selectors import case_consents
 from raksa.workspace.forms import (
     AssignForm,
     AttachmentForm,
     CaseFilterForm,
     CloseForm,
     DeclineForm,
+    JoinForm,
     NoteForm,
     ReferralForm,
     ReopenForm,
@@ -182,6 +186,7 @@ def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, 
         **_activity_context(case),
         "parties": parties,
         "attachments": selectors.case_attachments(case=case),
+        "consents": case_consents(case=case),
         "referrals": referrals,
         "can_write": level >= access.Level.WRITE,
         "can_manage": level >= access.Level.MANAGE,
@@ -202,6 +207,11 @@ def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, 
             for r in referrals
         },
         "open_section": forms.get("open_section", ""),
+        "reports": intake_selectors.case_reports(case=case),
+        "incident_candidates": (
+            intake_selectors.incident_candidates(case=case, user=user) if level >= access.Level.MANAGE else []
+        ),
+        "join_form": forms.get("join_form") or JoinForm(),
     }
     return context
 
@@ -386,6 +396,28 @@ def case_close(request: StaffRequest, number: str) -> HttpResponse:
         lambda data: services.case_close(actor=request.staff.user, case=case, outcome=data["outcome"]),
         _("ปิดเรื่องแล้ว"),
         open_section="close",
+    )
+
+
+@staff_required
+@require_POST
+def incident_join(request: StaffRequest, number: str) -> HttpResponse:
+    """Join this case into another open emergency of the same incident (intake.services.incident_join)."""
+    case = _case_for_action(request, number)
+
+    def join(data: dict[str, Any]) -> Case:
+        into = selectors.case_get(user=request.staff.user, number=data["into"].strip())
+        return intake_services.incident_join(actor=request.staff.user, case=case, into=into)
+
+    return _submit(
+        request,
+        case,
+        JoinForm(request.POST),
+        "join_form",
+        join,
+        lambda into: _("รวมเข้ากับเรื่อง %(number)s แล้ว") % {"number": into.number},
+        form_shown=True,
+        open_section="join",
     )
 
 

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         create.add_argument("--role", required=True, help=f"one of: {', '.join(Role.values)}")
         create.add_argument("--unit", default=None, help="unit code, e.g. pso-50 (default: centre-1300)")
         create.add_argument("--name", default="", help="a label to tell this token apart, e.g. 'line bridge'")
+        create.add_argument(
+            "--service",
+            default=None,
+            help="make the user a machine account: 'telephony' may only post call events "
+            "(POST /api/v1/calls/incoming); '' makes it a person's again",
+        )
         revoke = actions.add_parser("revoke", help="revoke the live token whose prefix is given")
         revoke.add_argument(
             "--prefix", required=True, help="the 8 characters after rk_ (the start of the token)"
@@ -47,7 +53,17 @@ class Command(BaseCommand):
 
     def _create(self, options: dict[str, Any]) -> None:
         before = User.objects.filter(username=(options["user"] or "").strip()).select_related("unit").first()
-        user = user_ensure(username=options["user"], role=options["role"], unit_code=options["unit"])
+        user = user_ensure(
+            username=options["user"],
+            role=options["role"],
+            unit_code=options["unit"],
+            service=options.get("service"),
+        )
+        if before is not None and before.service != user.service:
+            self.stderr.write(
+                f"updated existing user {user.username}: service {before.service or '-'} -> "
+                f"{user.service or '-'} / ปรับประเภทบัญชีของผู้ใช้เดิมแล้ว"
+            )
         if before is not None and (before.role != user.role or before.unit_id != user.unit_id):
             old_unit = before.unit.code if before.unit else "-"
             new_unit = user.unit.code if user.unit else "-"

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from raksa.demo.load import PASSWORD_ENV, demo_load
-from raksa.demo.plan import DEFAULT_CASES, DEFAULT_PEOPLE, DEMO_SEED
+from raksa.demo.plan import DEFAULT_CASES, DEFAULT_PEOPLE, DEMO_SEED, TELEPHONY_USER
 
 
 class Command(BaseCommand):
@@ -45,7 +45,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"people: {result.people_total} ({result.people_created} new), "
-            f"cases: {result.cases_total} ({result.cases_created} new), {result.seconds:.1f} s"
+            f"cases: {result.cases_total} ({result.cases_created} new), "
+            f"volunteer reports: {result.volunteer_reports_total} ({result.volunteer_reports_created} new), "
+            f"{result.seconds:.1f} s"
         )
         self.stdout.write("")
         self.stdout.write("Demo staff (sign in at /login/; the admin also at /admin/):")
@@ -65,3 +67,19 @@ class Command(BaseCommand):
             )
             for username, key_hex, uri in result.second_factors:
                 self.stdout.write(f"  2FA {username}: key {key_hex}  {uri}")
+        if result.telephony:
+            username, role, _unit, service, _name = TELEPHONY_USER
+            self.stdout.write("")
+            self.stdout.write(
+                f"The 1300 telephony system is the service user {username!r} (no password): get its token for "
+                "POST /api/v1/calls/incoming with"
+            )
+            self.stdout.write(
+                f"  TOKEN=$(raksa token create --user {username} --role {role} --service {service})"
+            )
+            self.stdout.write(
+                "and pop a call on demo_call_taker's open console (/console/): "
+                'curl -X POST http://127.0.0.1:8000/api/v1/calls/incoming -H "Authorization: Bearer $TOKEN" '
+                '-H \'Content-Type: application/json\' -d \'{"caller": "0812345678", "call_id": "demo-1", '
+                '"agent": "demo_call_taker", "event": "ringing"}\''
+            )

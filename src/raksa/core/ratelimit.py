@@ -1,0 +1,100 @@
+"""Per-client rate limits that hold across every web process: counters in the database, fixed windows.
+
+`rate_take` counts one request against each limit and says whether all of them still allow it; a caller that
+ends up not doing the thing it counted (bad input, a repeat of a request already answered) hands the count back
+with `rate_give_back`. The increment is one UPDATE of the window's row (its row lock orders concurrent requests
+on PostgreSQL; SQLite's IMMEDIATE transactions do the same), so two processes never both see the last free slot.
+
+Windows are fixed and aligned to the epoch (a 10-minute window starts at :00, :10, ...; a day at 00:00 UTC):
+a client can spend one window's allowance just before its end and the next one's just after, which is the
+usual price of a counter that is one row. Keys are HMACs of the client's address with the secret key, so the
+table never holds an address; rows of ended windows are deleted when a new window's row is first made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from raksa.core.models import RateCount
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` requests in each window of `seconds`."""
+
+    count: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    # Seconds until every exhausted window has ended (0 when allowed): the answer's Retry-After.
+    retry_after: int
+    counted: tuple[tuple[str, str, int, dt.datetime], ...] = ()
+
+
+def rate_key(value: str) -> str:
+    """A keyed hash of a client's address: stable across processes, useless to anyone without the secret key."""
+    digest = hmac.new(settings.SECRET_KEY.encode("utf-8"), value.encode("utf-8"), hashlib.sha256)
+    return digest.hexdigest()[:64]
+
+
+def _window_start(now: dt.datetime, seconds: int) -> dt.datetime:
+    epoch = int(now.timestamp())
+    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
+
+
+def _increment(scope: str, key: str, seconds: int, start: dt.datetime) -> int:
+    rows = RateCount.objects.filter(scope=scope, key=key, seconds=seconds, window_start=start)
+    with transaction.atomic():
+        if not rows.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateCount.objects.create(
+                        scope=scope, key=key, seconds=seconds, window_start=start, count=1
+                    )
+            except IntegrityError:  # another request of this client opened the window a moment ago
+                rows.update(count=F("count") + 1)
+            else:
+                RateCount.objects.filter(seconds=seconds, window_start__lt=start).delete()
+        # Read inside the transaction that holds the row: the count includes this request and no later one.
+        return rows.values_list("count", flat=True).get()
+
+
+def rate_take(
+    *, scope: str, client: str, limits: Sequence[Limit], now: dt.datetime | None = None
+) -> RateDecision:
+    """Count one request of `client` (an address) in `scope` against every limit.
+
+    Refused requests are counted too: a client that keeps knocking stays refused until its windows end.
+    """
+    now = now or timezone.now()
+    key = rate_key(client)
+    counted = []
+    retry_after = 0
+    for limit in limits:
+        start = _window_start(now, limit.seconds)
+        count = _increment(scope, key, limit.seconds, start)
+        counted.append((scope, key, limit.seconds, start))
+        if count > limit.count:
+            ends = start + dt.timedelta(seconds=limit.seconds)
+            retry_after = max(retry_after, max(1, int((ends - now).total_seconds() + 0.999)))
+    return RateDecision(allowed=retry_after == 0, retry_after=retry_after, counted=tuple(counted))
+
+
+def rate_give_back(decision: RateDecision) -> None:
+    """Hand back what `rate_take` counted, for a request that in the end did nothing worth counting."""
+    for scope, key, seconds, start in decision.counted:
+        RateCount.objects.filter(
+            scope=scope, key=key, seconds=seconds, window_start=start, count__gt=0
+        ).update(count=F("count") - 1)
