@@ -189,6 +189,9 @@ class Table:
             self.columns.append(f.column)
             if f.attname in self.given:
                 continue
+            if f.unique and callable(f.default):
+                # One default for every row would break the constraint (Person.public_id): generate it.
+                raise SystemExit(f"bench must generate {self.name}.{f.column} per row: update the bench")
             if f.null:
                 default: Any = None
             elif f.has_default() and callable(f.default):
@@ -304,7 +307,7 @@ def surname(rng: random.Random, base: list[str]) -> str:
 
 def generate_people(conn: Any, *, count: int, seed: int, now: dt.datetime) -> None:
     from raksa.demo import plan as demo
-    from raksa.people.models import Identifier, Person
+    from raksa.people.models import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH, Identifier, Person
 
     names = demo.names_data()
     places = demo.places_by_province()
@@ -317,7 +320,7 @@ def generate_people(conn: Any, *, count: int, seed: int, now: dt.datetime) -> No
     person_fields = [
         "id", "created_at", "updated_at", "title", "first_name_th", "last_name_th", "first_name_en",
         "last_name_en", "sex", "birth_date", "birth_year", "nationality", "status", "province_code", "name_key",
-        "last_name_key", "name_soundex",
+        "last_name_key", "name_soundex", "public_id",
     ]  # fmt: skip
     people = Table(Person, person_fields)
     idents = Table(Identifier, ["id", "created_at", "updated_at", "person_id", "kind", "value"])
@@ -351,9 +354,10 @@ def generate_people(conn: Any, *, count: int, seed: int, now: dt.datetime) -> No
                 title, nationality, status = demo.thai_title(sex, age, rng), "TH", "thai"
             birth_date = today - dt.timedelta(days=int(age * 365.25) + rng.randrange(365))
             name_key, last_key, soundex = person_keys(first, last)
+            public_id = "".join(rng.choices(PUBLIC_ID_ALPHABET, k=PUBLIC_ID_LENGTH))
             yield people.line(
                 (pk, created, created, title, first, last, first_en, last_en, sex, birth_date, birth_date.year,
-                 nationality, status, province, name_key, last_key, soundex)
+                 nationality, status, province, name_key, last_key, soundex, public_id)
             )  # fmt: skip
             if status == "thai":
                 ident_id += 1

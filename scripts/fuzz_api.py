@@ -208,13 +208,27 @@ CASES = [
     ("other", "", "สอบถามสิทธิสวัสดิการ"),
 ]
 
+# Partner reports, read back by GET /reports/{report_id}: one routed by area, one emergency with a place.
+REPORTS = [
+    {"text": "แม่ถูกพ่อทำร้ายร่างกายที่บ้าน", "category": "family_violence", "location": {"province_code": "10"}},
+    {
+        "text": "ชายคลุ้มคลั่งถือมีดในตลาด",
+        "emergency_type": "frenzy",
+        "reporter": {"name": "สมชาย ใจดี", "phone": "021234567"},
+        "location": {"latitude": 18.7883, "longitude": 98.9853, "text": "ตลาดวโรรส"},
+        "external_ref": "POL-1",
+    },
+]
 
-def api(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
+
+def api(
+    base: str, token: str, method: str, path: str, body: dict | None = None, headers: dict | None = None
+) -> dict:
     request = urllib.request.Request(
         f"{base}/api/v1{path}",
         method=method,
         data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", **(headers or {})},
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -256,7 +270,13 @@ def seed_data(base: str, token: str) -> dict[str, list]:
     api(base, token, "POST", f"/cases/{fourth}/status", {"status": "closed", "outcome": "ช่วยเหลือแล้ว"})
     api(base, token, "POST", f"/cases/{fourth}/status", {"status": "active", "reason": "ผู้ร้องโทรกลับมาอีกครั้ง"})
     api(base, token, "POST", f"/cases/{fifth}/status", {"status": "screening"})
-    return {"cases": numbers, "people": people}
+    reports = [
+        api(base, token, "POST", "/reports", report, headers={"Idempotency-Key": f"fuzz-seed-{index}"})[
+            "report_id"
+        ]
+        for index, report in enumerate(REPORTS)
+    ]
+    return {"cases": numbers, "people": people, "reports": reports}
 
 
 UNITS = """
@@ -310,6 +330,9 @@ values = {json.dumps(refs["people"])}
 [dictionaries.units]
 values = {json.dumps(refs["units"])}
 
+[dictionaries.reports]
+values = {json.dumps(refs["reports"])}
+
 # Call events name a call-taker of the centre (the supervisor is one) and come from Thai numbers, as given.
 [dictionaries.agents]
 values = {json.dumps(refs["agents"])}
@@ -334,6 +357,7 @@ string = {{ dictionary = "edge", probability = 0.05 }}
 "body.reporter_id" = {{ dictionary = "people", probability = 0.7 }}
 "body.parties[*].person_id" = {{ dictionary = "people", probability = 0.7 }}
 "body.to_unit" = {{ dictionary = "units", probability = 0.8 }}
+"path.report_id" = {{ dictionary = "reports", probability = 0.8 }}
 "body.agent" = {{ dictionary = "agents", probability = 0.8 }}
 "body.caller" = {{ dictionary = "phones", probability = 0.8 }}
 

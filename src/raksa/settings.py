@@ -245,6 +245,8 @@ if RAKSA_MAP_TILE_URL:
 # type is suggested for joining it.
 RAKSA_INCIDENT_JOIN_METERS = env_int("RAKSA_INCIDENT_JOIN_METERS", 500, minimum=1)
 RAKSA_INCIDENT_JOIN_MINUTES = env_int("RAKSA_INCIDENT_JOIN_MINUTES", 120, minimum=1)
+# `POST /bench/insert` (one insert, no login) for bench/intake_bench.py's ratio; never on a real server.
+RAKSA_BENCH_ENDPOINTS = env_bool("RAKSA_BENCH_ENDPOINTS", False)
 
 
 def env_int_between(name: str, default: int, low: int, high: int) -> int:

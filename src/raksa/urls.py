@@ -19,5 +19,11 @@ urlpatterns = [
     path("", include("raksa.workspace.urls")),
 ]
 
+if settings.RAKSA_BENCH_ENDPOINTS:
+    # Only for bench/intake_bench.py on a throw-away database: see raksa.intake.bench.
+    from raksa.intake.bench import bare_insert
+
+    urlpatterns.append(path("bench/insert", bare_insert, name="bench-insert"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -20,6 +20,9 @@ OPERATIONS = {
     ("post", "/api/v1/cases/{number}/notes"): (201, {404}),
     ("post", "/api/v1/cases/{number}/referrals"): (201, {404, 409}),
     ("get", "/api/v1/cases/{number}/access"): (200, {404}),
+    # 201 for a new report, 200 for the same Idempotency-Key and body again.
+    ("post", "/api/v1/reports"): (201, {200, 409}),
+    ("get", "/api/v1/reports/{report_id}"): (200, {404}),
     ("post", "/api/v1/calls/incoming"): (201, {200, 409}),
 }
 ERROR_SHAPE = {"code", "message_th", "message_en", "errors"}

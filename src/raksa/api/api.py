@@ -11,7 +11,7 @@ from ninja.renderers import JSONRenderer
 from raksa.accounts.auth import BearerTokenAuth
 from raksa.accounts.models import Role
 from raksa.api import errors
-from raksa.api.routers import calls, cases, people
+from raksa.api.routers import calls, cases, people, reports
 from raksa.core.errors import error_catalogue
 
 
@@ -83,4 +83,5 @@ api = NinjaAPI(
 errors.install(api, body_params={"payload"})
 api.add_router("/people", people.router, tags=["people"])
 api.add_router("/cases", cases.router, tags=["cases"])
+api.add_router("/reports", reports.router, tags=["reports"])
 api.add_router("/calls", calls.router, tags=["calls"])

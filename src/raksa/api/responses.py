@@ -19,8 +19,8 @@ ALWAYS = (400, 401, 403, 500)
 _MORE = {
     400: "or the code of a rule the schema cannot state (an unknown area, unit or person, a cursor not issued "
     "here, an outcome missing when closing); see the table in the API description",
-    409: "`illegal_transition`, `referral_required`, `duplicate_referral`, `identifier_in_use` or "
-    "`break_glass_not_needed`: the request conflicts with the current state",
+    409: "`illegal_transition`, `referral_required`, `duplicate_referral`, `identifier_in_use`, "
+    "`break_glass_not_needed` or `idempotency_key_reused`: the request conflicts with the current state",
     429: "`too_many_person_views`: the caller's hourly limit of person reads and searches is used up; "
     "`Retry-After` says when it resets",
 }

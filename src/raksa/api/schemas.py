@@ -31,6 +31,10 @@ from raksa.cases.services import (
     SUMMARY_MAX,
 )
 from raksa.directory.models import Category
+from raksa.intake.services import EXTERNAL_REF_MAX as REPORT_EXTERNAL_REF_MAX
+from raksa.intake.services import LOCATION_TEXT_MAX as REPORT_LOCATION_TEXT_MAX
+from raksa.intake.services import NAME_MAX as REPORT_NAME_MAX
+from raksa.intake.services import REPORT_TEXT_MAX
 from raksa.people.models import CitizenshipStatus, Person, Sex
 from raksa.people.services.validation import (
     ADDRESS_TEXT_MAX,
@@ -482,3 +486,98 @@ class AccessLogOut(Schema):
 class AccessLogPageOut(Schema):
     items: list[AccessLogOut]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+# --- partner reports (POST /reports) ----------------------------------------------------------------------------
+
+# An HTTP header value as it arrives: visible ASCII, with spaces only inside (a server trims them at the ends).
+IDEMPOTENCY_KEY = r"^[!-~]([ -~]*[!-~])?$"
+
+
+def json_bool(*fields: str) -> Any:
+    """pydantic's lax mode takes "yes", "1" and 0 as booleans; the schema (a JSON boolean) does not."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise ValueError("Input should be a JSON boolean")
+        return value
+
+    return field_validator(*fields, mode="before")(check)
+
+
+class ReportPartyIn(InputSchema):
+    """Someone named in a report, as the partner knows them; matched to a person by the pipeline, never merged."""
+
+    name: str | None = text_field(None, max_length=REPORT_NAME_MAX, description="Full name, Thai or English")
+    phone: str | None = text_field(
+        None, max_length=IDENTIFIER_INPUT_MAX, description="Thai number; +66 and Thai digits accepted"
+    )
+    national_id: str | None = text_field(
+        None, max_length=IDENTIFIER_INPUT_MAX, description="13 digits; the check digit must be valid"
+    )
+    line_user_id: str | None = text_field(None, max_length=OTHER_ID_MAX)
+
+
+class ReportLocationIn(InputSchema):
+    latitude: float | None = Field(
+        None, ge=-90, le=90, description=f"{COORDINATE}; must be inside Thailand, with `longitude`"
+    )
+    longitude: float | None = Field(
+        None, ge=-180, le=180, description=f"{COORDINATE}; must be inside Thailand, with `latitude`"
+    )
+    text: str | None = text_field(None, max_length=REPORT_LOCATION_TEXT_MAX, description="The place in words")
+    province_code: str | None = text_field(
+        None, max_length=2, pattern=PROVINCE, description="2-digit DOPA province code"
+    )
+    district_code: str | None = text_field(
+        None, max_length=4, pattern=DISTRICT, description="4-digit DOPA district code, in the province"
+    )
+
+    _numbers = json_number("latitude", "longitude")
+
+
+class ReportIn(InputSchema):
+    text: str = text_field(
+        ...,
+        max_length=REPORT_TEXT_MAX,
+        description="What happened, as told; may be empty only when `emergency_type` is given",
+    )
+    emergency_type: EmergencyType | None = Field(
+        None, description="One of the five emergencies; null lets triage decide from the text"
+    )
+    category: Category | None = Field(None, description="Problem category; null lets triage decide")
+    reporter: ReportPartyIn | None = Field(None, description="Who reports (left out when `anonymous`)")
+    subject: ReportPartyIn | None = Field(None, description="Who the report is about, when someone else")
+    location: ReportLocationIn | None = None
+    anonymous: bool = Field(False, description="The reporter asked not to be named: no reporter is recorded")
+    external_ref: str | None = text_field(
+        None,
+        max_length=REPORT_EXTERNAL_REF_MAX,
+        description="The partner's own reference, e.g. a police ticket",
+    )
+
+    _booleans = json_bool("anonymous")
+
+
+class ReportOut(Schema):
+    """The report and, once processed, the case it became. Nothing about any person beyond what was sent."""
+
+    report_id: str = Field(description="The report's public id (20 characters), for GET /reports/{report_id}")
+    state: Literal["received", "processed", "failed"] = Field(
+        description=(
+            "`processed`: the case is open (below); `received` or `failed`: stored, not yet a case, retried by "
+            "the worker (the case fields are null until then; read it back later)"
+        )
+    )
+    case_number: str | None = Field(description="e.g. 2569-000123; null until processed")
+    tracking_code: str | None = Field(description="For the public tracking page; null until processed")
+    public_stage: str | None = Field(description="The case's public stage; null until processed")
+    emergency_type: EmergencyType | None = Field(description="The case's, once processed; else as sent")
+    category: Category | None = Field(description="The case's, once processed; else as sent")
+    owning_unit: str | None = Field(
+        description="Code of the unit the case was routed to; null until processed"
+    )
+    external_ref: str | None = Field(description="As sent")
+    triage: dict[str, Any] | None = Field(
+        description="What the Thai triage read in the text (emergency type, category, urgency, entities, routing)"
+    )

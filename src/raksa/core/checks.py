@@ -34,4 +34,12 @@ def raksa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]
                 id="raksa.W003",
             )
         )
+    if settings.RAKSA_BENCH_ENDPOINTS:
+        found.append(
+            Warning(
+                "RAKSA_BENCH_ENDPOINTS is on: POST /bench/insert stores rows for anyone, without a login.",
+                hint="Unset RAKSA_BENCH_ENDPOINTS; it is only for bench/intake_bench.py on a throw-away database.",
+                id="raksa.W004",
+            )
+        )
     return found

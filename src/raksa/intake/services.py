@@ -601,6 +601,7 @@ def report_process(*, report: Report) -> Report:
     from raksa.triage import triage
 
     with transaction.atomic():
+        # Only the report's row: PostgreSQL cannot lock the nullable side of the join to its submitter.
         report = (
             Report.objects.select_for_update(of=("self",)).select_related("submitted_by").get(pk=report.pk)
         )
