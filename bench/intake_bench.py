@@ -309,6 +309,8 @@ def open_loop(job: dict[str, Any]) -> dict[str, Any]:
         report_id = None
         if job["kind"] == "api" and status in (200, 201):
             report_id = json.loads(payload).get("report_id")
+        elif status == 302:  # the thank-you page names the report: /report/sent/<public id>/
+            report_id = payload.decode().split("/report/sent/", 1)[1].split("/", 1)[0]
         return {
             "key": item["key"],
             "due": item["due"],
@@ -502,6 +504,16 @@ def stored_keys(url: str, source: str, keys: list[str]) -> dict[str, str]:
     return dict(rows)
 
 
+def stored_ids(url: str, public_ids: list[str]) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT public_id FROM intake_report WHERE public_id = ANY(%s)", (public_ids,)
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
 def resend(port: int, token: str, phase: dict[str, Any], sample: int, seed: int) -> dict[str, Any]:
     """Send a sample of acknowledged requests again, as a partner retrying would: each must answer 200 with the
     report it made the first time."""
@@ -654,7 +666,8 @@ def print_submit(name: str, figures: dict[str, Any]) -> None:
         log(
             f"  counted: {counts['reports']} reports ({counts['processed']} processed, {counts['failed']} failed, "
             f"{counts['received']} received), {counts['cases_opened']} cases opened, for {counts['acknowledged']} "
-            f"acknowledged of {counts['sent']} sent; lost {counts['lost']}, duplicated {counts['duplicated']}"
+            f"acknowledged of {counts['sent']} sent; lost {counts['lost']}, duplicated {counts['duplicated']}; "
+            f"stored but not answered in time {counts.get('stored_without_answer', 0)}"
         )
     if figures.get("resend"):
         resent, after = figures["resend"], figures["after_resend"]
@@ -795,14 +808,18 @@ def main(argv: list[str] | None = None) -> int:
                     web = submit_phase("web", port, token, args, pool, bodies)
                     web["drain_seconds"] = round(drained(copy_url, "web", since), 1)
                     counts = count_reports(copy_url, "web", since)
-                    thanked = sum(1 for r in web["results"] if r["status"] == 302)
+                    thanked = [r["report_id"] for r in web["results"] if r["status"] == 302]
+                    found = stored_ids(copy_url, thanked)
                     web["counts"] = {
                         **counts,
                         "sent": web["sent"],
-                        "acknowledged": thanked,
-                        "lost": max(0, thanked - counts["reports"]),
-                        "duplicated": max(0, counts["reports"] - thanked)
+                        "acknowledged": len(thanked),
+                        "lost": len(thanked) - len(found),
+                        # The form's own token is the key: one report per token, one case per report.
+                        "duplicated": counts["reports"]
+                        - counts["distinct_keys"]
                         + max(0, counts["cases_opened"] - counts["distinct_cases"]),
+                        "stored_without_answer": counts["reports"] - len(found),
                     }
                     print_submit("web form", web)
                     figures["submit_web"] = {
