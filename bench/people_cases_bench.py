@@ -195,7 +195,7 @@ class Table:
             if f.null:
                 default: Any = None
             elif f.has_default() and callable(f.default):
-                # A per-row default (Person.public_id is unique): one value for every row would collide.
+                # A callable default is drawn again for every row, as the ORM would.
                 self.fill.append(f.default)
                 continue
             elif f.has_default():
