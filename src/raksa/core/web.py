@@ -70,9 +70,11 @@ class WebServer(BaseApplication):
     def load(self) -> Any:
         from django.urls import get_resolver
 
+        from raksa.triage import triage_warm
         from raksa.wsgi import application
 
         get_resolver().url_patterns  # noqa: B018 (import every view once, here, rather than in each worker)
+        triage_warm()  # every web process starts with the triage model and place indexes already loaded
         return application
 
 
