@@ -73,6 +73,7 @@ HISTORY_LIMIT = 20  # the console's history length, when the bench stands in for
 MAX_RATE = 500
 MAX_DURATION = 600
 MAX_CLIENTS = 200
+TIMELINE_SECONDS = 5  # the width of one step of the latency timeline
 REQUEST_TIMEOUT = 30  # seconds; a request not answered by then counts as an error
 
 
@@ -439,12 +440,24 @@ def submit_phase(
     results = [r for out in pool.map(open_loop, jobs) for r in out["results"]]
     measured = [r for r in results if r["due"] >= measure_from]
     ok = [r for r in measured if r["status"] in (200, 201, 302)]
+    # Latency through the run, by when each request was due: a queue that builds shows here, a stall as a bump.
+    buckets: dict[int, list[float]] = {}
+    for r in results:
+        if r["status"] in (200, 201, 302):
+            buckets.setdefault(int((r["due"] - start_at) // TIMELINE_SECONDS), []).append(r["seconds"])
+    timeline = []
+    for step, seconds in sorted(buckets.items()):
+        figures = summary(seconds)
+        timeline.append(
+            {"from_s": step * TIMELINE_SECONDS, **{k: figures[k] for k in ("n", "p50_ms", "p95_ms")}}
+        )
     return {
         "kind": kind,
         "rate": args.rate,
         "sent": len(results),
         "measured": len(measured),
         "latency": summary([r["seconds"] for r in ok]),
+        "timeline": timeline,
         "late_max_ms": round(max((r["late"] for r in measured), default=0) * 1000, 1),
         "errors": [f"{r['status']} {r['error']}" for r in results if r["status"] not in (200, 201, 302)],
         "statuses": dict(Counter(r["status"] for r in results)),
@@ -661,6 +674,9 @@ def print_submit(name: str, figures: dict[str, Any]) -> None:
     )
     for message, count in Counter(figures["errors"]).most_common(10):
         log(f"    {count} x {message[:200]}")
+    if figures.get("timeline"):
+        steps = ", ".join(f"{t['from_s']}s {t['p50_ms']:.0f}/{t['p95_ms']:.0f}" for t in figures["timeline"])
+        log(f"  p50/p95 ms by {TIMELINE_SECONDS} s of the schedule (warm-up first): {steps}")
     counts = figures.get("counts")
     if counts:
         log(
