@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -35,3 +36,18 @@ def test_warm_loads_every_piece_so_the_first_report_loads_nothing():
     assert set(seen["before"].values()) == {0}  # nothing was loaded at import
     assert set(seen["after"].values()) == {1}  # everything is loaded after the warm-up
     assert seen["later"] == seen["misses"]  # and the first real report loads nothing more
+
+
+def test_warm_never_asks_the_llm_back_end():
+    # The back-end is switched on but unreachable; warming must not try it (nor wait for its time-out).
+    probe = (
+        "from raksa.triage import llm, triage_warm\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise SystemExit('the warm-up asked the LLM back-end')\n"
+        "llm.classify_llm = refuse\n"
+        "triage_warm()\n"
+        "print('warm')\n"
+    )
+    env = {**os.environ, "RAKSA_TRIAGE_LLM_URL": "http://127.0.0.1:9"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert (out.returncode, out.stdout.strip()) == (0, "warm"), out.stderr

@@ -25,8 +25,8 @@ __all__ = [
     "triage_warm",
 ]
 
-# A report that names a place, a phone and a threat: reading it loads every piece triage keeps (model, lexicon,
-# PyThaiNLP's word lists, geothai's indexes, the routing table).
+# A report that names a place, a phone and a threat: reading it offline loads every piece triage keeps (model,
+# lexicon, geothai's place indexes, the routing table).
 _WARM_TEXT = "มีคนถือมีดขู่จะทำร้าย ที่บ้านเลขที่ 5 ตำบลบางรัก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ โทร 0812345678"
 
 
@@ -41,7 +41,6 @@ def triage(text: str, *, with_routing: bool = True) -> TriageResult:
     from dataclasses import replace
 
     from raksa.triage.classifier import classify_offline
-    from raksa.triage.entities import extract_entities
     from raksa.triage.llm import classify_llm, llm_settings
 
     settings = llm_settings()
@@ -50,6 +49,14 @@ def triage(text: str, *, with_routing: bool = True) -> TriageResult:
         result = classify_llm(text, offline=result, settings=settings) or replace(
             result, backend="offline-fallback"
         )
+    return _with_entities(text, result, with_routing=with_routing)
+
+
+def _with_entities(text: str, result: TriageResult, *, with_routing: bool) -> TriageResult:
+    from dataclasses import replace
+
+    from raksa.triage.entities import extract_entities
+
     # Entities read the raw text: normalising collapses repeated characters, which would damage numbers.
     entities = extract_entities(text)
     routing = None
@@ -66,9 +73,12 @@ def triage_warm() -> None:
     The pieces load lazily and are cached per process, but a cache does not stop several threads from each
     loading the same piece when the first reports arrive together: on a busy server that start costs seconds of
     CPU in every web process. A pre-forking server calls this once before it forks, so its processes share what
-    was loaded and the first caller is answered as fast as the thousandth.
+    was loaded and the first caller is answered as fast as the thousandth. Offline only: a server's start never
+    sends a made-up report to the LLM back-end.
     """
-    triage(_WARM_TEXT)
+    from raksa.triage.classifier import classify_offline
+
+    _with_entities(_WARM_TEXT, classify_offline(_WARM_TEXT), with_routing=True)
 
 
 def __getattr__(name: str) -> Any:
