@@ -73,6 +73,7 @@ HISTORY_LIMIT = 20  # the console's history length, when the bench stands in for
 MAX_RATE = 500
 MAX_DURATION = 600
 MAX_CLIENTS = 200
+ANSWERED = (200, 201, 302)  # a report made or found (API), or the web form's redirect to its thank-you page
 TIMELINE_SECONDS = 5  # the width of one step of the latency timeline
 REQUEST_TIMEOUT = 30  # seconds; a request not answered by then counts as an error
 
@@ -319,7 +320,7 @@ def open_loop(job: dict[str, Any]) -> dict[str, Any]:
             "seconds": elapsed,
             "status": status,
             "report_id": report_id,
-            "error": None if status in (200, 201, 302) else payload[:300].decode(errors="replace"),
+            "error": None if status in ANSWERED else payload[:300].decode(errors="replace"),
         }
 
     with ThreadPoolExecutor(max_workers=job["threads"]) as pool:
@@ -439,11 +440,11 @@ def submit_phase(
     jobs = [{"kind": kind, "port": port, "token": token, "threads": threads, "items": s} for s in shares]
     results = [r for out in pool.map(open_loop, jobs) for r in out["results"]]
     measured = [r for r in results if r["due"] >= measure_from]
-    ok = [r for r in measured if r["status"] in (200, 201, 302)]
+    ok = [r for r in measured if r["status"] in ANSWERED]
     # Latency through the run, by when each request was due: a queue that builds shows here, a stall as a bump.
     buckets: dict[int, list[float]] = {}
     for r in results:
-        if r["status"] in (200, 201, 302):
+        if r["status"] in ANSWERED:
             buckets.setdefault(int((r["due"] - start_at) // TIMELINE_SECONDS), []).append(r["seconds"])
     timeline = []
     for step, seconds in sorted(buckets.items()):
@@ -459,7 +460,7 @@ def submit_phase(
         "latency": summary([r["seconds"] for r in ok]),
         "timeline": timeline,
         "late_max_ms": round(max((r["late"] for r in measured), default=0) * 1000, 1),
-        "errors": [f"{r['status']} {r['error']}" for r in results if r["status"] not in (200, 201, 302)],
+        "errors": [f"{r['status']} {r['error']}" for r in results if r["status"] not in ANSWERED],
         "statuses": dict(Counter(r["status"] for r in results)),
         "acknowledged": {r["key"]: r["report_id"] for r in results if r["status"] in (200, 201)},
         "items": items,
