@@ -16,8 +16,7 @@ from raksa.cases.models import AccessLog, Case, CaseParty
 from raksa.cases.services import case_close
 from raksa.directory.models import Agency, Unit
 from raksa.intake.models import Report
-from raksa.intake.services import REPORT_TEXT_MAX
-from raksa.intake.tasks import report_process_task
+from raksa.intake.services import REPORT_TEXT_MAX, report_sweep
 from tests.api.base import BAD_NATIONAL_ID, NATIONAL_ID, ApiTestCase
 from tests.base import BANGKOK, make_unit, make_user
 
@@ -330,7 +329,7 @@ class ReportFailureTests(ReportsApiTestCase):
             again = self.send(body)
         self.assertEqual((again.status_code, again.json()["state"]), (200, "failed"))
 
-        report_process_task.call(Report.objects.get().pk)  # the worker's retry
+        report_sweep(now=Report.objects.get().next_attempt_at)  # the worker's retry
         read = self.get(f"{REPORTS}/{answer['report_id']}", self.police).json()
         self.assertEqual(read["state"], "processed")
         self.assertEqual(read["case_number"], Case.objects.get().number)

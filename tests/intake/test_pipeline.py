@@ -14,8 +14,13 @@ from raksa.cases.models import Attachment, Case, CaseEvent, CaseParty, Status
 from raksa.core.errors import Conflict, InvalidInput
 from raksa.intake.models import Consent, Report, ReportFile
 from raksa.intake.selectors import incident_candidates
-from raksa.intake.services import incident_join, report_submit
-from raksa.intake.tasks import report_process_task
+from raksa.intake.services import (
+    SAFETY_NET_SECONDS,
+    SWEEP_CLAIM_SECONDS,
+    incident_join,
+    report_submit,
+    report_sweep,
+)
 from raksa.people.models import Person
 from raksa.people.services import person_create
 from tests.base import BANGKOK, RaksaTestCase, make_user
@@ -191,13 +196,27 @@ class ProcessingFailureTests(RaksaTestCase):
             Case.objects.count(), 0
         )  # the case was rolled back with the failed step, not half-made
 
-        report_process_task.call(report.pk)
+        self.assertEqual(report_sweep(), 0)  # not before its retry time
+        self.assertEqual(report_sweep(now=report.next_attempt_at), 1)
         report.refresh_from_db()
         self.assertEqual(report.state, Report.State.PROCESSED)
         self.assertEqual(report.last_error, "")
         self.assertEqual(Case.objects.count(), 1)
-        report_process_task.call(report.pk)  # a late second run changes nothing
+        self.assertEqual(report_sweep(now=report.created_at + dt.timedelta(days=1)), 0)  # nothing left to do
         self.assertEqual(Case.objects.count(), 1)
+
+    def test_each_failure_waits_longer_before_the_next_try(self):
+        with mock.patch("raksa.intake.services.dispatch_request", side_effect=RuntimeError("down")):
+            report = submit(emergency_type="frenzy", text="มีคนคลุ้มคลั่ง").report
+            waits = []
+            for _ in range(3):
+                report.refresh_from_db()
+                waits.append(report.next_attempt_at - report.updated_at)
+                with time_machine.travel(report.next_attempt_at, tick=False):
+                    self.assertEqual(report_sweep(), 1)
+        report.refresh_from_db()
+        self.assertEqual((report.state, report.attempts), (Report.State.FAILED, 4))
+        self.assertEqual([round(w.total_seconds()) for w in waits], [30, 120, 480])
 
     def test_a_retried_submission_of_a_failed_report_makes_no_second_report(self):
         with mock.patch("raksa.intake.services.dispatch_request", side_effect=RuntimeError("down")):
@@ -206,13 +225,27 @@ class ProcessingFailureTests(RaksaTestCase):
         self.assertFalse(again.created)
         self.assertEqual(Report.objects.count(), 1)
 
-    def test_storing_enqueues_the_processing_task_in_the_same_transaction(self):
-        from django_tasks_db.models import DBTaskResult
-
-        with self.captureOnCommitCallbacks(execute=True):
-            report = submit(process=False).report
+    def test_a_report_whose_request_died_before_processing_is_swept_up_after_a_minute(self):
+        report = submit(process=False).report
         self.assertEqual(report.state, Report.State.RECEIVED)
-        self.assertTrue(DBTaskResult.objects.filter(args_kwargs__args=[report.pk]).exists())
+        self.assertEqual(report_sweep(), 0)  # the request that stored it may still be processing it
+        later = report.created_at + dt.timedelta(seconds=SAFETY_NET_SECONDS)
+        self.assertEqual(report_sweep(now=later), 1)
+        report.refresh_from_db()
+        self.assertEqual(report.state, Report.State.PROCESSED)
+        self.assertEqual(Case.objects.count(), 1)
+
+    def test_a_report_claimed_by_one_sweep_is_left_alone_by_another(self):
+        report = submit(process=False).report
+        later = report.created_at + dt.timedelta(seconds=SAFETY_NET_SECONDS)
+        with mock.patch("raksa.intake.services.report_process_attempt") as other_worker_busy:
+            self.assertEqual(report_sweep(now=later), 1)  # claimed; its worker died while processing it
+        other_worker_busy.assert_called_once()
+        self.assertEqual(report_sweep(now=later + dt.timedelta(seconds=1)), 0)
+        # The claim runs out: the report is not lost with the worker that held it.
+        self.assertEqual(report_sweep(now=later + dt.timedelta(seconds=SWEEP_CLAIM_SECONDS)), 1)
+        report.refresh_from_db()
+        self.assertEqual(report.state, Report.State.PROCESSED)
 
 
 class AttachToCaseTests(RaksaTestCase):

@@ -1,15 +1,87 @@
-"""The background worker: django-tasks-db's own loop, run in this process."""
+"""The background worker: django-tasks-db's own loop, run in this process, and the apps' periodic sweeps.
+
+A sweep is a function that finds, in the database, the work whose time has come (a report nobody processed, a
+timer that fell due) and does it. An app declares its sweeps on its AppConfig:
+
+    sweeps = (("raksa.intake.services.report_sweep", 15),)   # dotted path, seconds between runs
+
+Sweeps need no row per item of future work (a task per report would be one more insert on every submit), and
+what they pick up is the state itself, so nothing can be forgotten between a commit and an enqueue. Each sweep
+must be safe to run in two workers at once: it claims each item with a conditional update before acting.
+The worker runs them in one daemon thread beside the task loop; `--batch` runs each once, then the tasks.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.apps import apps
+from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+log = logging.getLogger(__name__)
 
-def build_worker(*, interval: float = 0.5, batch: bool = False) -> Worker:
-    return Worker(
+
+@dataclass(frozen=True)
+class Sweep:
+    path: str
+    every: float
+    run: Callable[[], object]
+
+
+def sweeps_declared() -> list[Sweep]:
+    found = []
+    for config in apps.get_app_configs():
+        for path, every in getattr(config, "sweeps", ()):
+            found.append(Sweep(path=path, every=float(every), run=import_string(path)))
+    return found
+
+
+def sweeps_run_once() -> None:
+    """Run every declared sweep once, now (the worker's batch mode, and tests)."""
+    for sweep in sweeps_declared():
+        _sweep(sweep)
+
+
+def _sweep(sweep: Sweep) -> None:
+    try:
+        sweep.run()
+    except Exception:  # a failing sweep is logged and tried again next time; it must not stop the worker
+        log.exception("sweep %s failed", sweep.path)
+
+
+class RaksaWorker(Worker):
+    """django-tasks-db's worker, with the sweeps in a thread of their own."""
+
+    def run(self) -> None:
+        if self.batch:
+            sweeps_run_once()
+        else:
+            threading.Thread(target=self._sweep_loop, name="raksa-sweeps", daemon=True).start()
+        super().run()
+
+    def _sweep_loop(self) -> None:
+        sweeps = sweeps_declared()
+        due = {sweep.path: 0.0 for sweep in sweeps}
+        while self.running and sweeps:
+            for sweep in sweeps:
+                if due[sweep.path] <= time.monotonic():
+                    close_old_connections()
+                    _sweep(sweep)
+                    due[sweep.path] = time.monotonic() + sweep.every
+            time.sleep(max(0.1, min(due.values()) - time.monotonic()))
+        connection.close()
+
+
+def build_worker(*, interval: float = 0.5, batch: bool = False) -> RaksaWorker:
+    return RaksaWorker(
         queue_names=["*"],
         interval=interval,
         batch=batch,

@@ -5,6 +5,8 @@ class IntakeConfig(AppConfig):
     name = "raksa.intake"
     label = "intake"
     verbose_name = "Intake"
+    # The worker's pass over reports left unprocessed or due a retry (see raksa.core.worker).
+    sweeps = (("raksa.intake.services.report_sweep", 15),)
 
     def ready(self) -> None:
         from raksa.cases.access import volunteer_follow_check_register

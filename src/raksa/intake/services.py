@@ -5,18 +5,18 @@ LINE later):
 1. it checks all of the input first and raises one InvalidInput naming each bad field (Thai and English), so
    bad input stores nothing;
 2. it stores the Report (and its files, and a volunteer's record of consent) in its own transaction, before
-   anything can fail, with a task to process it enqueued in that same transaction: a report is never lost, even
-   if this process dies a moment later;
+   anything can fail: a report is never lost, even if this process dies a moment later, for the worker's sweep
+   (`report_sweep`) processes any report still unprocessed a minute after it was stored;
 3. `(source, idempotency_key)` is unique: the same key with the same input answers the report already made
    (created False), the same key with other input is a Conflict (`idempotency_key_reused`);
 4. it then processes the report at once (`report_process`), so a caller normally gets the case back in the same
-   request. A failure there leaves the report stored, marked failed with its error, and retried by the worker
-   with a growing delay; the admin lists failed reports.
+   request. A failure there leaves the report stored, marked failed with its error, and retried by the worker's
+   sweep with a growing delay; the admin lists failed reports.
 
 `report_process` is one transaction on the locked report: triage -> people (person_find_or_create for the
 reporter and the subject; fuzzy candidates are left on the report for a human, never merged) -> a new case, or
 the open case a staff member chose (`attach_to`) -> routing (case_create's) -> for an emergency,
-`dispatch_request`. Processing a processed report does nothing, so the inline call and the worker's task can
+`dispatch_request`. Processing a processed report does nothing, so the inline call and the worker's sweep can
 race safely.
 
 Several reports of one incident: `incident_join` folds one open emergency case into another of the same type
@@ -38,6 +38,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from raksa.accounts.models import Role, User
@@ -87,8 +88,12 @@ THAILAND_LONGITUDE = (Decimal("97.2"), Decimal("105.8"))
 # Retry delays after a processing failure: 30 s, 2 min, 8 min ... at most an hour.
 RETRY_FIRST_SECONDS = 30
 RETRY_MAX_SECONDS = 3600
-# The worker's own pass over a report that was stored but not yet processed inline (the process died between).
+# The worker's sweep picks up a report still `received` this long after it was stored (the request that stored
+# it died before processing it), and a failed one whose retry time has come. A report it takes is claimed for
+# SWEEP_CLAIM_SECONDS, so a second worker leaves it alone; if the worker dies with it, the claim runs out.
 SAFETY_NET_SECONDS = 60
+SWEEP_CLAIM_SECONDS = 300
+SWEEP_BATCH = 100
 PARTY_KEYS = ("name", "phone", "national_id", "line_user_id")
 LOCATION_KEYS = ("latitude", "longitude", "text", "province_code", "district_code")
 CONSENT_KEYS = ("given_by", "method", "given_at")
@@ -470,7 +475,6 @@ def report_submit(
                     given_at=dt.datetime.fromisoformat(consent_data["given_at"]),
                     recorded_by=actor,
                 )
-            _enqueue(report, delay=SAFETY_NET_SECONDS)
     except IntegrityError:
         for name in stored:
             default_storage.delete(name)
@@ -507,13 +511,6 @@ def _attachable(actor: User | None, case: Case) -> None:
         raise CASE_NOT_OPEN.error(field="attach_to")
 
 
-def _enqueue(report: Report, *, delay: int) -> None:
-    from raksa.intake.tasks import report_process_task
-
-    run_after = timezone.now() + dt.timedelta(seconds=delay)
-    transaction.on_commit(lambda: report_process_task.using(run_after=run_after).enqueue(report.pk))
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # processing
 
@@ -538,8 +535,31 @@ def report_failure_record(*, report: Report, error: BaseException) -> Report:
         locked.last_error = f"{type(error).__name__}: {error}"[:2000]
         locked.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
         locked.save(update_fields=["attempts", "state", "last_error", "next_attempt_at", "updated_at"])
-        _enqueue(locked, delay=delay)
     return locked
+
+
+def _sweep_due(now: dt.datetime) -> Q:
+    unclaimed = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    stalled = Q(state=Report.State.RECEIVED, created_at__lte=now - dt.timedelta(seconds=SAFETY_NET_SECONDS))
+    return (stalled & unclaimed) | Q(state=Report.State.FAILED, next_attempt_at__lte=now)
+
+
+def report_sweep(*, now: dt.datetime | None = None) -> int:
+    """The worker's pass: process reports left unprocessed or due a retry, oldest first; how many it took.
+
+    Each report is claimed with a conditional update before it is processed, so two workers never take the same
+    one; a failure pushes its next attempt back (report_failure_record), a success leaves nothing to sweep.
+    """
+    now = now or timezone.now()
+    taken = 0
+    due = Report.objects.filter(_sweep_due(now)).order_by("created_at", "id")
+    for pk in list(due.values_list("pk", flat=True)[:SWEEP_BATCH]):
+        claim = now + dt.timedelta(seconds=SWEEP_CLAIM_SECONDS)
+        if not Report.objects.filter(_sweep_due(now), pk=pk).update(next_attempt_at=claim):
+            continue  # another worker took it, or it was processed a moment ago
+        report_process_attempt(report=Report.objects.get(pk=pk))
+        taken += 1
+    return taken
 
 
 def _split_name(name: str) -> dict[str, Any]:
