@@ -2,7 +2,7 @@
 
 `rate_take` counts one request against each limit and says whether all of them still allow it; a caller that
 ends up not doing the thing it counted (bad input, a repeat of a request already answered) hands the count back
-with `rate_give_back`. The increment is one UPDATE of the window's row (its row lock orders concurrent requests
+with `rate_give_back`. The increment is one UPDATE ... RETURNING of the window's row (its row lock orders concurrent requests
 on PostgreSQL; SQLite's IMMEDIATE transactions do the same), so two processes never both see the last free slot.
 
 Windows are fixed and aligned to the epoch (a 10-minute window starts at :00, :10, ...; a day at 00:00 UTC):
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -55,20 +55,32 @@ def _window_start(now: dt.datetime, seconds: int) -> dt.datetime:
 
 
 def _increment(scope: str, key: str, seconds: int, start: dt.datetime) -> int:
+    """Count one in the window's row and answer its count, this request included and no later one.
+
+    One `UPDATE ... RETURNING` (PostgreSQL, and SQLite from 3.35): the count read is the one this statement wrote,
+    under the row's lock. Only the first request of a window makes its row (and clears ended windows' rows).
+    """
+    table = connection.ops.quote_name(RateCount._meta.db_table)
+    count = connection.ops.quote_name("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 "  # noqa: S608 (names from the model, values as parameters)
+            f"WHERE scope = %s AND {connection.ops.quote_name('key')} = %s AND seconds = %s AND window_start = %s "
+            f"RETURNING {count}",
+            [scope, key, seconds, connection.ops.adapt_datetimefield_value(start)],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
     rows = RateCount.objects.filter(scope=scope, key=key, seconds=seconds, window_start=start)
-    with transaction.atomic():
-        if not rows.update(count=F("count") + 1):
-            try:
-                with transaction.atomic():
-                    RateCount.objects.create(
-                        scope=scope, key=key, seconds=seconds, window_start=start, count=1
-                    )
-            except IntegrityError:  # another request of this client opened the window a moment ago
-                rows.update(count=F("count") + 1)
-            else:
-                RateCount.objects.filter(seconds=seconds, window_start__lt=start).delete()
-        # Read inside the transaction that holds the row: the count includes this request and no later one.
+    try:
+        with transaction.atomic():
+            RateCount.objects.create(scope=scope, key=key, seconds=seconds, window_start=start, count=1)
+    except IntegrityError:  # another request of this client opened the window a moment ago
+        rows.update(count=F("count") + 1)
         return rows.values_list("count", flat=True).get()
+    RateCount.objects.filter(seconds=seconds, window_start__lt=start).delete()
+    return 1
 
 
 def rate_take(
@@ -82,13 +94,14 @@ def rate_take(
     key = rate_key(client)
     counted = []
     retry_after = 0
-    for limit in limits:
-        start = _window_start(now, limit.seconds)
-        count = _increment(scope, key, limit.seconds, start)
-        counted.append((scope, key, limit.seconds, start))
-        if count > limit.count:
-            ends = start + dt.timedelta(seconds=limit.seconds)
-            retry_after = max(retry_after, max(1, int((ends - now).total_seconds() + 0.999)))
+    with transaction.atomic():  # every limit in one transaction: one commit, not one per limit
+        for limit in limits:
+            start = _window_start(now, limit.seconds)
+            count = _increment(scope, key, limit.seconds, start)
+            counted.append((scope, key, limit.seconds, start))
+            if count > limit.count:
+                ends = start + dt.timedelta(seconds=limit.seconds)
+                retry_after = max(retry_after, max(1, int((ends - now).total_seconds() + 0.999)))
     return RateDecision(allowed=retry_after == 0, retry_after=retry_after, counted=tuple(counted))
 
 

@@ -67,7 +67,7 @@ from raksa.intake.errors import (
     TEXT_OR_EMERGENCY_REQUIRED,
     TOO_MANY_FILES,
 )
-from raksa.intake.models import Consent, Report, ReportFile
+from raksa.intake.models import Call, Consent, Report, ReportFile
 from raksa.people.models import Identifier, Person
 from raksa.people.services import person_find_or_create
 from raksa.people.services.validation import identifier_check
@@ -691,10 +691,19 @@ def report_process(*, report: Report) -> Report:
         report.processed_at = timezone.now()
         report.last_error = ""
         report.next_attempt_at = None
-        report.save()
+        report.save(
+            update_fields=[
+                "case",
+                "state",
+                "triage",
+                "review",
+                "processed_at",
+                "last_error",
+                "next_attempt_at",
+                "updated_at",
+            ]
+        )
         if payload.get("call_id"):
-            from raksa.intake.models import Call
-
             Call.objects.filter(call_id=payload["call_id"], case__isnull=True).update(
                 case=case, report=report
             )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from raksa.cases.models import EmergencyType
 from raksa.core.errors import RaksaError
-from raksa.core.forms import bilingual
+from raksa.core.forms import QuickSelect, bilingual
 from raksa.directory.models import Category
 from raksa.intake import services as intake
 
@@ -158,6 +158,7 @@ class ProblemForm(_ReportForm):
         label=_("เรื่องที่ต้องการแจ้ง"),
         required=False,
         choices=lambda: [("", _("— ไม่แน่ใจ ให้เจ้าหน้าที่เลือก —")), *Category.choices],
+        widget=QuickSelect,
         error_messages={"invalid_choice": NOT_OFFERED},
     )
     text = forms.CharField(
@@ -178,10 +179,11 @@ class ProblemForm(_ReportForm):
         label=_("จังหวัด"),
         required=False,
         choices=province_choices,
+        widget=QuickSelect,
         error_messages={"invalid_choice": NOT_OFFERED},
     )
     # Any code is let through here: the service checks it against geothai (and against the province).
-    district = forms.CharField(label=_("อำเภอ/เขต"), required=False, widget=forms.Select)
+    district = forms.CharField(label=_("อำเภอ/เขต"), required=False, widget=QuickSelect)
     name = forms.CharField(
         label=_("ชื่อของคุณ"),
         required=False,
