@@ -8,7 +8,7 @@ timer that fell due) and does it. An app declares its sweeps on its AppConfig:
 Sweeps need no row per item of future work (a task per report would be one more insert on every submit), and
 what they pick up is the state itself, so nothing can be forgotten between a commit and an enqueue. Each sweep
 must be safe to run in two workers at once: it claims each item with a conditional update before acting.
-The worker runs them in one daemon thread beside the task loop; `--batch` runs each once, then the tasks.
+The worker runs each in a daemon thread of its own beside the task loop; `--batch` runs each once, then the tasks.
 """
 
 from __future__ import annotations
@@ -58,25 +58,23 @@ def _sweep(sweep: Sweep) -> None:
 
 
 class RaksaWorker(Worker):
-    """django-tasks-db's worker, with the sweeps in a thread of their own."""
+    """django-tasks-db's worker, with each sweep in a thread of its own (a slow one never holds up another)."""
 
     def run(self) -> None:
         if self.batch:
             sweeps_run_once()
         else:
-            threading.Thread(target=self._sweep_loop, name="raksa-sweeps", daemon=True).start()
+            for sweep in sweeps_declared():
+                name = f"raksa-sweep-{sweep.path.rsplit('.', 1)[-1]}"
+                threading.Thread(target=self._sweep_loop, args=(sweep,), name=name, daemon=True).start()
         super().run()
 
-    def _sweep_loop(self) -> None:
-        sweeps = sweeps_declared()
-        due = {sweep.path: 0.0 for sweep in sweeps}
-        while self.running and sweeps:
-            for sweep in sweeps:
-                if due[sweep.path] <= time.monotonic():
-                    close_old_connections()
-                    _sweep(sweep)
-                    due[sweep.path] = time.monotonic() + sweep.every
-            time.sleep(max(0.1, min(due.values()) - time.monotonic()))
+    def _sweep_loop(self, sweep: Sweep) -> None:
+        while self.running:
+            began = time.monotonic()
+            close_old_connections()
+            _sweep(sweep)
+            time.sleep(max(0.0, sweep.every - (time.monotonic() - began)))
         connection.close()
 
 
