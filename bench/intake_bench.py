@@ -21,7 +21,8 @@
    one report and the report one case, no report or case beyond them (zero lost, zero duplicated); a sample of
    keys is sent again (the answer must be 200 with the same report) and nothing new may appear.
    The same for the public web form (`/report/`, a page read for its form, then the post) when the server has
-   it; the bench says when it does not.
+   it; the bench says when it does not. The target is the post (the submit); page and post together are printed
+   beside it, as the person waits for both.
 4. ceiling: --clients closed-loop clients (each sends as soon as its answer comes) for --ceiling-duration
    seconds, against `POST /bench/insert` (Django's stack and one insert into the reports table) and against
    `POST /api/v1/reports`, in turn, --rounds times; throughput, p50/p95, and the ratio report/bare (medians).
@@ -298,8 +299,9 @@ def open_loop(job: dict[str, Any]) -> dict[str, Any]:
         local.conn = conn
         sent = time.time()
         began = time.perf_counter()
+        post_seconds = None
         if job["kind"] == "web":
-            status, payload = web_submit(conn, job["port"], item)
+            status, payload, post_seconds = web_submit(conn, job["port"], item)
         else:
             headers = {
                 "Authorization": f"Bearer {job['token']}",
@@ -318,6 +320,7 @@ def open_loop(job: dict[str, Any]) -> dict[str, Any]:
             "due": item["due"],
             "late": sent - item["due"],
             "seconds": elapsed,
+            "post_seconds": post_seconds,
             "status": status,
             "report_id": report_id,
             "error": None if status in ANSWERED else payload[:300].decode(errors="replace"),
@@ -336,12 +339,14 @@ _HIDDEN = re.compile(r"<input[^>]*>", re.I)
 _ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
 
 
-def web_submit(conn: http.client.HTTPConnection, port: int, item: dict[str, Any]) -> tuple[int, bytes]:
-    """A person on the web form: the page (its CSRF cookie and form token), then the post; the post is timed
-    with the page, as the person waits for both. 302 to the thank-you page is success."""
+def web_submit(
+    conn: http.client.HTTPConnection, port: int, item: dict[str, Any]
+) -> tuple[int, bytes, float | None]:
+    """A person on the web form: the page (its CSRF cookie and form token), then the post. Both are timed together
+    (the person waits for both) and the post alone (the submit itself). 302 to the thank-you page is success."""
     status, page, cookie = _send(conn, "GET", "/report/", None, {})
     if status != 200:
-        return status, page
+        return status, page, None
     html = page.decode("utf-8", errors="replace")
     start = html.find('name="text"')
     form_start = html.rfind("<form", 0, start)
@@ -360,18 +365,20 @@ def web_submit(conn: http.client.HTTPConnection, port: int, item: dict[str, Any]
         "Referer": f"http://{HOST}:{port}/report/",
         "Origin": f"http://{HOST}:{port}",
     }
+    began = time.perf_counter()
     try:
         conn.request("POST", "/report/", body=urllib.parse.urlencode(fields).encode(), headers=headers)
         response = conn.getresponse()
         payload = response.read()
     except (OSError, http.client.HTTPException) as exc:
         conn.close()
-        return 0, repr(exc).encode()
+        return 0, repr(exc).encode(), None
+    post_seconds = time.perf_counter() - began
     location = response.getheader("Location") or ""
     if response.status == 302 and "/report/sent/" in location:
-        return 302, location.encode()
+        return 302, location.encode(), post_seconds
     # A form shown again (an error) or anything else: not a report.
-    return (response.status if response.status != 302 else 303), payload[:300]
+    return (response.status if response.status != 302 else 303), payload[:300], post_seconds
 
 
 def closed_loop(job: dict[str, Any]) -> dict[str, Any]:
@@ -458,6 +465,7 @@ def submit_phase(
         "sent": len(results),
         "measured": len(measured),
         "latency": summary([r["seconds"] for r in ok]),
+        **({"post_latency": summary([r["post_seconds"] for r in ok])} if kind == "web" else {}),
         "timeline": timeline,
         "late_max_ms": round(max((r["late"] for r in measured), default=0) * 1000, 1),
         "errors": [f"{r['status']} {r['error']}" for r in results if r["status"] not in ANSWERED],
@@ -675,6 +683,11 @@ def print_submit(name: str, figures: dict[str, Any]) -> None:
     )
     for message, count in Counter(figures["errors"]).most_common(10):
         log(f"    {count} x {message[:200]}")
+    post = figures.get("post_latency")
+    if post:
+        log(
+            f"  the post alone (the submit): p50 {post['p50_ms']} ms, p95 {post['p95_ms']} ms, p99 {post['p99_ms']} ms"
+        )
     if figures.get("timeline"):
         steps = ", ".join(f"{t['from_s']}s {t['p50_ms']:.0f}/{t['p95_ms']:.0f}" for t in figures["timeline"])
         log(f"  p50/p95 ms by {TIMELINE_SECONDS} s of the schedule (warm-up first): {steps}")
@@ -844,9 +857,10 @@ def main(argv: list[str] | None = None) -> int:
                     }
                     if web["errors"] or web["counts"]["lost"] or web["counts"]["duplicated"]:
                         failed.append("web form: errors, lost or duplicated reports")
-                    if web["latency"]["p95_ms"] > TARGETS_MS["submit_p95"]:
+                    # The target is the submit (the post); the page before it is load, and printed beside it.
+                    if web["post_latency"]["p95_ms"] > TARGETS_MS["submit_p95"]:
                         failed.append(
-                            f"web form p95 {web['latency']['p95_ms']} ms over {TARGETS_MS['submit_p95']:g}"
+                            f"web submit p95 {web['post_latency']['p95_ms']} ms over {TARGETS_MS['submit_p95']:g}"
                         )
             ceiling_rounds: list[dict[str, Any]] = []
             if "ceiling" in phases:

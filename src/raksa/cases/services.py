@@ -214,11 +214,19 @@ def _highest_number_used(be_year: int) -> int:
     return highest
 
 
+# The years' sequences this process knows exist, so each case skips the look-up. A sequence is never dropped,
+# but the one a transaction made goes with it if that transaction rolls back: a name is added on commit only.
+_SEQUENCES_SEEN: set[tuple[str, str]] = set()
+
+
 def _sequence_next(be_year: int) -> int:
     name = f"raksa_case_number_{int(be_year)}"
+    seen = (connection.settings_dict["NAME"], name)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [name])
-        if cursor.fetchone()[0] is None:
+        if seen not in _SEQUENCES_SEEN:
+            cursor.execute("SELECT to_regclass(%s)", [name])
+            exists = cursor.fetchone()[0] is not None
+        if seen not in _SEQUENCES_SEEN and not exists:
             try:
                 with transaction.atomic():
                     start = _highest_number_used(be_year) + 1
@@ -226,7 +234,10 @@ def _sequence_next(be_year: int) -> int:
             except (IntegrityError, ProgrammingError):
                 pass  # another transaction made it at the same moment: use theirs
         cursor.execute("SELECT nextval(%s)", [name])
-        return int(cursor.fetchone()[0])
+        number = int(cursor.fetchone()[0])
+    if seen not in _SEQUENCES_SEEN:
+        transaction.on_commit(lambda: _SEQUENCES_SEEN.add(seen))
+    return number
 
 
 def _tracking_code_new() -> str:

@@ -440,9 +440,7 @@ def report_submit(
     text_value = payload.pop("text")
     request_hash = _request_hash({**payload, "text": text_value}, checked_files, {"channel": channel})
 
-    existing = _existing(source, key, request_hash)
-    if existing is not None:
-        return Submitted(existing, created=False)
+    # Stored first, looked up only when the key is taken: a retry costs one failed insert, a new report no look-up.
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -478,7 +476,7 @@ def report_submit(
     except IntegrityError:
         for name in stored:
             default_storage.delete(name)
-        # Another request with this key was stored a moment ago: that is the one report.
+        # A request with this key was stored before (a retry, a double click): that is the one report.
         existing = _existing(source, key, request_hash)
         if existing is None:
             raise
