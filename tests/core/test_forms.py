@@ -35,7 +35,9 @@ class QuickSelectTests(SimpleTestCase):
         self.assertNotIn("<b>", html)
 
     def test_it_keeps_the_widget_attributes(self):
-        html = self.assert_same("", attrs={"hx-get": "/report/districts/", "required": True, "disabled": False})
+        html = self.assert_same(
+            "", attrs={"hx-get": "/report/districts/", "required": True, "disabled": False}
+        )
         self.assertIn('hx-get="/report/districts/"', html)
         self.assertNotIn("disabled", html)
 

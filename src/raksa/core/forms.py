@@ -68,7 +68,9 @@ class QuickSelect(forms.Select):
     report page is read by every person who reports, so its lists use this.
     """
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         chosen = {"" if v is None else str(v) for v in self.format_value(value)}
         parts = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
         for option_value, option_label in self.choices:
