@@ -260,6 +260,17 @@ def env_int_between(name: str, default: int, low: int, high: int) -> int:
 # to that user, and how many person pages, API reads and searches one user may make per clock hour.
 RAKSA_BREAK_GLASS_MINUTES = env_int_between("RAKSA_BREAK_GLASS_MINUTES", 240, 1, 24 * 60)
 RAKSA_PERSON_VIEWS_PER_HOUR = env_int_between("RAKSA_PERSON_VIEWS_PER_HOUR", 120, 1, 100_000)
+# Dispatch: the default timers (DispatchTimer rows in the admin override them per emergency type and province),
+# how long an alert's signed link works, the address links are made with, and the map link an alert carries.
+RAKSA_DISPATCH_ACK_MINUTES = env_int_between("RAKSA_DISPATCH_ACK_MINUTES", 5, 1, 24 * 60)
+RAKSA_DISPATCH_ON_SCENE_MINUTES = env_int_between("RAKSA_DISPATCH_ON_SCENE_MINUTES", 30, 1, 24 * 60)
+RAKSA_DISPATCH_LINK_HOURS = env_int_between("RAKSA_DISPATCH_LINK_HOURS", 12, 1, 24 * 7)
+RAKSA_PUBLIC_URL = os.environ.get("RAKSA_PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not RAKSA_PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"RAKSA_PUBLIC_URL must be an http(s) URL, got {RAKSA_PUBLIC_URL!r}")
+RAKSA_MAP_LINK = os.environ.get(
+    "RAKSA_MAP_LINK", "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+).strip()
 
 # Email for staff notices (SMTP), off unless RAKSA_EMAIL_HOST is set; the in-app notice is always written.
 EMAIL_HOST = os.environ.get("RAKSA_EMAIL_HOST", "").strip()

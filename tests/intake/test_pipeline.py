@@ -109,12 +109,12 @@ class ReportSubmitTests(RaksaTestCase):
         self.assertEqual(case.urgency, "emergency")
         self.assertEqual(str(case.latitude), "13.750000")
         self.assertTrue(case.summary.startswith("แจ้งเหตุฉุกเฉิน"))
-        self.assertTrue(CaseEvent.objects.filter(case=case, kind="dispatch_awaiting").exists())
+        self.assertTrue(case.dispatches.exists())  # handed to dispatch
 
     def test_triage_finds_an_emergency_nobody_named(self):
         report = submit(text="มีผู้ชายถือมีดขู่จะฆ่าแม่อยู่หน้าบ้าน ช่วยด้วย").report
         self.assertEqual(report.case.emergency_type, "threat")
-        self.assertTrue(report.case.events.filter(kind="dispatch_awaiting").exists())
+        self.assertTrue(report.case.dispatches.exists())  # handed to dispatch
 
     def test_a_person_saying_none_overrides_triage(self):
         report = submit(text="มีผู้ชายถือมีดขู่จะฆ่าแม่อยู่หน้าบ้าน", emergency_type="", category="other").report

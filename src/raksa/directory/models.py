@@ -99,6 +99,7 @@ class Contact(TimeStampedModel):
         PHONE = "phone", _("โทรศัพท์")
         EMAIL = "email", _("อีเมล")
         LINE_GROUP = "line_group", _("กลุ่มไลน์")
+        WEBHOOK = "webhook", _("ระบบรับแจ้งเหตุ (webhook)")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(max_length=16, choices=Kind.choices)

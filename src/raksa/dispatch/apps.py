@@ -5,6 +5,13 @@ class DispatchConfig(AppConfig):
     name = "raksa.dispatch"
     label = "dispatch"
     verbose_name = "Dispatch"
+    # The timers: acknowledge and on-scene due times that have passed (see raksa.core.worker).
+    sweeps = (("raksa.dispatch.services.dispatch_timer_sweep", 5),)
 
     def ready(self) -> None:
         from raksa.dispatch import events  # noqa: F401  (declares dispatch's timeline kinds)
+        from raksa.dispatch.services import PURPOSE, dispatch_alert_outcome
+        from raksa.notify.services import outcome_handler_register
+
+        # notify may not import dispatch: it tells dispatch, through this handler, that an alert failed for good.
+        outcome_handler_register(PURPOSE, dispatch_alert_outcome)

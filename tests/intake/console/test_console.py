@@ -226,7 +226,7 @@ class DispatchTests(ConsoleCase):
         self.assertEqual(response.status_code, 302)
         case = Report.objects.get().case
         self.assertEqual((case.emergency_type, case.urgency), ("threat", "emergency"))
-        self.assertTrue(CaseEvent.objects.filter(case=case, kind="dispatch_awaiting").exists())
+        self.assertTrue(case.dispatches.exists())  # handed to dispatch
 
     def test_dispatch_needs_an_emergency_type(self):
         response, _ = self.submit("dispatch")

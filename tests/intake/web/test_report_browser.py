@@ -111,7 +111,7 @@ class WebReportBrowserTests(PhoneBrowserCase):
         self.assertEqual(report.case.emergency_type, "detention")
         self.assertEqual(report.case.tracking_code, code)
         self.assertEqual((float(report.case.latitude), float(report.case.longitude)), (13.7563, 100.5018))
-        self.assertTrue(report.case.events.filter(kind="dispatch_awaiting").exists())
+        self.assertTrue(report.case.dispatches.exists())  # handed to dispatch
 
     def test_back_from_the_thank_you_page_another_tap_sends_a_new_emergency(self) -> None:
         from playwright.sync_api import expect

@@ -66,7 +66,7 @@ class EmergencyTests(WebReportCase):
         self.assertEqual(case.emergency_type, "detention")
         self.assertEqual(case.urgency, "emergency")
         self.assertEqual(case.channel, "web")
-        self.assertTrue(CaseEvent.objects.filter(case=case, kind="dispatch_awaiting").exists())
+        self.assertTrue(case.dispatches.exists())  # handed to dispatch
 
     def test_the_typed_place_and_the_browsers_location_go_with_it(self) -> None:
         report = self.sent_report(
