@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "raksa.accounts",
     "raksa.people",
     "raksa.cases",
+    "raksa.notify",
     "raksa.dispatch",
     "raksa.intake",
     "raksa.workspace",
@@ -293,6 +294,31 @@ LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
 LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/")
 if not LINE_API_BASE.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LINE_API_BASE must be an http(s) URL, got {LINE_API_BASE!r}")
+
+# Outbound alerts (raksa.notify): the outbox's sweep sends each queued message, RAKSA_NOTIFY_CONCURRENCY at a
+# time, each request given RAKSA_NOTIFY_TIMEOUT_SECONDS; a claimed message is another worker's to take again
+# once RAKSA_NOTIFY_LEASE_SECONDS pass without a result (its worker died), so the lease must outlast a send.
+# A transient failure is tried again after RAKSA_NOTIFY_BACKOFF_SECONDS, doubling, at most
+# RAKSA_NOTIFY_BACKOFF_MAX_SECONDS apart, RAKSA_NOTIFY_MAX_ATTEMPTS times in all.
+RAKSA_NOTIFY_MAX_ATTEMPTS = env_int("RAKSA_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+RAKSA_NOTIFY_BACKOFF_SECONDS = env_int("RAKSA_NOTIFY_BACKOFF_SECONDS", 10, minimum=1)
+RAKSA_NOTIFY_BACKOFF_MAX_SECONDS = env_int("RAKSA_NOTIFY_BACKOFF_MAX_SECONDS", 600, minimum=1)
+RAKSA_NOTIFY_TIMEOUT_SECONDS = env_int("RAKSA_NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+RAKSA_NOTIFY_LEASE_SECONDS = env_int("RAKSA_NOTIFY_LEASE_SECONDS", 60, minimum=1)
+RAKSA_NOTIFY_CONCURRENCY = env_int_between("RAKSA_NOTIFY_CONCURRENCY", 4, 1, 64)
+RAKSA_NOTIFY_BATCH = env_int("RAKSA_NOTIFY_BATCH", 100, minimum=1)
+if RAKSA_NOTIFY_LEASE_SECONDS <= 2 * RAKSA_NOTIFY_TIMEOUT_SECONDS:  # a connect and a read may each take it
+    raise ImproperlyConfigured(
+        "RAKSA_NOTIFY_LEASE_SECONDS must be more than twice RAKSA_NOTIFY_TIMEOUT_SECONDS, "
+        f"got {RAKSA_NOTIFY_LEASE_SECONDS} and {RAKSA_NOTIFY_TIMEOUT_SECONDS}"
+    )
+# The SMS gateway (JSON POST, bearer token); SMS is off while either is empty.
+RAKSA_SMS_GATEWAY_URL = os.environ.get("RAKSA_SMS_GATEWAY_URL", "").strip()
+RAKSA_SMS_GATEWAY_TOKEN = os.environ.get("RAKSA_SMS_GATEWAY_TOKEN", "").strip()
+if RAKSA_SMS_GATEWAY_URL and not RAKSA_SMS_GATEWAY_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"RAKSA_SMS_GATEWAY_URL must be an http(s) URL, got {RAKSA_SMS_GATEWAY_URL!r}")
+# The key that signs outbound webhooks (X-Raksa-Signature); webhooks are off while it is empty.
+RAKSA_WEBHOOK_SECRET = os.environ.get("RAKSA_WEBHOOK_SECRET", "")
 
 # Sign-in throttling (django-axes): a user name, or an address, that fails this many times in a row is refused,
 # even with the right password, until the cool-off has passed since its last failure or an administrator

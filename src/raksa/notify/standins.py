@@ -1,0 +1,424 @@
+"""Local stand-ins for the providers notify talks to: the LINE Messaging API's push endpoint and an SMS gateway.
+
+Each is a small HTTP server on a thread of its own that speaks the real protocol (what it checks, what it answers,
+the errors in the provider's own shape), so tests and the demo drive the real transports over a real socket and
+nothing reaches the network. Each records what it accepted, per recipient, once per message (a retried request
+with the same retry key or Idempotency-Key is answered as the provider would, not recorded again), and shows it
+as a Python API (`received()`) and as `GET /_received`. It can be told to fail the next requests with a status,
+or to drop the connection before or after accepting them, to exercise retries.
+
+    with LineStandIn() as line:                  # started on a free port
+        ...LINE_API_BASE=line.base_url, LINE_CHANNEL_ACCESS_TOKEN=line.token...
+        line.fail_next(2, status=500)
+        line.received("C0123...")                 # what that group got
+
+`raksa standins` runs both in the foreground (for the demo).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qs, urlsplit
+
+from raksa.core.identifiers import normalize_phone
+
+__all__ = ["LineStandIn", "Request", "SmsStandIn", "StandIn"]
+
+LINE_TOKEN = "standin-line-channel-access-token"
+SMS_TOKEN = "standin-sms-gateway-token"
+PUSH_PATH = "/v2/bot/message/push"
+SMS_PATH = "/v1/messages"
+RECEIVED_PATH = "/_received"
+# How often the server loop looks for a stop request: stop() waits up to this long (tests stop many servers).
+SHUTDOWN_POLL_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as it reached a stand-in, whatever was answered."""
+
+    method: str
+    path: str
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Failure:
+    status: int = 500
+    drop: bool = False  # close the connection without an answer
+    after_accept: bool = False  # ...after the request was accepted (its answer lost on the way back)
+
+
+class StandIn:
+    """A ThreadingHTTPServer in a daemon thread, with what every stand-in shares: the record, planned failures,
+    a hook before each answer, `GET /_received`. Subclasses answer `POST`s in `answer()`."""
+
+    name = "stand-in"
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._failures: deque[_Failure] = deque()
+        self._received: list[dict[str, Any]] = []
+        self.requests: list[Request] = []
+        # Called with each POST before it is answered, in the server's thread (a test looks at the database
+        # from there while the client waits).
+        self.before_answer: Callable[[Request], None] | None = None
+        self.server = ThreadingHTTPServer((host, port), self._handler())
+        self.server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # -- running
+
+    def start(self) -> Self:
+        self._thread = threading.Thread(
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+            name=f"standin-{self.name}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # -- what tests and the demo ask
+
+    def received(self, to: str | None = None) -> list[dict[str, Any]]:
+        """What was accepted, oldest first: everything, or what one recipient got."""
+        with self._lock:
+            return [dict(item) for item in self._received if to is None or item["to"] == to]
+
+    def received_by_recipient(self) -> dict[str, list[dict[str, Any]]]:
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for item in self.received():
+            grouped.setdefault(item["to"], []).append(item)
+        return grouped
+
+    def fail_next(self, count: int = 1, *, status: int = 500) -> None:
+        """Answer the next `count` POSTs with this status (in the provider's error shape), accepting nothing."""
+        with self._lock:
+            self._failures.extend(_Failure(status=status) for _ in range(count))
+
+    def drop_next(self, count: int = 1, *, after_accept: bool = False) -> None:
+        """Close the connection on the next `count` POSTs without answering; with `after_accept`, only after
+        accepting them (the provider sent the message, the answer was lost)."""
+        with self._lock:
+            self._failures.extend(_Failure(drop=True, after_accept=after_accept) for _ in range(count))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures.clear()
+            self._received.clear()
+            self.requests.clear()
+            self._forget()
+
+    # -- for subclasses
+
+    def answer(self, request: Request) -> Answer:
+        raise NotImplementedError
+
+    def error_body(self, status: int) -> Any:
+        return {"message": f"status {status}"}
+
+    def _forget(self) -> None:
+        """Forget what the subclass remembers (accepted keys), under the lock."""
+
+    def _record(self, item: dict[str, Any]) -> None:
+        self._received.append(item)  # under the lock, from answer()
+
+    # -- the server
+
+    def _handle_post(self, request: Request) -> Answer | None:
+        with self._lock:
+            self.requests.append(request)
+        if self.before_answer is not None:
+            self.before_answer(request)
+        with self._lock:
+            failure = self._failures.popleft() if self._failures else None
+        if failure is not None and not failure.after_accept:
+            return None if failure.drop else Answer(failure.status, self.error_body(failure.status))
+        answer = self.answer(request)
+        return None if failure is not None else answer
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs do (the LINE SDK pools connections)
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                request = Request(method="POST", path=self.path, headers=headers, body=body)
+                answer = stand_in._handle_post(request)
+                if answer is None:
+                    self.close_connection = True  # the client sees the connection close, no answer
+                    return
+                self._reply(answer)
+
+            def do_GET(self) -> None:  # noqa: N802
+                parts = urlsplit(self.path)
+                if parts.path != RECEIVED_PATH:
+                    self._reply(Answer(404, stand_in.error_body(404)))
+                    return
+                to = parse_qs(parts.query).get("to", [None])[0]
+                if to is None:
+                    self._reply(Answer(200, stand_in.received_by_recipient()))
+                else:
+                    self._reply(Answer(200, {to: stand_in.received(to)}))
+
+            def _reply(self, answer: Answer) -> None:
+                data = json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
+                try:
+                    self.send_response(answer.status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up first (its timeout)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+
+# The message types of the Messaging API and the properties each must have.
+_LINE_REQUIRED: dict[str, tuple[str, ...]] = {
+    "text": ("text",),
+    "sticker": ("packageId", "stickerId"),
+    "image": ("originalContentUrl", "previewImageUrl"),
+    "video": ("originalContentUrl", "previewImageUrl"),
+    "audio": ("originalContentUrl", "duration"),
+    "location": ("title", "address", "latitude", "longitude"),
+    "imagemap": ("baseUrl", "altText", "baseSize", "actions"),
+    "template": ("altText", "template"),
+    "flex": ("altText", "contents"),
+}
+_LINE_TO = re.compile(r"^[UCR][0-9a-f]{32}$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_LINE_ERRORS = {
+    400: "The request body has 1 error(s)",
+    401: "Authentication failed. Confirm that the access token in the authorization header is valid.",
+    403: "The channel does not have permission for this operation.",
+    404: "Not found",
+    429: "The API rate limit has been exceeded. Try again later.",
+    500: "An error occurred in the internal server.",
+}
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class LineStandIn(StandIn):
+    """`POST /v2/bot/message/push` of the LINE Messaging API.
+
+    Requires `Authorization: Bearer <token>`; checks the body (`to` a user, group or room id; `messages` 1 to 5,
+    each of a known type with its required properties, texts within LINE's limits) and answers 400 or 401 in
+    LINE's error shape, `{"message": ..., "details": [{"message": ..., "property": ...}]}`. Accepted: 200
+    `{"sentMessages": [{"id", "quoteToken"}]}` with `x-line-request-id`. A repeated `X-Line-Retry-Key` is
+    answered 409 with `x-line-accepted-request-id` (the first request's id) and not recorded again.
+    """
+
+    name = "line"
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, token: str = LINE_TOKEN) -> None:
+        super().__init__(host=host, port=port)
+        self.token = token
+        self._accepted: dict[str, dict[str, Any]] = {}
+
+    def error_body(self, status: int) -> Any:
+        return {"message": _LINE_ERRORS.get(status, "An error occurred."), "details": []}
+
+    def _forget(self) -> None:
+        self._accepted.clear()
+
+    def answer(self, request: Request) -> Answer:
+        request_id = str(uuid.uuid4())
+        ids = {"x-line-request-id": request_id}
+        if urlsplit(request.path).path != PUSH_PATH:
+            return Answer(404, self.error_body(404), ids)
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return Answer(401, {"message": _LINE_ERRORS[401]}, ids)
+        retry_key = request.headers.get("x-line-retry-key")
+        if retry_key is not None and not _UUID.match(retry_key):
+            return Answer(400, {"message": "The value for the 'X-Line-Retry-Key' header is invalid"}, ids)
+        try:
+            body = request.json()
+        except ValueError:
+            return Answer(400, {"message": "The request body is not valid JSON", "details": []}, ids)
+        problems = self._check(body)
+        if problems:
+            details = [{"message": message, "property": prop} for prop, message in problems]
+            return Answer(
+                400, {"message": f"The request body has {len(details)} error(s)", "details": details}, ids
+            )
+        with self._lock:
+            if retry_key is not None and retry_key in self._accepted:
+                first = self._accepted[retry_key]
+                return Answer(
+                    409,
+                    {"message": "The retry key is already accepted", "sentMessages": first["sentMessages"]},
+                    {**ids, "x-line-accepted-request-id": first["request_id"]},
+                )
+            sent = [
+                {"id": str(secrets.randbelow(9 * 10**17) + 10**17), "quoteToken": secrets.token_urlsafe(24)}
+                for _ in body["messages"]
+            ]
+            item = {
+                "to": body["to"],
+                "messages": body["messages"],
+                "retry_key": retry_key,
+                "request_id": request_id,
+                "sentMessages": sent,
+            }
+            if retry_key is not None:
+                self._accepted[retry_key] = item
+            self._record(item)
+        return Answer(200, {"sentMessages": sent}, ids)
+
+    def _check(self, body: Any) -> list[tuple[str, str]]:
+        if not isinstance(body, dict):
+            return [("", "must be an object")]
+        problems = []
+        to = body.get("to")
+        if not isinstance(to, str) or not to:
+            problems.append(("to", "must be specified"))
+        elif not _LINE_TO.match(to):
+            problems.append(("to", "The property, 'to', in the request body is invalid"))
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            problems.append(("messages", "must be specified"))
+            return problems
+        if len(messages) > 5:
+            problems.append(("messages", "Size must be between 1 and 5"))
+        for index, message in enumerate(messages):
+            where = f"messages[{index}]"
+            if not isinstance(message, dict):
+                problems.append((where, "must be an object"))
+                continue
+            kind = message.get("type")
+            if kind not in _LINE_REQUIRED:
+                problems.append((f"{where}.type", "Type not supported"))
+                continue
+            for prop in _LINE_REQUIRED[kind]:
+                if message.get(prop) in (None, "", [], {}):
+                    problems.append((f"{where}.{prop}", "must be specified"))
+            if kind == "text" and isinstance(message.get("text"), str) and _utf16(message["text"]) > 5000:
+                problems.append((f"{where}.text", "Length must be between 0 and 5000"))
+            if kind == "flex":
+                alt = message.get("altText")
+                if isinstance(alt, str) and _utf16(alt) > 1500:
+                    problems.append((f"{where}.altText", "Length must be between 0 and 1500"))
+                contents = message.get("contents")
+                if isinstance(contents, dict) and contents.get("type") not in ("bubble", "carousel"):
+                    problems.append((f"{where}.contents.type", "Type not supported"))
+        return problems
+
+
+class SmsStandIn(StandIn):
+    """An SMS gateway: `POST /v1/messages` with JSON `{"to", "text", "reference"}`.
+
+    Requires `Authorization: Bearer <token>` (else 401) and an `Idempotency-Key` (else 400); `to` a Thai phone in
+    national form and a non-empty `text` (else 400, `{"error": ..., "message": ...}`). Accepted: 201 `{"id": ...,
+    "status": "queued"}`; the same Idempotency-Key again answers 200 with the same id and is not recorded again.
+    """
+
+    name = "sms"
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, token: str = SMS_TOKEN) -> None:
+        super().__init__(host=host, port=port)
+        self.token = token
+        self._accepted: dict[str, dict[str, Any]] = {}
+        self._count = 0
+
+    @property
+    def url(self) -> str:
+        """What RAKSA_SMS_GATEWAY_URL is set to."""
+        return self.base_url + SMS_PATH
+
+    def error_body(self, status: int) -> Any:
+        codes = {401: "unauthorized", 404: "not_found", 429: "rate_limited"}
+        return {"error": codes.get(status, "bad_request" if status < 500 else "unavailable"), "message": ""}
+
+    def _forget(self) -> None:
+        self._accepted.clear()
+
+    def answer(self, request: Request) -> Answer:
+        if urlsplit(request.path).path != SMS_PATH:
+            return Answer(404, self.error_body(404))
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return Answer(401, {"error": "unauthorized", "message": "missing or wrong bearer token"})
+        key = request.headers.get("idempotency-key", "")
+        if not key:
+            return Answer(400, {"error": "bad_request", "message": "Idempotency-Key header is required"})
+        try:
+            body = request.json()
+        except ValueError:
+            return Answer(400, {"error": "bad_request", "message": "body is not JSON"})
+        if not isinstance(body, dict):
+            return Answer(400, {"error": "bad_request", "message": "body must be an object"})
+        to, text = body.get("to"), body.get("text")
+        if not isinstance(to, str) or normalize_phone(to) != to:
+            return Answer(
+                400, {"error": "invalid_to", "message": "to must be a Thai phone number, digits only"}
+            )
+        if not isinstance(text, str) or not text.strip():
+            return Answer(400, {"error": "invalid_text", "message": "text is required"})
+        with self._lock:
+            if key in self._accepted:
+                return Answer(200, {"id": self._accepted[key]["id"], "status": "queued"})
+            self._count += 1
+            item = {
+                "id": f"sms-{self._count:06d}",
+                "to": to,
+                "text": text,
+                "reference": body.get("reference"),
+                "idempotency_key": key,
+            }
+            self._accepted[key] = item
+            self._record(item)
+        return Answer(201, {"id": item["id"], "status": "queued"})

@@ -1,0 +1,188 @@
+"""The stand-ins speak their providers' protocols to any client: driven here with plain HTTP, not notify."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+from raksa.notify.standins import LineStandIn, SmsStandIn
+from tests.notify.support import BUBBLE, GROUP, PHONE, USER, get, post
+
+RETRY_KEY = "123e4567-e89b-12d3-a456-426614174000"
+
+
+class LineStandInTests(SimpleTestCase):
+    def setUp(self) -> None:
+        self.line = LineStandIn().start()
+        self.addCleanup(self.line.stop)
+        self.url = self.line.base_url + "/v2/bot/message/push"
+        self.auth = {"Authorization": f"Bearer {self.line.token}"}
+
+    def push(self, body: object, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], object]:
+        return post(self.url, body, {**self.auth, **(headers or {})})
+
+    def test_it_accepts_a_push_as_line_does(self):
+        status, headers, answer = self.push({"to": GROUP, "messages": [{"type": "text", "text": "สวัสดี"}]})
+        self.assertEqual(status, 200)
+        self.assertIn("x-line-request-id", headers)
+        [sent] = answer["sentMessages"]  # type: ignore[index]
+        self.assertTrue(sent["id"].isdigit())
+        self.assertTrue(sent["quoteToken"])
+        [received] = self.line.received(GROUP)
+        self.assertEqual(received["messages"], [{"type": "text", "text": "สวัสดี"}])
+        self.assertEqual(received["request_id"], headers["x-line-request-id"])
+
+    def test_it_refuses_a_missing_or_wrong_token_with_401(self):
+        for auth in ({}, {"Authorization": "Bearer nope"}):
+            status, _, answer = post(
+                self.url, {"to": GROUP, "messages": [{"type": "text", "text": "x"}]}, auth
+            )
+            self.assertEqual(status, 401)
+            self.assertIn("Authentication failed", answer["message"])  # type: ignore[index]
+        self.assertEqual(self.line.received(), [])
+
+    def test_it_names_every_fault_in_lines_error_shape(self):
+        cases = [
+            ({"messages": [{"type": "text", "text": "x"}]}, "to"),
+            ({"to": "someone", "messages": [{"type": "text", "text": "x"}]}, "to"),
+            ({"to": GROUP, "messages": []}, "messages"),
+            ({"to": GROUP, "messages": [{"type": "text", "text": "x"}] * 6}, "messages"),
+            ({"to": GROUP, "messages": [{"type": "hologram"}]}, "messages[0].type"),
+            ({"to": GROUP, "messages": [{"type": "text"}]}, "messages[0].text"),
+            ({"to": GROUP, "messages": [{"type": "flex", "contents": BUBBLE}]}, "messages[0].altText"),
+            ({"to": GROUP, "messages": [{"type": "text", "text": "x" * 5001}]}, "messages[0].text"),
+        ]
+        for body, prop in cases:
+            with self.subTest(prop=prop, body=str(body)[:60]):
+                status, _, answer = self.push(body)
+                self.assertEqual(status, 400)
+                self.assertRegex(answer["message"], r"^The request body has \d+ error\(s\)$")  # type: ignore[index]
+                self.assertIn(prop, [d["property"] for d in answer["details"]])  # type: ignore[index]
+        status, _, answer = self.push(
+            {"to": GROUP, "messages": [{"type": "text", "text": "x"}]}, {"X-Line-Retry-Key": "1"}
+        )
+        self.assertEqual(status, 400)
+        self.assertIn("X-Line-Retry-Key", answer["message"])  # type: ignore[index]
+        self.assertEqual(self.line.received(), [])
+
+    def test_a_repeated_retry_key_is_409_with_the_accepted_id_and_recorded_once(self):
+        body = {"to": USER, "messages": [{"type": "flex", "altText": "เหตุด่วน", "contents": BUBBLE}]}
+        status, first, _ = self.push(body, {"X-Line-Retry-Key": RETRY_KEY})
+        self.assertEqual(status, 200)
+        status, again, answer = self.push(body, {"X-Line-Retry-Key": RETRY_KEY})
+        self.assertEqual(status, 409)
+        self.assertEqual(again["x-line-accepted-request-id"], first["x-line-request-id"])
+        self.assertNotEqual(again["x-line-request-id"], first["x-line-request-id"])
+        self.assertEqual(answer["message"], "The retry key is already accepted")  # type: ignore[index]
+        self.assertEqual(len(self.line.received(USER)), 1)
+        self.assertEqual(len(self.line.requests), 2)
+
+    def test_it_shows_what_it_received_per_recipient(self):
+        self.push({"to": GROUP, "messages": [{"type": "text", "text": "one"}]})
+        self.push({"to": USER, "messages": [{"type": "text", "text": "two"}]})
+        everything = get(self.line.base_url + "/_received")
+        self.assertEqual(sorted(everything), sorted([GROUP, USER]))
+        self.assertEqual(everything[GROUP][0]["messages"][0]["text"], "one")
+        self.assertEqual(
+            get(self.line.base_url + f"/_received?to={USER}")[USER][0]["messages"][0]["text"], "two"
+        )
+
+    def test_it_fails_the_next_requests_when_told(self):
+        body = {"to": GROUP, "messages": [{"type": "text", "text": "x"}]}
+        self.line.fail_next(2, status=503)
+        self.assertEqual([self.push(body)[0] for _ in range(3)], [503, 503, 200])
+        self.line.drop_next(1)
+        with self.assertRaises((urllib.error.URLError, ConnectionError)):
+            self.push(body)
+        self.line.drop_next(1, after_accept=True)
+        with self.assertRaises((urllib.error.URLError, ConnectionError)):
+            self.push(body)
+        self.assertEqual(len(self.line.received()), 2)  # the one after the failures, and the lost answer's
+        self.line.reset()
+        self.assertEqual((self.line.received(), self.line.requests), ([], []))
+
+
+class SmsStandInTests(SimpleTestCase):
+    def setUp(self) -> None:
+        self.sms = SmsStandIn().start()
+        self.addCleanup(self.sms.stop)
+        self.headers = {"Authorization": f"Bearer {self.sms.token}", "Idempotency-Key": "k-1"}
+
+    def test_it_queues_a_message_once_per_idempotency_key(self):
+        body = {"to": PHONE, "text": "มีเหตุด่วน", "reference": "k-1"}
+        status, _, answer = post(self.sms.url, body, self.headers)
+        self.assertEqual(status, 201)
+        status, _, again = post(self.sms.url, body, self.headers)
+        self.assertEqual(status, 200)
+        self.assertEqual(again["id"], answer["id"])  # type: ignore[index]
+        [received] = self.sms.received(PHONE)
+        self.assertEqual(
+            (received["text"], received["reference"], received["idempotency_key"]), ("มีเหตุด่วน", "k-1", "k-1")
+        )
+        self.assertEqual(get(self.sms.base_url + "/_received")[PHONE][0]["id"], answer["id"])  # type: ignore[index]
+
+    def test_it_refuses_what_a_gateway_refuses(self):
+        good = {"to": PHONE, "text": "x"}
+        self.assertEqual(post(self.sms.url, good, {"Idempotency-Key": "k"})[0], 401)
+        self.assertEqual(post(self.sms.url, good, {"Authorization": f"Bearer {self.sms.token}"})[0], 400)
+        self.assertEqual(post(self.sms.url, {"to": "+6681", "text": "x"}, self.headers)[0], 400)
+        self.assertEqual(post(self.sms.url, {"to": PHONE, "text": " "}, self.headers)[0], 400)
+        self.sms.fail_next(1, status=502)
+        self.assertEqual(post(self.sms.url, good, self.headers)[0], 502)
+        self.assertEqual(self.sms.received(), [])
+
+
+class StandinsCommandTests(SimpleTestCase):
+    def test_it_runs_both_until_stopped_and_prints_their_settings(self):
+        src = str(Path(__file__).resolve().parents[2] / "src")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "raksa.cli", "standins", "--line-port", "0", "--sms-port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            lines = []
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line.strip())
+                if line.startswith("Ctrl-C"):
+                    break
+            settings = dict(
+                word.split("=", 1)
+                for line in lines
+                for word in line.split()
+                if "=" in word and word.isascii()
+            )
+            line_base, sms_url = settings["LINE_API_BASE"], settings["RAKSA_SMS_GATEWAY_URL"]
+            status, _, _ = post(
+                line_base + "/v2/bot/message/push",
+                {"to": GROUP, "messages": [{"type": "text", "text": "x"}]},
+                {"Authorization": f"Bearer {settings['LINE_CHANNEL_ACCESS_TOKEN']}"},
+            )
+            self.assertEqual(status, 200)
+            self.assertEqual(list(get(line_base + "/_received")), [GROUP])
+            headers = {
+                "Authorization": f"Bearer {settings['RAKSA_SMS_GATEWAY_TOKEN']}",
+                "Idempotency-Key": "k",
+            }
+            self.assertEqual(post(sms_url, {"to": PHONE, "text": "x"}, headers)[0], 201)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.assertEqual(process.returncode, 0, process.stderr.read() if process.stderr else "")
+        with self.assertRaises(urllib.error.URLError):
+            urllib.request.urlopen(line_base + "/_received", timeout=2)
