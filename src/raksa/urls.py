@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("raksa.api.urls")),
     path("report/", include("raksa.intake.web.urls")),
     path("console/", include("raksa.intake.console.urls")),
+    path("dispatch/", include("raksa.dispatch.urls")),
     path("volunteer/", include("raksa.intake.volunteer.urls")),
     path("", include("raksa.accounts.urls")),
     path("", include("raksa.workspace.people_urls")),

@@ -29,6 +29,10 @@ from raksa.notify.models import Message
 from tests.base import BANGKOK, RaksaTestCase, make_unit
 
 S = DispatchState
+# LINE group ids as LINE writes them: "C" and 32 hex digits.
+RAPID_GROUP = "C" + "a1" * 16
+OFFICE_GROUP = "C" + "b2" * 16
+CENTRE_GROUP = "C" + "c3" * 16
 
 
 class DispatchTestCase(RaksaTestCase):
@@ -36,21 +40,21 @@ class DispatchTestCase(RaksaTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         Contact.objects.create(
-            unit=cls.bkk_rapid, kind=Contact.Kind.LINE_GROUP, value="Cbkkrapid", on_call=True, priority=10
+            unit=cls.bkk_rapid, kind=Contact.Kind.LINE_GROUP, value=RAPID_GROUP, on_call=True, priority=10
         )
         Contact.objects.create(
             unit=cls.bkk_rapid, kind=Contact.Kind.PHONE, value="0613001000", on_call=True, priority=20
         )
         Contact.objects.create(
-            unit=cls.bkk_office, kind=Contact.Kind.LINE_GROUP, value="Cbkkoffice", on_call=True, priority=10
+            unit=cls.bkk_office, kind=Contact.Kind.LINE_GROUP, value=OFFICE_GROUP, on_call=True, priority=10
         )
-        Contact.objects.create(unit=cls.centre, kind=Contact.Kind.LINE_GROUP, value="Ccentre", on_call=True)
+        Contact.objects.create(unit=cls.centre, kind=Contact.Kind.LINE_GROUP, value=CENTRE_GROUP, on_call=True)
 
     def emergency(self, **fields) -> Case:
         fields.setdefault("province_code", BANGKOK)
         return case_create(
             actor=self.call_taker,
-            channel="phone",
+            channel="hotline",
             summary=fields.pop("summary", "ผู้หญิงถูกขู่ด้วยมีด"),
             emergency_type=fields.pop("emergency_type", "threat"),
             **fields,
@@ -66,16 +70,14 @@ class DispatchRequestTests(DispatchTestCase):
         dispatch = dispatch_request(case=case)
         self.assertEqual((dispatch.unit, dispatch.state, dispatch.level), (self.bkk_rapid, S.ALERTED, 0))
         [message] = self.sent(dispatch)
-        self.assertEqual((message.transport, message.to), ("line", "Cbkkrapid"))
+        self.assertEqual((message.transport, message.to), ("line", RAPID_GROUP))
         self.assertIn(case.number, message.payload["text"])
         self.assertIn("/dispatch/", message.payload["link"])
-        self.assertEqual(message.payload["flex"]["contents"]["type"], "bubble")
+        self.assertEqual(message.payload["flex"]["type"], "bubble")
         case.refresh_from_db()
         self.assertEqual(case.public_stage, PublicStage.FORWARDED)
         self.assertTrue(case.events.filter(kind="dispatch_alerted").exists())
-        self.assertAlmostEqual(
-            (dispatch.ack_due_at - timezone.now()).total_seconds(), 5 * 60, delta=30
-        )
+        self.assertAlmostEqual((dispatch.ack_due_at - timezone.now()).total_seconds(), 5 * 60, delta=30)
 
     def test_asking_twice_sends_nothing_more(self):
         case = self.emergency()
@@ -84,7 +86,7 @@ class DispatchRequestTests(DispatchTestCase):
         self.assertEqual(len(self.sent(first)), 1)
 
     def test_a_case_that_is_no_emergency_is_refused(self):
-        case = case_create(actor=self.call_taker, channel="phone", summary="ขอข้อมูล", province_code=BANGKOK)
+        case = case_create(actor=self.call_taker, channel="hotline", summary="ขอข้อมูล", province_code=BANGKOK)
         with self.assertRaises(ValueError):
             dispatch_request(case=case)
 
@@ -96,12 +98,12 @@ class DispatchRequestTests(DispatchTestCase):
         self.assertTrue(dispatch.alert_failed)
         higher = Dispatch.objects.get(escalated_from=dispatch)
         self.assertEqual((higher.unit, higher.state, higher.level), (self.bkk_office, S.ALERTED, 1))
-        self.assertEqual(self.sent(higher)[0].to, "Cbkkoffice")
+        self.assertEqual(self.sent(higher)[0].to, OFFICE_GROUP)
 
     def test_a_case_with_no_province_goes_to_the_centre(self):
         dispatch = dispatch_request(case=self.emergency(province_code=""))
         self.assertEqual(dispatch.unit, self.centre)
-        self.assertEqual(self.sent(dispatch)[0].to, "Ccentre")
+        self.assertEqual(self.sent(dispatch)[0].to, CENTRE_GROUP)
 
 
 class TimerTests(DispatchTestCase):
@@ -145,9 +147,7 @@ class TimerTests(DispatchTestCase):
         office.refresh_from_db()
         self.assertEqual(office.state, S.CANCELLED)
         self.assertIsNone(office.ack_due_at)
-        self.assertAlmostEqual(
-            (first.on_scene_due_at - timezone.now()).total_seconds(), 30 * 60, delta=30
-        )
+        self.assertAlmostEqual((first.on_scene_due_at - timezone.now()).total_seconds(), 30 * 60, delta=30)
         self.assertEqual(dispatch_timer_sweep(now=timezone.now() + dt.timedelta(minutes=20)), 0)
 
     def test_a_team_late_on_scene_alerts_the_next_level_and_keeps_its_dispatch(self):
@@ -161,7 +161,9 @@ class TimerTests(DispatchTestCase):
     def test_timers_are_set_per_emergency_type_and_province(self):
         case = self.emergency(emergency_type="frenzy")
         self.assertEqual(timer_minutes(case), (5, 30))
-        DispatchTimer.objects.create(emergency_type="", province_code=BANGKOK, ack_minutes=3, on_scene_minutes=20)
+        DispatchTimer.objects.create(
+            emergency_type="", province_code=BANGKOK, ack_minutes=3, on_scene_minutes=20
+        )
         self.assertEqual(timer_minutes(case), (3, 20))
         DispatchTimer.objects.create(
             emergency_type="frenzy", province_code=BANGKOK, ack_minutes=2, on_scene_minutes=15
@@ -210,7 +212,9 @@ class MoveTests(DispatchTestCase):
         self.assertEqual(dispatch.state, S.RESOLVED)
 
     def test_resolving_needs_an_outcome_and_declining_a_reason(self):
-        dispatch = dispatch_acknowledge(dispatch=dispatch_request(case=self.emergency()), actor=self.responder)
+        dispatch = dispatch_acknowledge(
+            dispatch=dispatch_request(case=self.emergency()), actor=self.responder
+        )
         with self.assertRaises(InvalidInput) as caught:
             dispatch_resolve(dispatch=dispatch, actor=self.responder, outcome="  ")
         self.assertEqual(caught.exception.field, "outcome")
@@ -253,7 +257,7 @@ class FailedAlertTests(DispatchTestCase):
         self.fail(self.sent(dispatch)[0])
         dispatch.refresh_from_db()
         self.assertTrue(dispatch.alert_failed)
-        self.assertEqual([m.to for m in self.sent(dispatch)], ["Cbkkrapid", "0613001000"])
+        self.assertEqual([m.to for m in self.sent(dispatch)], [RAPID_GROUP, "0613001000"])
         self.assertEqual(self.sent(dispatch)[1].transport, "sms")
         self.fail(self.sent(dispatch)[1])
         dispatch.refresh_from_db()

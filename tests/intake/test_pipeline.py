@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from raksa.cases.models import Attachment, Case, CaseEvent, CaseParty, Status
+from raksa.cases.models import Attachment, Case, CaseParty, Status
 from raksa.core.errors import Conflict, InvalidInput
 from raksa.intake.models import Consent, Report, ReportFile
 from raksa.intake.selectors import incident_candidates

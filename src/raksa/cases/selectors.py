@@ -15,14 +15,26 @@ import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from raksa.cases.access import Action, access_log_write, case_not_found, cases_visible_to, staff_unit
 from raksa.cases.errors import INVALID_CURSOR
-from raksa.cases.models import AccessLog, Attachment, Case, CaseEvent, CaseParty, Note, Referral
+from raksa.cases.models import (
+    AccessLog,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseParty,
+    EmergencyType,
+    Note,
+    Referral,
+    Status,
+)
 from raksa.core.errors import NOT_FOUND
 from raksa.core.ids import normalize_tracking_code
+from raksa.directory.models import Category
 from raksa.people.models import Person
 from raksa.people.selectors import person_search
 
@@ -308,3 +320,61 @@ def access_page(
 ) -> tuple[list[AccessLog], str | None]:
     """One page of access-log rows after `cursor`, and the cursor of the next page (None on the last)."""
     return _keyset_page(rows, time_field="at", cursor=cursor, limit=limit)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# risk flags: what a call-taker and a field team must know about the people involved, for their own safety
+
+ADULT_AGE = 18
+VIOLENCE_CATEGORIES = (Category.FAMILY_VIOLENCE,)
+VIOLENCE_EMERGENCIES = (EmergencyType.THREAT,)
+
+
+@dataclass(frozen=True)
+class RiskFlags:
+    violence: bool = False  # an earlier family-violence or threat case
+    children: bool = False  # a child-protection case, or a party under 18 on one of the cases
+    open_emergency: bool = False  # an emergency case still open
+
+    @property
+    def any(self) -> bool:
+        return self.violence or self.children or self.open_emergency
+
+
+def risk_flags(person_ids: list[int]) -> dict[int, RiskFlags]:
+    """Each person's risk flags over all their cases (the console's caller pop, a responder's page): two grouped
+    queries, whatever the number of cases."""
+    if not person_ids:
+        return {}
+    on_case = CaseParty.objects.filter(person_id__in=person_ids)
+    rows = (
+        on_case.values("person_id")
+        .annotate(
+            violence=Count(
+                "id",
+                filter=Q(case__category__in=VIOLENCE_CATEGORIES)
+                | Q(case__emergency_type__in=VIOLENCE_EMERGENCIES),
+            ),
+            children=Count("id", filter=Q(case__category=Category.CHILD_PROTECTION)),
+            open_emergency=Count("id", filter=~Q(case__emergency_type="") & ~Q(case__status=Status.CLOSED)),
+        )
+        .order_by()
+    )
+    counts: dict[int, dict[str, Any]] = {row["person_id"]: dict(row) for row in rows}
+    # A party under 18 on any of their cases (the caller herself included): birth years are enough here.
+    youngest = timezone.localdate().year - ADULT_AGE + 1
+    minors = (
+        CaseParty.objects.filter(case_id__in=on_case.values("case_id"), person__birth_year__gte=youngest)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    with_minor = set(on_case.filter(case_id__in=minors).values_list("person_id", flat=True))
+    flags = {}
+    for pk in person_ids:
+        row: dict[str, Any] = counts.get(pk, {})
+        flags[pk] = RiskFlags(
+            violence=bool(row.get("violence")),
+            children=bool(row.get("children")) or pk in with_minor,
+            open_emergency=bool(row.get("open_emergency")),
+        )
+    return flags

@@ -41,7 +41,9 @@ DISPATCH_ESCALATED = event_type_declare(
 DISPATCH_ACKNOWLEDGED = event_type_declare(
     kind="dispatch_acknowledged", title=_("ทีมรับเรื่องแล้ว"), fields=(TEAM, DISPATCH)
 )
-DISPATCH_EN_ROUTE = event_type_declare(kind="dispatch_en_route", title=_("ทีมกำลังเดินทาง"), fields=(TEAM, DISPATCH))
+DISPATCH_EN_ROUTE = event_type_declare(
+    kind="dispatch_en_route", title=_("ทีมกำลังเดินทาง"), fields=(TEAM, DISPATCH)
+)
 DISPATCH_ON_SCENE = event_type_declare(
     kind="dispatch_on_scene", title=_("ทีมถึงที่เกิดเหตุแล้ว"), fields=(TEAM, DISPATCH), stage=PublicStage.ON_SCENE
 )

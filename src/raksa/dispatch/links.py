@@ -41,7 +41,7 @@ def link_check(pk: int, token: str) -> LinkCheck:
         return LinkCheck(None, expired=True)
     except signing.BadSignature:
         return LinkCheck(None)
-    if not isinstance(data, dict) or data.get("d") != pk:
+    if not isinstance(data, dict) or data.get("d") != pk or not isinstance(data.get("u"), int):
         return LinkCheck(None)
-    dispatch = Dispatch.objects.select_related("case", "unit").filter(pk=pk, unit_id=data.get("u")).first()
+    dispatch = Dispatch.objects.select_related("case", "unit").filter(pk=pk, unit_id=data["u"]).first()
     return LinkCheck(dispatch)

@@ -61,6 +61,7 @@ class Dispatch(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["case", "unit"], name="dispatch_case_unit_unique")]
         indexes = [
             models.Index(fields=["state", "-created_at"], name="dispatch_state_recent"),
+            models.Index(fields=["-updated_at"], name="dispatch_recently_changed"),
             models.Index(
                 fields=["ack_due_at"], name="dispatch_ack_due", condition=models.Q(ack_due_at__isnull=False)
             ),
@@ -91,7 +92,8 @@ class DispatchTimer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["emergency_type", "province_code"], name="dispatch_timer_unique"),
             models.CheckConstraint(
-                condition=models.Q(ack_minutes__gte=1, on_scene_minutes__gte=1), name="dispatch_timer_positive"
+                condition=models.Q(ack_minutes__gte=1, on_scene_minutes__gte=1),
+                name="dispatch_timer_positive",
             ),
         ]
 

@@ -87,7 +87,9 @@ def dispatch_route(
                 f"ทีมเคลื่อนที่เร็วของจังหวัด{name}",
                 f"the rapid-response unit of {name_en}",
             )
-    centre = Unit.objects.filter(code=CENTRE_UNIT).first() or Unit.objects.filter(kind=Unit.Kind.CENTRE).first()
+    centre = (
+        Unit.objects.filter(code=CENTRE_UNIT).first() or Unit.objects.filter(kind=Unit.Kind.CENTRE).first()
+    )
     if centre is None:
         raise Unit.DoesNotExist("the directory has no 1300 centre to send emergencies to")
     if source:

@@ -47,7 +47,7 @@ TIMER_BATCH = 100
 REASON_MAX = 500
 NOTE_MAX = 2000
 # How each kind of on-call contact is reached.
-TRANSPORT_FOR_CONTACT = {
+TRANSPORT_FOR_CONTACT: dict[str, str] = {
     Contact.Kind.LINE_GROUP: "line",
     Contact.Kind.PHONE: "sms",
     Contact.Kind.EMAIL: "email",
@@ -189,12 +189,20 @@ def alert_payload(dispatch: Dispatch, *, transport: str) -> dict[str, Any]:
     payload: dict[str, Any] = {"text": "\n".join(lines), "case_number": case.number, "link": link}
     if transport == "line":
         payload["flex"] = _flex(kind=kind, case=case, place=place, where=where, link=link)
+        payload["alt_text"] = f"เหตุฉุกเฉิน: {kind} {case.number}"
     return payload
 
 
 def _flex(*, kind: str, case: Case, place: str, where: str, link: str) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
-        {"type": "text", "text": f"🚨 {kind}", "weight": "bold", "size": "lg", "color": "#b00020", "wrap": True},
+        {
+            "type": "text",
+            "text": f"🚨 {kind}",
+            "weight": "bold",
+            "size": "lg",
+            "color": "#b00020",
+            "wrap": True,
+        },
         {"type": "text", "text": case.number, "size": "sm", "color": "#555555"},
         {"type": "text", "text": case.summary[:300] or "-", "wrap": True, "margin": "md"},
     ]
@@ -213,12 +221,9 @@ def _flex(*, kind: str, case: Case, place: str, where: str, link: str) -> dict[s
             {"type": "button", "style": "secondary", "action": {"type": "uri", "label": "แผนที่", "uri": where}}
         )
     return {
-        "alt_text": f"เหตุฉุกเฉิน: {kind} {case.number}",
-        "contents": {
-            "type": "bubble",
-            "body": {"type": "box", "layout": "vertical", "contents": body},
-            "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": buttons},
-        },
+        "type": "bubble",
+        "body": {"type": "box", "layout": "vertical", "contents": body},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": buttons},
     }
 
 
@@ -373,12 +378,21 @@ def _check_actor(actor: User | None, dispatch: Dispatch, by_link: bool) -> None:
         raise dispatch_not_found()
 
 
+# What each free-text field of a move is called in an error message.
+_TEXT_NAMES = {
+    "outcome": ("ผลการระงับเหตุ", "The outcome"),
+    "note": ("บันทึก", "The note"),
+    "reason": ("เหตุผล", "The reason"),
+}
+
+
 def _text(value: str, field: str, limit: int, *, required: bool) -> str:
     value = (value or "").strip()
+    what_th, what_en = _TEXT_NAMES[field]
     if required and not value:
-        raise REQUIRED.error(field=field)
+        raise REQUIRED.error(field=field, what_th=what_th, what_en=what_en)
     if len(value) > limit:
-        raise TOO_LONG.error(field=field, limit=limit)
+        raise TOO_LONG.error(field=field, limit=limit, what_th=what_th, what_en=what_en)
     return value
 
 
@@ -538,4 +552,3 @@ def dispatch_cancel(*, dispatch: Dispatch, actor: User, reason: str) -> Dispatch
         ack_due_at=None,
         on_scene_due_at=None,
     )
-

@@ -12,7 +12,7 @@ from pathlib import Path
 from unittest import mock
 
 from raksa.cases.access import Action
-from raksa.cases.models import AccessLog, Case, CaseEvent, CaseParty
+from raksa.cases.models import AccessLog, Case, CaseParty
 from raksa.cases.services import case_create
 from raksa.intake.console.services import call_event
 from raksa.intake.models import Call, Report

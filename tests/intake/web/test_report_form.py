@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
-from raksa.cases.models import Attachment, CaseEvent
+from raksa.cases.models import Attachment
 from raksa.core.models import RateCount
 from raksa.intake.models import Report, ReportFile
 from tests.base import BANGKOK, RaksaTestCase

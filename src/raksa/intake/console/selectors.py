@@ -14,11 +14,10 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Q, prefetch_related_objects
 from django.utils import timezone
 
-from raksa.cases.models import Case, CaseParty, EmergencyType, Status
+from raksa.cases.models import Case, Status
 from raksa.cases.person_access import people_access
-from raksa.cases.selectors import case_history
+from raksa.cases.selectors import RiskFlags, case_history, risk_flags
 from raksa.core.identifiers import normalize_phone
-from raksa.directory.models import Category
 from raksa.intake.models import Call
 from raksa.people.models import Identifier, Person
 from raksa.people.selectors import person_survivor
@@ -28,20 +27,6 @@ HISTORY_LIMIT = 20
 EARLIER_CALLS_LIMIT = 10
 # A call left without an "ended" event (a lost webhook) stops popping after this long.
 LIVE_WINDOW = dt.timedelta(hours=12)
-ADULT_AGE = 18
-VIOLENCE_CATEGORIES = (Category.FAMILY_VIOLENCE,)
-VIOLENCE_EMERGENCIES = (EmergencyType.THREAT,)
-
-
-@dataclass(frozen=True)
-class RiskFlags:
-    violence: bool = False  # an earlier family-violence or threat case
-    children: bool = False  # a child-protection case, or a party under 18 on one of the cases
-    open_emergency: bool = False  # an emergency case still open
-
-    @property
-    def any(self) -> bool:
-        return self.violence or self.children or self.open_emergency
 
 
 @dataclass(frozen=True)
@@ -82,44 +67,6 @@ def _people_with_phone(phone: str) -> list[Person]:
     return list(people.values())
 
 
-def _flags(person_ids: list[int]) -> dict[int, RiskFlags]:
-    """Each person's risk flags over all their cases (not only those listed): two grouped queries."""
-    if not person_ids:
-        return {}
-    on_case = CaseParty.objects.filter(person_id__in=person_ids)
-    rows = (
-        on_case.values("person_id")
-        .annotate(
-            violence=Count(
-                "id",
-                filter=Q(case__category__in=VIOLENCE_CATEGORIES)
-                | Q(case__emergency_type__in=VIOLENCE_EMERGENCIES),
-            ),
-            children=Count("id", filter=Q(case__category=Category.CHILD_PROTECTION)),
-            open_emergency=Count("id", filter=~Q(case__emergency_type="") & ~Q(case__status=Status.CLOSED)),
-        )
-        .order_by()
-    )
-    counts: dict[int, dict[str, Any]] = {row["person_id"]: dict(row) for row in rows}
-    # A party under 18 on any of their cases (the caller herself included): birth years are enough here.
-    youngest = timezone.localdate().year - ADULT_AGE + 1
-    minors = (
-        CaseParty.objects.filter(case_id__in=on_case.values("case_id"), person__birth_year__gte=youngest)
-        .values_list("case_id", flat=True)
-        .distinct()
-    )
-    with_minor = set(on_case.filter(case_id__in=minors).values_list("person_id", flat=True))
-    flags = {}
-    for pk in person_ids:
-        row: dict[str, Any] = counts.get(pk, {})
-        flags[pk] = RiskFlags(
-            violence=bool(row.get("violence")),
-            children=bool(row.get("children")) or pk in with_minor,
-            open_emergency=bool(row.get("open_emergency")),
-        )
-    return flags
-
-
 def caller_lookup(*, user: Any, phone: str, exclude_call_id: str = "") -> CallerLookup:
     """Who is calling from `phone`, as `user` may see them: each person with that phone (exact, indexed), with
     their cases across agencies, newest first, their open ones, and their risk flags; and earlier calls from the
@@ -136,7 +83,7 @@ def caller_lookup(*, user: Any, phone: str, exclude_call_id: str = "") -> Caller
     people = [p for p in found if accesses[p.pk].is_full]
     # The person card lists identifiers: one query for everyone shown.
     prefetch_related_objects(people, "identifiers")
-    flags = _flags([p.pk for p in people])
+    flags = risk_flags([p.pk for p in people])
     shown = []
     for person in people:
         history = case_history(user=user, person=person, limit=HISTORY_LIMIT)

@@ -1,0 +1,159 @@
+"""Dispatch's pages: the responder page (from an alert's signed link, or signed in) and the live board.
+
+Views parse input, call a service or a selector, and render. The responder page shows only the essentials of the
+case and the risks to the team, and every showing is written to the access log (a link's holder is logged as the
+unit it was sent to, with no user). The board is conditional polling (DESIGN "Live screens"): the page asks
+`board_live` every two seconds with the ETag it last got; nothing changed answers 304 after one aggregate query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from raksa.accounts.http import StaffRequest, staff_required
+from raksa.cases.access import Action, access_log_write
+from raksa.cases.models import EmergencyType
+from raksa.core.errors import RaksaError
+from raksa.dispatch import selectors, services
+from raksa.dispatch.access import can_act
+from raksa.dispatch.links import link_check
+from raksa.dispatch.models import Dispatch, DispatchState
+from raksa.dispatch.services import map_url
+
+S = DispatchState
+MOVES = {
+    S.ACKNOWLEDGED: services.dispatch_acknowledge,
+    S.EN_ROUTE: services.dispatch_en_route,
+    S.ON_SCENE: services.dispatch_on_scene,
+    S.RESOLVED: services.dispatch_resolve,
+    S.DECLINED: services.dispatch_decline,
+}
+
+
+def _respond_page(
+    request: HttpRequest, dispatch: Dispatch, *, actor: Any, by_link: bool, status: int = 200
+) -> HttpResponse:
+    view = selectors.responder_view(dispatch)
+    access_log_write(user=actor, action=Action.CASE_VIEW, case=dispatch.case, request=request)
+    case = dispatch.case
+    response = render(
+        request,
+        "dispatch/respond.html",
+        {
+            "view": view,
+            "dispatch": dispatch,
+            "case": case,
+            "map_url": map_url(case),
+            "geo_uri": f"geo:{case.latitude},{case.longitude}" if case.latitude is not None else "",
+            "by_link": by_link,
+        },
+        status=status,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _act(request: HttpRequest, dispatch: Dispatch, *, actor: Any, by_link: bool) -> HttpResponse | None:
+    """Apply the move the form asked for; None when it worked (the caller redirects), else the page again."""
+    move = request.POST.get("move", "")
+    action = MOVES.get(move)  # type: ignore[call-overload]
+    if action is None:
+        messages.error(request, _("ไม่รู้จักคำสั่งนี้ / Unknown action"))
+        return _respond_page(request, dispatch, actor=actor, by_link=by_link, status=400)
+    kwargs: dict[str, Any] = {"dispatch": dispatch, "actor": actor, "by_link": by_link}
+    if move == S.RESOLVED:
+        kwargs.update(outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""))
+    if move == S.DECLINED:
+        kwargs.update(reason=request.POST.get("reason", ""))
+    try:
+        action(**kwargs)
+    except RaksaError as error:
+        messages.error(request, str(error))
+        dispatch.refresh_from_db()
+        return _respond_page(request, dispatch, actor=actor, by_link=by_link, status=error.status)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The page an alert's link opens, on a phone in the field: no password, this dispatch only, until it expires."""
+    checked = link_check(pk, token)
+    if checked.expired:
+        response = render(request, "dispatch/link_expired.html", status=410)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    if checked.dispatch is None:
+        raise Http404
+    dispatch = checked.dispatch
+    if request.method == "POST":
+        problem = _act(request, dispatch, actor=None, by_link=True)
+        if problem is not None:
+            return problem
+        return redirect(request.path)
+    return _respond_page(request, dispatch, actor=None, by_link=True)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def respond_staff(request: StaffRequest, pk: int) -> HttpResponse:
+    dispatch = Dispatch.objects.select_related("case", "unit").filter(pk=pk).first()
+    if dispatch is None or not can_act(request.staff.user, dispatch):
+        raise Http404  # a hidden dispatch is the same as a missing one
+    if request.method == "POST":
+        problem = _act(request, dispatch, actor=request.staff.user, by_link=False)
+        if problem is not None:
+            return problem
+        return redirect(reverse("dispatch:respond_staff", kwargs={"pk": pk}))
+    return _respond_page(request, dispatch, actor=request.staff.user, by_link=False)
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    province = (request.GET.get("province") or "").strip()[:2]
+    kind = (request.GET.get("type") or "").strip()
+    return {
+        "province": province if province.isdigit() else "",
+        "emergency_type": kind if kind in EmergencyType.values else "",
+    }
+
+
+@staff_required
+@require_GET
+def board(request: StaffRequest) -> HttpResponse:
+    filters = _filters(request)
+    rows = selectors.board_rows(request.staff.user, **filters)
+    response = render(
+        request,
+        "dispatch/board.html",
+        {
+            "rows": rows,
+            "filters": filters,
+            "emergency_types": EmergencyType.choices,
+            "version": selectors.board_version(request.staff.user, **filters),
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@staff_required
+@require_GET
+def board_live(request: StaffRequest) -> HttpResponse:
+    """The board's rows as HTML, or 304 when nothing changed since the ETag the page has (If-None-Match)."""
+    filters = _filters(request)
+    etag = selectors.board_version(request.staff.user, **filters)
+    if etag in (request.headers.get("If-None-Match") or ""):
+        response = HttpResponse(status=304)
+    else:
+        rows = selectors.board_rows(request.staff.user, **filters)
+        response = render(request, "dispatch/_board_rows.html", {"rows": rows})
+    response["ETag"] = etag
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -1,0 +1,156 @@
+"""The responder page as a field team uses it from the alert on its phone, and the board as the centre watches it:
+the signed link works only for its dispatch and only until it expires; each move changes the board."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from raksa.cases.models import AccessLog
+from raksa.directory.models import Contact
+from raksa.dispatch.links import link_token, link_url
+from raksa.dispatch.models import Dispatch, DispatchState
+from raksa.dispatch.services import dispatch_request
+from raksa.notify.models import Message
+from raksa.notify.services import outbox_sweep
+from tests.base import BANGKOK
+from tests.dispatch.test_services import RAPID_GROUP, DispatchTestCase
+from tests.notify.support import StandInsMixin
+
+S = DispatchState
+
+
+def link_path(dispatch: Dispatch, token: str | None = None) -> str:
+    return reverse("dispatch:respond", kwargs={"pk": dispatch.pk, "token": token or link_token(dispatch)})
+
+
+class ResponderLinkTests(DispatchTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.dispatch = dispatch_request(case=self.emergency(location_text="ซอยลาดพร้าว 101"))
+        self.phone = Client()  # a team member's phone: not signed in
+
+    def test_the_alerts_link_opens_the_essentials_without_a_password(self):
+        page = self.phone.get(link_path(self.dispatch))
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "ซอยลาดพร้าว 101")
+        self.assertContains(page, self.dispatch.case.number)
+        self.assertContains(page, 'value="acknowledged"')
+        self.assertNotContains(page, 'value="on_scene"')  # not before it is acknowledged
+        self.assertTrue(AccessLog.objects.filter(case=self.dispatch.case, user=None).exists())
+
+    def test_a_team_acknowledges_then_arrives_from_the_link(self):
+        path = link_path(self.dispatch)
+        self.assertEqual(self.phone.post(path, {"move": "acknowledged"}).status_code, 302)
+        self.assertEqual(self.phone.post(path, {"move": "on_scene"}).status_code, 302)
+        self.dispatch.refresh_from_db()
+        self.assertEqual(self.dispatch.state, S.ON_SCENE)
+        answer = self.phone.post(path, {"move": "resolved", "outcome": ""})
+        self.assertEqual(answer.status_code, 400)
+        self.assertContains(answer, "ผลการระงับเหตุ", status_code=400)
+
+    def test_an_illegal_move_is_refused_and_shown(self):
+        answer = self.phone.post(link_path(self.dispatch), {"move": "on_scene"})
+        self.assertEqual(answer.status_code, 409)
+        self.dispatch.refresh_from_db()
+        self.assertEqual(self.dispatch.state, S.ALERTED)
+
+    def test_a_tampered_link_is_the_same_as_a_missing_dispatch(self):
+        token = link_token(self.dispatch)
+        tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        self.assertEqual(self.phone.get(link_path(self.dispatch, tampered)).status_code, 404)
+        missing = reverse("dispatch:respond", kwargs={"pk": 999999, "token": token})
+        self.assertEqual(self.phone.get(missing).status_code, 404)
+
+    def test_another_cases_link_does_not_open_this_one(self):
+        other = dispatch_request(case=self.emergency(summary="มีคนคลุ้มคลั่ง", emergency_type="frenzy"))
+        wrong = reverse("dispatch:respond", kwargs={"pk": self.dispatch.pk, "token": link_token(other)})
+        self.assertEqual(self.phone.get(wrong).status_code, 404)
+        self.assertEqual(self.phone.post(wrong, {"move": "acknowledged"}).status_code, 404)
+        self.dispatch.refresh_from_db()
+        self.assertEqual(self.dispatch.state, S.ALERTED)
+
+    @override_settings(RAKSA_DISPATCH_LINK_HOURS=12)
+    def test_an_expired_link_says_so_and_changes_nothing(self):
+        path = link_path(self.dispatch)
+        with time_machine.travel(timezone.now() + dt.timedelta(hours=13)):
+            page = self.phone.get(path)
+            self.assertEqual(page.status_code, 410)
+            self.assertContains(page, "This link has expired", status_code=410)
+            self.assertEqual(self.phone.post(path, {"move": "acknowledged"}).status_code, 410)
+        self.dispatch.refresh_from_db()
+        self.assertEqual(self.dispatch.state, S.ALERTED)
+
+
+class ResponderSignedInTests(DispatchTestCase):
+    def test_the_team_member_and_the_centre_see_it_others_do_not(self):
+        dispatch = dispatch_request(case=self.emergency())
+        path = reverse("dispatch:respond_staff", kwargs={"pk": dispatch.pk})
+        for user in (self.responder, self.call_taker, self.supervisor):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(path).status_code, 200, user)
+        for user in (self.other_province_worker, self.other_supervisor):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(path).status_code, 404, user)
+            self.assertEqual(self.client.post(path, {"move": "acknowledged"}).status_code, 404)
+        self.client.force_login(self.responder)
+        self.assertEqual(self.client.post(path, {"move": "acknowledged"}).status_code, 302)
+        dispatch.refresh_from_db()
+        self.assertEqual((dispatch.state, dispatch.acknowledged_by), (S.ACKNOWLEDGED, self.responder))
+
+
+class BoardTests(DispatchTestCase):
+    def test_the_board_lists_active_emergencies_and_answers_304_until_one_changes(self):
+        dispatch = dispatch_request(case=self.emergency())
+        self.client.force_login(self.call_taker)
+        page = self.client.get(reverse("dispatch:board"))
+        self.assertContains(page, dispatch.case.number)
+        live = self.client.get(reverse("dispatch:board_live"))
+        self.assertEqual(live.status_code, 200)
+        etag = live["ETag"]
+        self.assertEqual(self.client.get(reverse("dispatch:board_live"), HTTP_IF_NONE_MATCH=etag).status_code, 304)
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=1)):
+            self.client.force_login(self.responder)
+            self.client.post(reverse("dispatch:respond_staff", kwargs={"pk": dispatch.pk}), {"move": "acknowledged"})
+        self.client.force_login(self.call_taker)
+        changed = self.client.get(reverse("dispatch:board_live"), HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual(changed.status_code, 200)
+        self.assertContains(changed, "ทีมรับเรื่องแล้ว")
+
+    def test_a_supervisor_sees_only_her_area_and_filters_work(self):
+        bangkok = dispatch_request(case=self.emergency())
+        self.client.force_login(self.other_supervisor)
+        self.assertNotContains(self.client.get(reverse("dispatch:board")), bangkok.case.number)
+        self.client.force_login(self.call_taker)
+        self.assertContains(self.client.get(reverse("dispatch:board"), {"province": BANGKOK}), bangkok.case.number)
+        self.assertNotContains(self.client.get(reverse("dispatch:board"), {"type": "frenzy"}), bangkok.case.number)
+
+    def test_escalations_and_failed_alerts_come_first(self):
+        Contact.objects.filter(unit=self.bkk_rapid).delete()  # this one's alert fails: it climbs at once
+        failed = dispatch_request(case=self.emergency(summary="ไม่มีทีมรับ"))
+        Contact.objects.create(unit=self.bkk_rapid, kind=Contact.Kind.LINE_GROUP, value=RAPID_GROUP, on_call=True)
+        calm = dispatch_request(case=self.emergency(summary="ปกติ"))
+        self.client.force_login(self.call_taker)
+        html = self.client.get(reverse("dispatch:board")).content.decode()
+        self.assertLess(html.index(failed.case.number), html.index(calm.case.number))
+
+
+class AlertDeliveryTests(StandInsMixin, DispatchTestCase):
+    def test_the_alert_reaches_the_teams_line_group_once_with_its_link(self):
+        dispatch = dispatch_request(case=self.emergency(latitude="13.7563", longitude="100.5018"))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(outbox_sweep(), 1)
+        [push] = self.line.received(RAPID_GROUP)
+        [message] = push["messages"]
+        self.assertEqual(message["type"], "flex")
+        self.assertIn(dispatch.case.number, message["altText"])
+        buttons = message["contents"]["footer"]["contents"]
+        self.assertEqual(buttons[0]["action"]["uri"], link_url(dispatch))
+        self.assertIn("13.7563", buttons[1]["action"]["uri"])
+        self.assertEqual(Message.objects.get().state, "sent")
+        self.assertEqual(outbox_sweep(), 0)
+        self.assertEqual(len(self.line.received(RAPID_GROUP)), 1)
