@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/raksa migrate --no-input
 	$(BIN)/raksa demo
-	$(BIN)/raksa serve --host $(HOST) --port $(PORT)
+	bash scripts/serve-demo.sh $(HOST) $(PORT)
 
 browser:
 	bash scripts/ensure-chromium.sh

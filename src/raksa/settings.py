@@ -269,6 +269,10 @@ RAKSA_DISPATCH_LINK_HOURS = env_int_between("RAKSA_DISPATCH_LINK_HOURS", 12, 1, 
 RAKSA_PUBLIC_URL = os.environ.get("RAKSA_PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 if not RAKSA_PUBLIC_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"RAKSA_PUBLIC_URL must be an http(s) URL, got {RAKSA_PUBLIC_URL!r}")
+# Development only (make run): the local stand-ins whose records /dispatch/phones/ shows, comma-separated base URLs.
+RAKSA_STANDINS_URLS = tuple(
+    u.strip().rstrip("/") for u in os.environ.get("RAKSA_STANDINS_URLS", "").split(",") if u.strip()
+)
 RAKSA_MAP_LINK = os.environ.get(
     "RAKSA_MAP_LINK", "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 ).strip()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from raksa.cases.models import AccessLog
 from raksa.directory.models import Contact
-from raksa.dispatch.links import link_token, link_url
+from raksa.dispatch.links import link_check, link_token, link_url
 from raksa.dispatch.models import Dispatch, DispatchState
 from raksa.dispatch.services import dispatch_request
 from raksa.notify.models import Message
@@ -149,8 +149,28 @@ class AlertDeliveryTests(StandInsMixin, DispatchTestCase):
         self.assertEqual(message["type"], "flex")
         self.assertIn(dispatch.case.number, message["altText"])
         buttons = message["contents"]["footer"]["contents"]
-        self.assertEqual(buttons[0]["action"]["uri"], link_url(dispatch))
+        # The one-tap button opens this dispatch's responder page.
+        token = buttons[0]["action"]["uri"].rstrip("/").rsplit("/", 1)[1]
+        self.assertTrue(buttons[0]["action"]["uri"].startswith(link_url(dispatch).split("/respond/")[0]))
+        self.assertEqual(link_check(dispatch.pk, token).dispatch, dispatch)
         self.assertIn("13.7563", buttons[1]["action"]["uri"])
         self.assertEqual(Message.objects.get().state, "sent")
         self.assertEqual(outbox_sweep(), 0)
         self.assertEqual(len(self.line.received(RAPID_GROUP)), 1)
+
+
+class PhonesPageTests(StandInsMixin, DispatchTestCase):
+    def test_it_shows_what_each_teams_phone_received_from_the_stand_ins(self):
+        dispatch = dispatch_request(case=self.emergency())
+        with self.captureOnCommitCallbacks(execute=True):
+            outbox_sweep()
+        self.client.force_login(self.call_taker)
+        with override_settings(RAKSA_STANDINS_URLS=(self.line.base_url, self.sms.base_url)):
+            page = self.client.get(reverse("dispatch:phones"))
+        self.assertContains(page, dispatch.case.number)
+        self.assertContains(page, self.bkk_rapid.name_th)
+
+    def test_it_does_not_exist_outside_development(self):
+        self.client.force_login(self.call_taker)
+        with override_settings(RAKSA_STANDINS_URLS=()):
+            self.assertEqual(self.client.get(reverse("dispatch:phones")).status_code, 404)

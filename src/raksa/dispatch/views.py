@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,8 @@ from raksa.accounts.http import StaffRequest, staff_required
 from raksa.cases.access import Action, access_log_write
 from raksa.cases.models import EmergencyType
 from raksa.core.errors import RaksaError
+from raksa.core.http import HttpError, get_json
+from raksa.directory.models import Contact
 from raksa.dispatch import selectors, services
 from raksa.dispatch.access import can_act
 from raksa.dispatch.links import link_check
@@ -156,4 +159,44 @@ def board_live(request: StaffRequest) -> HttpResponse:
         response = render(request, "dispatch/_board_rows.html", {"rows": rows})
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _shown(item: dict[str, Any]) -> str:
+    """One received message as a phone would show it: the SMS text, or a LINE message's text or alt text."""
+    if "text" in item and "messages" not in item:
+        return str(item["text"])
+    parts = []
+    for message in item.get("messages", []):
+        parts.append(str(message.get("text") or message.get("altText") or message.get("type", "")))
+    return "\n".join(parts)
+
+
+@staff_required
+@require_GET
+def phones(request: StaffRequest) -> HttpResponse:
+    """Development only (make run's stand-ins): what each team's phone would have received, newest last."""
+    if not settings.RAKSA_STANDINS_URLS:
+        raise Http404
+    contacts = {c.value: c for c in Contact.objects.select_related("unit")}
+    inboxes = []
+    problems = []
+    for base in settings.RAKSA_STANDINS_URLS:
+        try:
+            received = get_json(f"{base}/_received", timeout=3)
+        except HttpError as exc:
+            problems.append(f"{base}: {exc}")
+            continue
+        for to, items in sorted((received or {}).items()):
+            contact = contacts.get(to)
+            inboxes.append(
+                {
+                    "to": to,
+                    "unit": contact.unit if contact else None,
+                    "kind": contact.get_kind_display() if contact else "",
+                    "messages": [_shown(item) for item in items],
+                }
+            )
+    response = render(request, "dispatch/phones.html", {"inboxes": inboxes, "problems": problems})
+    patch_cache_control(response, private=True, no_store=True)
     return response
