@@ -112,10 +112,14 @@ class BoardTests(DispatchTestCase):
         live = self.client.get(reverse("dispatch:board_live"))
         self.assertEqual(live.status_code, 200)
         etag = live["ETag"]
-        self.assertEqual(self.client.get(reverse("dispatch:board_live"), HTTP_IF_NONE_MATCH=etag).status_code, 304)
+        self.assertEqual(
+            self.client.get(reverse("dispatch:board_live"), HTTP_IF_NONE_MATCH=etag).status_code, 304
+        )
         with time_machine.travel(timezone.now() + dt.timedelta(seconds=1)):
             self.client.force_login(self.responder)
-            self.client.post(reverse("dispatch:respond_staff", kwargs={"pk": dispatch.pk}), {"move": "acknowledged"})
+            self.client.post(
+                reverse("dispatch:respond_staff", kwargs={"pk": dispatch.pk}), {"move": "acknowledged"}
+            )
         self.client.force_login(self.call_taker)
         changed = self.client.get(reverse("dispatch:board_live"), HTTP_IF_NONE_MATCH=etag)
         self.assertEqual(changed.status_code, 200)
@@ -126,13 +130,19 @@ class BoardTests(DispatchTestCase):
         self.client.force_login(self.other_supervisor)
         self.assertNotContains(self.client.get(reverse("dispatch:board")), bangkok.case.number)
         self.client.force_login(self.call_taker)
-        self.assertContains(self.client.get(reverse("dispatch:board"), {"province": BANGKOK}), bangkok.case.number)
-        self.assertNotContains(self.client.get(reverse("dispatch:board"), {"type": "frenzy"}), bangkok.case.number)
+        self.assertContains(
+            self.client.get(reverse("dispatch:board"), {"province": BANGKOK}), bangkok.case.number
+        )
+        self.assertNotContains(
+            self.client.get(reverse("dispatch:board"), {"type": "frenzy"}), bangkok.case.number
+        )
 
     def test_escalations_and_failed_alerts_come_first(self):
         Contact.objects.filter(unit=self.bkk_rapid).delete()  # this one's alert fails: it climbs at once
         failed = dispatch_request(case=self.emergency(summary="ไม่มีทีมรับ"))
-        Contact.objects.create(unit=self.bkk_rapid, kind=Contact.Kind.LINE_GROUP, value=RAPID_GROUP, on_call=True)
+        Contact.objects.create(
+            unit=self.bkk_rapid, kind=Contact.Kind.LINE_GROUP, value=RAPID_GROUP, on_call=True
+        )
         calm = dispatch_request(case=self.emergency(summary="ปกติ"))
         self.client.force_login(self.call_taker)
         html = self.client.get(reverse("dispatch:board")).content.decode()

@@ -48,7 +48,9 @@ class DispatchTestCase(RaksaTestCase):
         Contact.objects.create(
             unit=cls.bkk_office, kind=Contact.Kind.LINE_GROUP, value=OFFICE_GROUP, on_call=True, priority=10
         )
-        Contact.objects.create(unit=cls.centre, kind=Contact.Kind.LINE_GROUP, value=CENTRE_GROUP, on_call=True)
+        Contact.objects.create(
+            unit=cls.centre, kind=Contact.Kind.LINE_GROUP, value=CENTRE_GROUP, on_call=True
+        )
 
     def emergency(self, **fields) -> Case:
         fields.setdefault("province_code", BANGKOK)
