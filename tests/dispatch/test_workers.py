@@ -1,0 +1,139 @@
+"""Alerts with real worker processes, as a deployment runs them (`raksa worker`, M of them against one database):
+two workers never send one alert twice, and a worker killed mid-send (SIGKILL) leaves its alert to be sent after a
+restart, exactly once. SQLite by default, PostgreSQL with DATABASE_URL (the CI's second run)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from raksa.notify.standins import LineStandIn
+from tests.core.serving import RAKSA, raksa, throwaway_env
+
+EMERGENCIES = 24
+GROUPS = [f"C{n:032x}" for n in range(1, 5)]
+
+# Four Bangkok-area field units, each with its own on-call LINE group, and the emergencies they are sent.
+SETUP = """
+from raksa.cases.services import case_create
+from raksa.directory.models import Agency, Contact, ServiceArea, Unit
+from raksa.dispatch.services import dispatch_request
+centre_agency = Agency.objects.create(code="centre", name_th="ศูนย์", name_en="Centre", kind="centre")
+Unit.objects.create(code="centre-1300", agency=centre_agency, name_th="ศูนย์ 1300", name_en="1300", kind="centre")
+groups = {groups!r}
+provinces = ["10", "11", "12", "13"]
+for group, province in zip(groups, provinces):
+    unit = Unit.objects.create(code="rru-" + province, agency=centre_agency, name_th="ทีม " + province,
+                               name_en="Team " + province, kind="rapid_response", province_code=province)
+    ServiceArea.objects.create(unit=unit, area_code=province)
+    Contact.objects.create(unit=unit, kind="line_group", value=group, on_call=True, priority=10)
+for i in range({count}):
+    case = case_create(actor=None, channel="web", summary="เหตุ %d" % i, emergency_type="threat",
+                       province_code=provinces[i % 4])
+    dispatch_request(case=case)
+print("ready")
+"""
+
+
+def workers(env: dict[str, str], count: int) -> list[subprocess.Popen]:
+    return [
+        subprocess.Popen(
+            [*RAKSA, "worker", "--interval", "0.1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        for _ in range(count)
+    ]
+
+
+def wait_for(condition, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def stop_all(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+
+
+class WorkerProcessTests:
+    def env_with(self, env: dict[str, str], line: LineStandIn) -> dict[str, str]:
+        return {
+            **env,
+            "LINE_API_BASE": line.base_url,
+            "LINE_CHANNEL_ACCESS_TOKEN": line.token,
+            # A short claim, so a killed worker's alert is taken over within seconds.
+            "RAKSA_NOTIFY_TIMEOUT_SECONDS": "1",
+            "RAKSA_NOTIFY_LEASE_SECONDS": "3",
+        }
+
+    def test_two_workers_send_each_alert_exactly_once(self, tmp_path: Path):
+        with throwaway_env(tmp_path) as base, LineStandIn() as line:
+            env = self.env_with(base, line)
+            raksa("migrate", "--no-input", env=env)
+            raksa("shell", "-c", SETUP.format(groups=GROUPS, count=EMERGENCIES), env=env)
+            procs = workers(env, 2)
+            try:
+                assert wait_for(lambda: len(line.received()) >= EMERGENCIES)
+                time.sleep(1.5)  # anything sent twice would arrive now
+            finally:
+                stop_all(procs)
+            received = line.received()
+            assert len(received) == EMERGENCIES
+            per_group = Counter(item["to"] for item in received)
+            assert per_group == {group: EMERGENCIES // 4 for group in GROUPS}
+            texts = [m.get("altText", "") for item in received for m in item["messages"]]
+            assert len(set(texts)) == EMERGENCIES  # one alert per case, none twice
+
+    def test_an_alert_cut_off_by_a_killed_worker_goes_out_after_the_restart_once(self, tmp_path: Path):
+        with throwaway_env(tmp_path) as base, LineStandIn() as line:
+            env = self.env_with(base, line)
+            raksa("migrate", "--no-input", env=env)
+            raksa("shell", "-c", SETUP.format(groups=GROUPS[:1], count=1), env=env)
+            in_flight = threading.Event()
+            release = threading.Event()
+
+            def hold_first(request) -> None:
+                if not in_flight.is_set():
+                    in_flight.set()
+                    release.wait(10)  # the worker is killed while its request waits here
+
+            line.before_answer = hold_first
+            [first] = workers(env, 1)
+            try:
+                assert in_flight.wait(60), "the first worker never sent the alert"
+                os.killpg(first.pid, signal.SIGKILL)
+                first.communicate(timeout=30)
+            finally:
+                release.set()
+            line.before_answer = None
+            [second] = workers(env, 1)
+            try:
+                # The cut-off request was accepted by LINE after all; the restart sends it again with the same
+                # retry key, and LINE (here its stand-in) takes it as the one already accepted.
+                assert wait_for(lambda: len(line.requests) >= 2, seconds=60)
+                time.sleep(1.0)
+            finally:
+                stop_all([second])
+            assert len(line.received()) == 1
+            keys = {r.headers.get("x-line-retry-key") for r in line.requests}
+            assert len(keys) == 1 and None not in keys
