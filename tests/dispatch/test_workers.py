@@ -100,7 +100,7 @@ class WorkerProcessTests:
             received = line.received()
             assert len(received) == EMERGENCIES
             per_group = Counter(item["to"] for item in received)
-            assert per_group == {group: EMERGENCIES // 4 for group in GROUPS}
+            assert per_group == dict.fromkeys(GROUPS, EMERGENCIES // 4)
             texts = [m.get("altText", "") for item in received for m in item["messages"]]
             assert len(set(texts)) == EMERGENCIES  # one alert per case, none twice
 
