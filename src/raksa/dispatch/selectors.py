@@ -1,7 +1,9 @@
-"""Reads of dispatch: what a field team's page shows of a case (the essentials and the risks), and the board."""
+"""Reads of dispatch: what a field team's page shows of a case (the essentials and the risks), and the board:
+its rows, and, for its live refresh, what changed since the version a page has."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +73,32 @@ def board_queryset(user: Any, *, province: str = "", emergency_type: str = "") -
     if emergency_type:
         rows = rows.filter(case__emergency_type=emergency_type)
     return rows
+
+
+# A change committed a moment after another with a later timestamp must not be missed by a board that has seen
+# the later one: each poll asks again for what changed this long before the version it has (it dedups by id).
+CHANGES_OVERLAP = dt.timedelta(seconds=3)
+CHANGES_LIMIT = 200
+
+
+def board_changes(
+    user: Any, *, since: dt.datetime, province: str = "", emergency_type: str = ""
+) -> list[Dispatch]:
+    """The dispatches the user sees that changed since `since` (finished ones too, so the board drops them)."""
+    rows = dispatches_visible_to(user).filter(updated_at__gte=since - CHANGES_OVERLAP)
+    if province:
+        rows = rows.filter(case__province_code=province)
+    if emergency_type:
+        rows = rows.filter(case__emergency_type=emergency_type)
+    return list(rows.order_by("updated_at", "id")[:CHANGES_LIMIT])
+
+
+def version_time(version: str) -> dt.datetime | None:
+    """The time a board version (its ETag, in microseconds) stands for; None when it is not one."""
+    digits = version.strip().strip('"')
+    if not digits.isdigit() or len(digits) > 20:
+        return None
+    return dt.datetime.fromtimestamp(int(digits) / 1_000_000, tz=dt.UTC)
 
 
 def board_version(user: Any, *, province: str = "", emergency_type: str = "") -> str:

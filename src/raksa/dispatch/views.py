@@ -3,17 +3,20 @@
 Views parse input, call a service or a selector, and render. The responder page shows only the essentials of the
 case and the risks to the team, and every showing is written to the access log (a link's holder is logged as the
 unit it was sent to, with no user). The board is conditional polling (DESIGN "Live screens"): the page asks
-`board_live` every two seconds with the ETag it last got; nothing changed answers 304 after one aggregate query.
+`board_live` every two seconds with the ETag it last got; nothing changed answers 304 after one aggregate query,
+and a change sends only the rows that changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -25,7 +28,7 @@ from raksa.cases.models import EmergencyType
 from raksa.core.errors import RaksaError
 from raksa.core.http import HttpError, get_json
 from raksa.directory.models import Contact
-from raksa.dispatch import selectors, services
+from raksa.dispatch import selectors, services, states
 from raksa.dispatch.access import can_act
 from raksa.dispatch.links import link_check
 from raksa.dispatch.models import Dispatch, DispatchState
@@ -149,14 +152,26 @@ def board(request: StaffRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def board_live(request: StaffRequest) -> HttpResponse:
-    """The board's rows as HTML, or 304 when nothing changed since the ETag the page has (If-None-Match)."""
+    """What changed on the board since the page's version (`since`): 304 when nothing did (If-None-Match), else
+    JSON `{"version", "rows": [{"id", "active", "html"}]}`, each row rendered as the page renders it."""
     filters = _filters(request)
     etag = selectors.board_version(request.staff.user, **filters)
     if etag in (request.headers.get("If-None-Match") or ""):
-        response = HttpResponse(status=304)
+        response: HttpResponse = HttpResponse(status=304)
     else:
-        rows = selectors.board_rows(request.staff.user, **filters)
-        response = render(request, "dispatch/_board_rows.html", {"rows": rows})
+        since = selectors.version_time(request.GET.get("since", "")) or dt.datetime.fromtimestamp(0, tz=dt.UTC)
+        changed = selectors.board_changes(request.staff.user, since=since, **filters)
+        rows = [
+            {
+                "id": d.pk,
+                "active": d.state in states.ACTIVE,
+                "html": render_to_string("dispatch/_board_row.html", {"d": d}, request=request),
+            }
+            for d in changed
+        ]
+        response = JsonResponse(
+            {"version": etag.strip('"'), "rows": rows}, json_dumps_params={"ensure_ascii": False}
+        )
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     return response

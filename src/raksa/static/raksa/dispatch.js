@@ -5,15 +5,8 @@
   if (!board) return;
   var url = board.getAttribute("data-live-url");
   var etag = board.getAttribute("data-version") || "";
-  var rows = document.getElementById("board-rows");
   var POLL_MS = 2000;
   var HIDDEN_POLL_MS = 10000;
-
-  function ids() {
-    var found = {};
-    rows.querySelectorAll("[data-dispatch]").forEach(function (row) { found[row.getAttribute("data-dispatch")] = true; });
-    return found;
-  }
 
   function beep() {
     try {
@@ -31,24 +24,46 @@
     } catch (e) { /* a browser that will not play before a click: the highlight is enough */ }
   }
 
+  function apply(rows) {
+    var body = document.getElementById("board-body");
+    var fresh = false;
+    rows.forEach(function (row) {
+      var old = body.querySelector('[data-dispatch="' + row.id + '"]');
+      if (!row.active) {
+        if (old) old.remove();
+        return;
+      }
+      var holder = document.createElement("tbody");
+      holder.innerHTML = row.html;
+      var tr = holder.firstElementChild;
+      if (old) {
+        old.replaceWith(tr);
+      } else {
+        tr.classList.add("fresh");
+        body.insertBefore(tr, body.firstChild);
+        fresh = true;
+      }
+    });
+    var empty = !body.querySelector("[data-dispatch]");
+    document.getElementById("board-table").hidden = empty;
+    document.getElementById("board-empty").hidden = !empty;
+    if (fresh) beep();
+  }
+
   function poll() {
     var headers = etag ? { "If-None-Match": etag } : {};
-    fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers })
+    var since = etag.replace(/"/g, "");
+    fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "since=" + encodeURIComponent(since),
+          { credentials: "same-origin", cache: "no-store", headers: headers })
       .then(function (response) {
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("board " + response.status);
-        etag = response.headers.get("ETag") || "";
-        return response.text();
+        etag = response.headers.get("ETag") || etag;
+        return response.json();
       })
-      .then(function (html) {
-        if (html === null) return;
-        var before = ids();
-        rows.innerHTML = html;
-        var fresh = false;
-        rows.querySelectorAll("[data-dispatch]").forEach(function (row) {
-          if (!before[row.getAttribute("data-dispatch")]) { row.classList.add("fresh"); fresh = true; }
-        });
-        if (fresh) beep();
+      .then(function (answer) {
+        if (answer === null) return;
+        apply(answer.rows || []);
         board.setAttribute("data-updated", String(Date.now()));
       })
       .catch(function () { /* the next poll tries again */ })
