@@ -6,6 +6,7 @@ import csv
 import gzip
 import json
 import math
+import random
 import threading
 import time
 from collections import Counter
@@ -199,6 +200,28 @@ class LoadingTests:
             thread.join(timeout=30)
         assert len(counted_loads) == 1
         assert [a.district_code if a else None for a in answers] == ["1001"] * threads_n
+
+    def test_it_answers_threads_asking_together_as_it_answers_one(self):
+        rng = random.Random(7)
+        points = [(rng.uniform(5.6, 20.5), rng.uniform(97.3, 105.7)) for _ in range(1500)]
+        # The threads meet a freshly loaded index first; one thread alone asks afterwards.
+        with mock.patch.object(geo, "_districts", None):
+            threads_n = 6
+            barrier = threading.Barrier(threads_n)
+            answers: dict[int, list] = {}
+
+            def ask(n):
+                barrier.wait()
+                answers[n] = [geo.point_area(*point) for point in points]
+
+            threads = [threading.Thread(target=ask, args=(n,)) for n in range(threads_n)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            alone = [geo.point_area(*point) for point in points]
+        assert sum(a is not None for a in alone) > 300
+        assert all(answers[n] == alone for n in range(threads_n))
 
     def test_it_loads_nothing_at_the_first_lookup_after_warming(self, counted_loads):
         geo.geo_warm()

@@ -61,12 +61,16 @@ class PointArea:
 
 
 class _Districts:
-    """The outlines with their codes, each outline prepared for point tests, and an STRtree over them."""
+    """The outlines with their codes and an STRtree over them.
+
+    The outlines are not prepared (shapely.prepare): GEOS builds a prepared geometry's index lazily, on its
+    first test, and not safely across threads, while shapely releases the GIL during array operations. With
+    some 44 vertices per outline a plain point-in-polygon test is as fast anyway.
+    """
 
     def __init__(self, codes: list[str], geometries: list[Any]) -> None:
         self.codes = codes
         self.geometries = np.array(geometries, dtype=object)
-        shapely.prepare(self.geometries)
         self.boundaries = shapely.boundary(self.geometries)
         self.tree = shapely.STRtree(self.geometries)
 
