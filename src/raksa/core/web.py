@@ -68,13 +68,20 @@ class WebServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        from django.apps import apps
         from django.urls import get_resolver
+        from django.utils.module_loading import import_string
 
         from raksa.triage import triage_warm
         from raksa.wsgi import application
 
         get_resolver().url_patterns  # noqa: B018 (import every view once, here, rather than in each worker)
         triage_warm()  # every web process starts with the triage model and place indexes already loaded
+        # And whatever else an app loads once (dispatch's district outlines): `warm = ("dotted.path",)` on its
+        # AppConfig, so core needs no import of the apps above it.
+        for config in apps.get_app_configs():
+            for path in getattr(config, "warm", ()):
+                import_string(path)()
         return application
 
 

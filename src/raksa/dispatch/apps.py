@@ -7,6 +7,8 @@ class DispatchConfig(AppConfig):
     verbose_name = "Dispatch"
     # The timers: acknowledge and on-scene due times that have passed (see raksa.core.worker).
     sweeps = (("raksa.dispatch.services.dispatch_timer_sweep", 5),)
+    # Loaded before the web processes fork, so none loads the district outlines on its first emergency.
+    warm = ("raksa.dispatch.geo.geo_warm",)
 
     def ready(self) -> None:
         from raksa.dispatch import events  # noqa: F401  (declares dispatch's timeline kinds)
