@@ -14,7 +14,7 @@ from raksa.cases.models import AccessLog
 from raksa.directory.models import Contact
 from raksa.dispatch.links import link_check, link_token, link_url
 from raksa.dispatch.models import Dispatch, DispatchState
-from raksa.dispatch.services import dispatch_request
+from raksa.dispatch.services import dispatch_cancel, dispatch_request
 from raksa.notify.models import Message
 from raksa.notify.services import outbox_sweep
 from tests.base import BANGKOK
@@ -124,6 +124,24 @@ class BoardTests(DispatchTestCase):
         changed = self.client.get(reverse("dispatch:board_live"), HTTP_IF_NONE_MATCH=etag)
         self.assertEqual(changed.status_code, 200)
         self.assertContains(changed, "ทีมรับเรื่องแล้ว")
+
+    def test_a_poll_sends_only_the_rows_changed_since_its_version_and_drops_finished_ones(self):
+        first = dispatch_request(case=self.emergency(summary="หนึ่ง"))
+        second = dispatch_request(case=self.emergency(summary="สอง"))
+        self.client.force_login(self.call_taker)
+        live = reverse("dispatch:board_live")
+        answer = self.client.get(live).json()
+        self.assertEqual({row["id"] for row in answer["rows"]}, {first.pk, second.pk})
+        version = answer["version"]
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=10)):
+            dispatch_cancel(dispatch=first, actor=self.call_taker, reason="แจ้งซ้ำ")
+            changed = self.client.get(live, {"since": version}).json()
+        # What changed since (with a few seconds' overlap, for changes committed late): not the untouched one.
+        rows = {row["id"]: row["active"] for row in changed["rows"]}
+        self.assertEqual(rows.get(first.pk), False)
+        later = {row["id"] for row in self.client.get(live, {"since": changed["version"]}).json()["rows"]}
+        self.assertNotIn(second.pk, later)
+        self.assertGreater(int(changed["version"]), int(version))
 
     def test_a_supervisor_sees_only_her_area_and_filters_work(self):
         bangkok = dispatch_request(case=self.emergency())

@@ -159,7 +159,9 @@ def board_live(request: StaffRequest) -> HttpResponse:
     if etag in (request.headers.get("If-None-Match") or ""):
         response: HttpResponse = HttpResponse(status=304)
     else:
-        since = selectors.version_time(request.GET.get("since", "")) or dt.datetime.fromtimestamp(0, tz=dt.UTC)
+        since = selectors.version_time(request.GET.get("since", "")) or dt.datetime.fromtimestamp(
+            0, tz=dt.UTC
+        )
         changed = selectors.board_changes(request.staff.user, since=since, **filters)
         rows = [
             {
