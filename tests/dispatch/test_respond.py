@@ -202,3 +202,22 @@ class PhonesPageTests(StandInsMixin, DispatchTestCase):
         self.client.force_login(self.call_taker)
         with override_settings(RAKSA_STANDINS_URLS=()):
             self.assertEqual(self.client.get(reverse("dispatch:phones")).status_code, 404)
+
+
+class RouteDryRunTests(DispatchTestCase):
+    def test_it_says_where_a_point_or_an_address_would_go_and_why(self):
+        self.client.force_login(self.call_taker)
+        page = self.client.get(reverse("dispatch:route"), {"lat": "13.7500", "lon": "100.4913"})
+        self.assertContains(page, "1001")  # the Grand Palace is in Phra Nakhon
+        self.assertContains(page, self.bkk_rapid.code)
+        self.assertContains(page, "จากพิกัด")
+        at_sea = self.client.get(reverse("dispatch:route"), {"lat": "12.0", "lon": "101.0", "province": ""})
+        self.assertContains(at_sea, self.centre.code)
+        by_code = self.client.get(reverse("dispatch:route"), {"province": BANGKOK})
+        self.assertContains(by_code, self.bkk_rapid.code)
+        self.assertFalse(Dispatch.objects.exists())  # nothing sent, nothing stored
+
+    def test_half_a_position_is_a_clear_error(self):
+        self.client.force_login(self.call_taker)
+        page = self.client.get(reverse("dispatch:route"), {"lat": "13.75"})
+        self.assertContains(page, "Give both latitude and longitude", status_code=400)

@@ -10,6 +10,7 @@ and a change sends only the rows that changed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.conf import settings
@@ -28,10 +29,12 @@ from raksa.cases.models import EmergencyType
 from raksa.core.errors import RaksaError
 from raksa.core.http import HttpError, get_json
 from raksa.directory.models import Contact
-from raksa.dispatch import selectors, services, states
+from raksa.directory.selectors import area_name
+from raksa.dispatch import geo, selectors, services, states
 from raksa.dispatch.access import can_act
 from raksa.dispatch.links import link_check
 from raksa.dispatch.models import Dispatch, DispatchState
+from raksa.dispatch.routing import dispatch_route
 from raksa.dispatch.services import map_url
 
 S = DispatchState
@@ -216,4 +219,51 @@ def phones(request: StaffRequest) -> HttpResponse:
             )
     response = render(request, "dispatch/phones.html", {"inboxes": inboxes, "problems": problems})
     patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _number(raw: str | None) -> float | None:
+    try:
+        value = float((raw or "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+@staff_required
+@require_GET
+def route_dry_run(request: StaffRequest) -> HttpResponse:
+    """Where would an emergency at this point, or this address, go, and why? Nothing is sent or stored."""
+    latitude, longitude = _number(request.GET.get("lat")), _number(request.GET.get("lon"))
+    province = (request.GET.get("province") or "").strip()[:2]
+    district = (request.GET.get("district") or "").strip()[:4]
+    asked = latitude is not None or longitude is not None or bool(province or district)
+    route = area = None
+    problem = ""
+    if (latitude is None) != (longitude is None):
+        problem = _("ต้องระบุทั้งละติจูดและลองจิจูด / Give both latitude and longitude")
+    elif asked:
+        if latitude is not None and longitude is not None:
+            area = geo.point_area(latitude, longitude)
+        route = dispatch_route(
+            latitude=latitude, longitude=longitude, province_code=province, district_code=district
+        )
+    response = render(
+        request,
+        "dispatch/route.html",
+        {
+            "route": route,
+            "area": area,
+            "problem": problem,
+            "given": {
+                "lat": request.GET.get("lat", ""),
+                "lon": request.GET.get("lon", ""),
+                "province": province,
+                "district": district,
+            },
+            "province_name": area_name(route.province_code) if route and route.province_code else "",
+            "district_name": area_name(route.district_code) if route and route.district_code else "",
+        },
+        status=400 if problem else 200,
+    )
     return response
