@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             accepted: dict[str, float] = {}
             errors: list[str] = []
             seen_on_board: dict[str, float] = {}
+            polls: list[float] = []
             stop_board = threading.Event()
 
             def board() -> None:
@@ -274,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                 while not stop_board.is_set():
                     headers = {"Cookie": cookies, **({"If-None-Match": etag} if etag else {})}
                     since = etag.strip('"')
+                    began = time.perf_counter()
                     try:
                         conn.request("GET", f"/dispatch/live?since={since}", headers=headers)
                         response = conn.getresponse()
@@ -282,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
                         conn = http.client.HTTPConnection(HOST, port, timeout=10)
                         continue
                     now = time.time()
+                    polls.append(time.perf_counter() - began)
                     if response.status == 200:
                         etag = response.getheader("ETag") or ""
                         for row in json.loads(raw)["rows"]:
@@ -361,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         "alert": figures(alert),
         "board": figures(on_board),
         "board_poll_s": args.board_poll,
+        "board_poll_round_trip": figures(polls),
         "lost": len(lost),
         "duplicated": sum(count - 1 for count in twice.values()),
     }
@@ -370,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     a, b = results["alert"], results["board"]
     log(f"alert (accepted -> at the team's LINE group): {a}")
     log(f"board (accepted -> on a board polled every {args.board_poll:g} s): {b}")
+    log(f"one board poll, round trip: {results['board_poll_round_trip']}")
     log(f"lost {results['lost']}, duplicated {results['duplicated']}")
     failed = []
     if results["errors"] or results["lost"] or results["duplicated"]:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -166,17 +166,17 @@ def board_live(request: StaffRequest) -> HttpResponse:
             0, tz=dt.UTC
         )
         changed = selectors.board_changes(request.staff.user, since=since, **filters)
+        row_template = get_template("dispatch/_board_row.html")
         rows = [
-            {
-                "id": d.pk,
-                "active": d.state in states.ACTIVE,
-                "html": render_to_string("dispatch/_board_row.html", {"d": d}, request=request),
-            }
+            {"id": d.pk, "active": d.state in states.ACTIVE, "html": row_template.render({"d": d})}
             for d in changed
         ]
-        response = JsonResponse(
-            {"version": etag.strip('"'), "rows": rows}, json_dumps_params={"ensure_ascii": False}
-        )
+        # More changes than one answer holds: the page has seen up to the last row sent, and asks again from there.
+        version = etag.strip('"')
+        if len(changed) >= selectors.CHANGES_LIMIT:
+            version = str(int(changed[-1].updated_at.timestamp() * 1_000_000))
+            etag = f'"{version}"'
+        response = JsonResponse({"version": version, "rows": rows}, json_dumps_params={"ensure_ascii": False})
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     return response
