@@ -52,6 +52,7 @@ from raksa.core.errors import INVALID_CHOICE, FieldError, RaksaError, invalid_in
 from raksa.core.filetypes import sniff_content_type
 from raksa.core.text import clean_text, shown
 from raksa.directory.models import Category
+from raksa.dispatch import geo
 from raksa.dispatch.services import dispatch_request
 from raksa.intake import events
 from raksa.intake.errors import (
@@ -590,9 +591,16 @@ def _person(
 
 
 def _area(payload: dict[str, Any], entities: Any) -> tuple[str, str]:
+    """The case's province and district: the codes given, else where the point is, else what the text names."""
     location = payload.get("location") or {}
     province, district = location.get("province_code", ""), location.get("district_code", "")
-    if province or entities is None:
+    if province:
+        return province, district
+    if location.get("latitude") not in (None, "") and location.get("longitude") not in (None, ""):
+        found = geo.point_area(float(location["latitude"]), float(location["longitude"]))
+        if found is not None:
+            return found.province_code, found.district_code
+    if entities is None:
         return province, district
     provinces = list(entities.province_codes)
     districts = [d for d in entities.district_codes if not provinces or d[:2] == provinces[0]]

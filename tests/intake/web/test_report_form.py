@@ -81,7 +81,9 @@ class EmergencyTests(WebReportCase):
         case = report.case
         self.assertEqual(case.location_text, "หน้าเซเว่น ซอยลาดพร้าว 101")
         self.assertEqual((str(case.latitude), str(case.longitude)), ("13.756300", "100.501800"))
-        self.assertEqual(case.province_code, "")  # coordinates alone name no province here: routing decides
+        # The phone's position names the area (offline, raksa.dispatch.geo): Bangkok, one of its khet.
+        self.assertEqual(case.province_code, "10")
+        self.assertTrue(case.district_code.startswith("10") and len(case.district_code) == 4)
 
     def test_coordinates_outside_thailand_never_stop_an_emergency(self) -> None:
         response = self.emergency(emergency_type="threat", place="ตลาดนัด", latitude="48.85", longitude="2.35")
