@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 
 from django.core.management import call_command
 from django.db import connections
@@ -49,12 +48,8 @@ class WorkerSweepTests(TransactionTestCase):
         thread = threading.Thread(target=worker.run, daemon=True)
         thread.start()
         try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                report.refresh_from_db()
-                if report.state == Report.State.PROCESSED:
-                    break
-                time.sleep(0.2)
+            self.assertTrue(worker.swept["raksa.intake.services.report_sweep"].wait(30))
+            report.refresh_from_db()
         finally:
             worker.running = False
             thread.join(timeout=10)

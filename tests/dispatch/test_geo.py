@@ -8,7 +8,6 @@ import json
 import math
 import random
 import threading
-import time
 from collections import Counter
 from importlib.resources import files
 from pathlib import Path
@@ -176,17 +175,18 @@ class LoadingTests:
         loads = []
         real_load = geo._load
 
-        def slow_load():
+        def counted_load():
             loads.append(threading.get_ident())
-            time.sleep(0.05)  # long enough for every thread to reach the lock while the first one loads
             return real_load()
 
-        with mock.patch.object(geo, "_districts", None), mock.patch.object(geo, "_load", slow_load):
+        with mock.patch.object(geo, "_districts", None), mock.patch.object(geo, "_load", counted_load):
             yield loads
 
     def test_it_loads_once_when_the_first_calls_come_together(self, counted_loads):
         threads_n = 8
-        barrier = threading.Barrier(threads_n)
+        # Every thread is running before anyone may load: the loading lock is held until all have passed the
+        # barrier, so they meet it at once instead of one after another.
+        barrier = threading.Barrier(threads_n + 1)
         answers = []
 
         def ask():
@@ -194,8 +194,10 @@ class LoadingTests:
             answers.append(geo.point_area(13.7500, 100.4913))
 
         threads = [threading.Thread(target=ask) for _ in range(threads_n)]
-        for thread in threads:
-            thread.start()
+        with geo._lock:
+            for thread in threads:
+                thread.start()
+            barrier.wait()
         for thread in threads:
             thread.join(timeout=30)
         assert len(counted_loads) == 1

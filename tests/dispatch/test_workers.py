@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -54,13 +53,20 @@ def workers(env: dict[str, str], count: int) -> list[subprocess.Popen]:
     ]
 
 
-def wait_for(condition, seconds: float = 60.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
+def counting(line: LineStandIn, enough: int) -> threading.Event:
+    """An event the stand-in sets when it has been sent `enough` pushes (answered or not)."""
+    reached = threading.Event()
+    count = [0]
+    lock = threading.Lock()
+
+    def hook(request) -> None:
+        with lock:
+            count[0] += 1
+            if count[0] >= enough:
+                reached.set()
+
+    line.before_answer = hook
+    return reached
 
 
 def stop_all(procs: list[subprocess.Popen]) -> None:
@@ -91,12 +97,12 @@ class WorkerProcessTests:
             env = self.env_with(base, line)
             raksa("migrate", "--no-input", env=env)
             raksa("shell", "-c", SETUP.format(groups=GROUPS, count=EMERGENCIES), env=env)
+            all_sent = counting(line, EMERGENCIES)
             procs = workers(env, 2)
             try:
-                assert wait_for(lambda: len(line.received()) >= EMERGENCIES)
-                time.sleep(1.5)  # anything sent twice would arrive now
+                assert all_sent.wait(60), "the workers did not send every alert"
             finally:
-                stop_all(procs)
+                stop_all(procs)  # stopped, they have sent all they ever will: a second copy would be here now
             received = line.received()
             assert len(received) == EMERGENCIES
             per_group = Counter(item["to"] for item in received)
@@ -125,13 +131,12 @@ class WorkerProcessTests:
                 first.communicate(timeout=30)
             finally:
                 release.set()
-            line.before_answer = None
+            resent = counting(line, 1)
             [second] = workers(env, 1)
             try:
                 # The cut-off request was accepted by LINE after all; the restart sends it again with the same
                 # retry key, and LINE (here its stand-in) takes it as the one already accepted.
-                assert wait_for(lambda: len(line.requests) >= 2, seconds=60)
-                time.sleep(1.0)
+                assert resent.wait(60), "the restarted worker never sent the alert again"
             finally:
                 stop_all([second])
             assert len(line.received()) == 1

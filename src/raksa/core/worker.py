@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import close_old_connections, connection
@@ -58,7 +59,14 @@ def _sweep(sweep: Sweep) -> None:
 
 
 class RaksaWorker(Worker):
-    """django-tasks-db's worker, with each sweep in a thread of its own (a slow one never holds up another)."""
+    """django-tasks-db's worker, with each sweep in a thread of its own (a slow one never holds up another).
+
+    `swept[path]` is set once that sweep has made a pass, for whoever must know the worker is at work.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.swept = {sweep.path: threading.Event() for sweep in sweeps_declared()}
 
     def run(self) -> None:
         if self.batch:
@@ -74,6 +82,7 @@ class RaksaWorker(Worker):
             began = time.monotonic()
             close_old_connections()
             _sweep(sweep)
+            self.swept[sweep.path].set()
             time.sleep(max(0.0, sweep.every - (time.monotonic() - began)))
         connection.close()
 
