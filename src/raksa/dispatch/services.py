@@ -116,8 +116,9 @@ def _contacts(unit: Unit) -> list[Contact]:
 def _alert(dispatch: Dispatch, *, now: dt.datetime) -> None:
     """Queue the alert to the contact at `contact_index` (cycling, at the top level), or escalate when none."""
     contacts = _contacts(dispatch.unit)
-    at_top = _next_unit(dispatch) is None
-    if not contacts or (dispatch.contact_index >= len(contacts) and not at_top):
+    # Past the last contact, only the top of the chain starts again from the first (asked only then: a query).
+    exhausted = dispatch.contact_index >= len(contacts) and _next_unit(dispatch) is not None
+    if not contacts or exhausted:
         error = "ไม่มีช่องทางติดต่อเวร" if not contacts else "ส่งแจ้งเตือนไม่สำเร็จทุกช่องทาง"
         _alert_failed(dispatch, error=error)
         if dispatch.state in (S.PENDING, S.ALERTED):
@@ -309,12 +310,17 @@ def _escalate(dispatch: Dispatch, *, why_th: str, now: dt.datetime) -> Dispatch 
             dispatch.save(update_fields=["contact_index", "updated_at"])
             _alert(dispatch, now=now)
         return None
+    return _send_up(dispatch, target, reason=f"ส่งต่อจาก {dispatch.unit.name_th}: {why_th}", now=now)
+
+
+def _send_up(dispatch: Dispatch, target: Unit, *, reason: str, now: dt.datetime) -> Dispatch:
+    """The case's dispatch one level above `dispatch`, to `target`, alerted at once."""
     higher = Dispatch.objects.create(
         case=dispatch.case,
         unit=target,
         level=dispatch.level + 1,
         escalated_from=dispatch,
-        reason=f"ส่งต่อจาก {dispatch.unit.name_th}: {why_th}"[:300],
+        reason=reason[:300],
     )
     _alert(higher, now=now)
     return higher
@@ -351,14 +357,7 @@ def dispatch_timer_sweep(*, now: dt.datetime | None = None) -> int:
             )
             target = _next_unit(dispatch)
             if target is not None:
-                higher = Dispatch.objects.create(
-                    case=dispatch.case,
-                    unit=target,
-                    level=dispatch.level + 1,
-                    escalated_from=dispatch,
-                    reason=f"{dispatch.unit.name_th} ยังไม่ถึงที่เกิดเหตุตามเวลา"[:300],
-                )
-                _alert(higher, now=now)
+                _send_up(dispatch, target, reason=f"{dispatch.unit.name_th} ยังไม่ถึงที่เกิดเหตุตามเวลา", now=now)
             acted += 1
     return acted
 
@@ -454,14 +453,12 @@ def _after_decline(declined: Dispatch) -> None:
         target = Unit.objects.filter(code=CENTRE_UNIT, is_active=True).first()
         if target is None or Dispatch.objects.filter(case_id=declined.case_id, unit=target).exists():
             return
-    higher = Dispatch.objects.create(
-        case=declined.case,
-        unit=target,
-        level=declined.level + 1,
-        escalated_from=declined,
-        reason=f"{declined.unit.name_th} ปฏิเสธ: {declined.decline_reason}"[:300],
+    _send_up(
+        declined,
+        target,
+        reason=f"{declined.unit.name_th} ปฏิเสธ: {declined.decline_reason}",
+        now=timezone.now(),
     )
-    _alert(higher, now=timezone.now())
 
 
 def dispatch_acknowledge(*, dispatch: Dispatch, actor: User | None, by_link: bool = False) -> Dispatch:
