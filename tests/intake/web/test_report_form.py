@@ -8,9 +8,11 @@ import re
 from unittest import mock
 
 import segno
+import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from raksa.cases.models import Attachment
 from raksa.core.models import RateCount
@@ -25,6 +27,12 @@ ELSEWHERE = "198.51.100.20"
 class WebReportCase(RaksaTestCase):
     def setUp(self) -> None:
         self.client = Client(REMOTE_ADDR=HOME)
+        # The rate limits count in fixed 10-minute windows: a test that began just before a window's end would see
+        # its count start again. The clock runs, from the first second of the current window.
+        now = timezone.now()
+        clock = time_machine.travel(now.replace(minute=now.minute - now.minute % 10, second=1, microsecond=0))
+        clock.start()
+        self.addCleanup(clock.stop)
 
     def page(self, client: Client | None = None) -> str:
         response = (client or self.client).get("/report/")
