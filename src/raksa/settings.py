@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "raksa.cases",
     "raksa.notify",
     "raksa.dispatch",
+    "raksa.tracking",
     "raksa.intake",
     "raksa.workspace",
     "raksa.api",
