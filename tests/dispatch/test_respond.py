@@ -155,6 +155,27 @@ class BoardTests(DispatchTestCase):
             self.client.get(reverse("dispatch:board"), {"type": "frenzy"}), bangkok.case.number
         )
 
+    def test_rows_carry_the_position_and_labels_the_map_draws_and_filters_apply_to_them(self):
+        placed = dispatch_request(case=self.emergency(latitude="13.7563", longitude="100.5018"))
+        unplaced = dispatch_request(case=self.emergency(summary="ไม่มีพิกัด", emergency_type="frenzy"))
+        self.client.force_login(self.call_taker)
+        html = self.client.get(reverse("dispatch:board")).content.decode()
+        row = html[html.index(f'id="dispatch-{placed.pk}"') :].split(">", 1)[0]
+        self.assertIn('data-lat="13.756300" data-lon="100.501800"', row)
+        self.assertIn('data-state="alerted"', row)
+        self.assertIn('data-type="ถูกข่มขู่"', row)
+        self.assertIn('data-place="กรุงเทพมหานคร"', row)  # no place typed: the province's name, not its code
+        self.assertIn(f'data-href="/dispatch/{placed.pk}/"', row)
+        other = html[html.index(f'id="dispatch-{unplaced.pk}"') :].split(">", 1)[0]
+        self.assertNotIn("data-lat", other)
+        self.assertIn('id="board-map"', html)
+        # A live answer carries the same rows, and a filter keeps the other type's position off the map.
+        live = self.client.get(reverse("dispatch:board_live")).json()["rows"]
+        self.assertIn('data-lat="13.756300"', next(r["html"] for r in live if r["id"] == placed.pk))
+        filtered = self.client.get(reverse("dispatch:board"), {"type": "frenzy"}).content.decode()
+        self.assertNotIn("data-lat", filtered)
+        self.assertIn(f'id="dispatch-{unplaced.pk}"', filtered)
+
     def test_escalations_and_failed_alerts_come_first(self):
         Contact.objects.filter(unit=self.bkk_rapid).delete()  # this one's alert fails: it climbs at once
         failed = dispatch_request(case=self.emergency(summary="ไม่มีทีมรับ"))
