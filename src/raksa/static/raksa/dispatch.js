@@ -8,11 +8,33 @@
   var POLL_MS = 2000;
   var HIDDEN_POLL_MS = 10000;
 
-  function beep() {
+  // One audio context for the page's life. Browsers start it suspended until someone clicks or types on the
+  // page (autoplay rules): the first click or key resumes it, so a wall screen touched once sounds from then on.
+  var audio = null;
+  function audioContext() {
+    if (audio) return audio;
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return null;
     try {
-      var Ctx = window.AudioContext || window.webkitAudioContext;
-      if (!Ctx) return;
-      var ctx = new Ctx();
+      audio = new Ctx();
+    } catch (e) {
+      return null;
+    }
+    return audio;
+  }
+  function unlock() {
+    var ctx = audioContext();
+    if (ctx && ctx.state === "suspended") ctx.resume().catch(function () {});
+  }
+  document.addEventListener("pointerdown", unlock, { once: true });
+  document.addEventListener("keydown", unlock, { once: true });
+
+  // Every sound the board asks for is counted in data-sounds, whether or not the browser let it play.
+  function beep() {
+    board.setAttribute("data-sounds", String(Number(board.getAttribute("data-sounds") || 0) + 1));
+    var ctx = audioContext();
+    if (!ctx || ctx.state !== "running") return; // not allowed to play yet: the highlight is enough
+    try {
       var osc = ctx.createOscillator();
       var gain = ctx.createGain();
       osc.frequency.value = 880;
@@ -21,7 +43,7 @@
       gain.gain.value = 0.15;
       osc.start();
       osc.stop(ctx.currentTime + 0.4);
-    } catch (e) { /* a browser that will not play before a click: the highlight is enough */ }
+    } catch (e) { /* no sound: the highlight is enough */ }
   }
 
   function apply(rows) {
