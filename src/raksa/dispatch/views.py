@@ -146,6 +146,10 @@ def board(request: StaffRequest) -> HttpResponse:
             "filters": filters,
             "emergency_types": EmergencyType.choices,
             "version": selectors.board_version(request.staff.user, **filters),
+            # The map draws on a plain background without tiles (the default, and offline): markers still tell
+            # where, relative to each other and to the scale.
+            "map_tiles": settings.RAKSA_MAP_TILE_URL,
+            "map_attribution": settings.RAKSA_MAP_ATTRIBUTION,
         },
     )
     patch_cache_control(response, private=True, no_store=True)

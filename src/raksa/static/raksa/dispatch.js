@@ -70,6 +70,8 @@
     document.getElementById("board-table").hidden = empty;
     document.getElementById("board-empty").hidden = !empty;
     if (fresh) beep();
+    // The map (dispatch-map.js) redraws from the rows: it shows exactly what the list shows.
+    board.dispatchEvent(new CustomEvent("board:rows"));
   }
 
   function poll() {
