@@ -11,6 +11,10 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+import dj_database_url
+import psycopg
+import pytest
+
 from raksa.notify.standins import LineStandIn
 from tests.core.serving import RAKSA, raksa, throwaway_env
 
@@ -37,6 +41,32 @@ for i in range({count}):
     dispatch_request(case=case)
 print("ready")
 """
+
+
+# One more emergency for the unit SETUP made, from another process (as a web process would add it).
+ANOTHER = """
+from raksa.cases.services import case_create
+from raksa.dispatch.services import dispatch_request
+dispatch_request(case=case_create(actor=None, channel="web", summary="เหตุอีกครั้ง", emergency_type="frenzy",
+                                  province_code="10"))
+"""
+
+
+def terminate_connections(url: str) -> int:
+    """End every other connection to the database at `url`, as the server does when it restarts; how many."""
+    config = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [config["NAME"]],
+        ).fetchall()
+    return sum(1 for (done,) in rows if done)
 
 
 def workers(env: dict[str, str], count: int) -> list[subprocess.Popen]:
@@ -142,3 +172,29 @@ class WorkerProcessTests:
             assert len(line.received()) == 1
             keys = {r.headers.get("x-line-retry-key") for r in line.requests}
             assert len(keys) == 1 and None not in keys
+
+    @pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+        reason="a database server to cut off: the PostgreSQL run",
+    )
+    def test_a_worker_whose_database_restarts_reconnects_and_goes_on(self, tmp_path: Path):
+        with throwaway_env(tmp_path) as base, LineStandIn() as line:
+            env = self.env_with(base, line)
+            raksa("migrate", "--no-input", env=env)
+            raksa("shell", "-c", SETUP.format(groups=GROUPS[:1], count=1), env=env)
+            first = counting(line, 1)
+            [worker] = workers(env, 1)
+            try:
+                assert first.wait(60), "the worker never sent the first alert"
+                # What a restart does to a client: the server ends every connection to the database.
+                assert terminate_connections(env["DATABASE_URL"]) >= 1, "the worker held no connection to cut"
+                second = counting(line, 1)
+                raksa("shell", "-c", ANOTHER, env=env)
+                assert second.wait(60), "the worker sent nothing after the database came back"
+                assert worker.poll() is None, "the worker exited when its database went away"
+            finally:
+                stop_all([worker])
+            received = line.received()
+            assert len(received) == 2
+            texts = {m.get("altText", "") for item in received for m in item["messages"]}
+            assert len(texts) == 2

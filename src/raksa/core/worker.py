@@ -9,10 +9,15 @@ Sweeps need no row per item of future work (a task per report would be one more 
 what they pick up is the state itself, so nothing can be forgotten between a commit and an enqueue. Each sweep
 must be safe to run in two workers at once: it claims each item with a conditional update before acting.
 The worker runs each in a daemon thread of its own beside the task loop; `--batch` runs each once, then the tasks.
+
+The database may go away under a running worker (a restart, a failover, a dropped connection): a sweep's pass
+fails, its broken connection is closed before the next pass, and the task loop waits a moment and reconnects.
+The worker never exits for it; what was due is still in the database and is done once it is back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -23,11 +28,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 log = logging.getLogger(__name__)
+
+# Seconds the task loop waits before reconnecting after the database went away: doubling, up to the last.
+RECONNECT_WAITS = (0.5, 1.0, 2.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ def sweeps_run_once() -> None:
 def _sweep(sweep: Sweep) -> None:
     try:
         sweep.run()
+    except (OperationalError, InterfaceError) as exc:  # gone: one line a pass, not a traceback
+        log.warning("sweep %s: the database is unreachable (%s); next pass reconnects", sweep.path, exc)
     except Exception:  # a failing sweep is logged and tried again next time; it must not stop the worker
         log.exception("sweep %s failed", sweep.path)
 
@@ -75,7 +85,24 @@ class RaksaWorker(Worker):
             for sweep in sweeps_declared():
                 name = f"raksa-sweep-{sweep.path.rsplit('.', 1)[-1]}"
                 threading.Thread(target=self._sweep_loop, args=(sweep,), name=name, daemon=True).start()
-        super().run()
+        failures = 0
+        while True:
+            try:
+                super().run()
+                return
+            except (OperationalError, InterfaceError) as exc:
+                if not self.running:
+                    return
+                wait = RECONNECT_WAITS[min(failures, len(RECONNECT_WAITS) - 1)]
+                failures += 1
+                log.warning("worker: the database is unreachable (%s); reconnecting in %.1f s", exc, wait)
+                self._drop_connection()
+                time.sleep(wait)
+
+    @staticmethod
+    def _drop_connection() -> None:
+        with contextlib.suppress(OperationalError, InterfaceError):  # already gone: the next query opens anew
+            connection.close()
 
     def _sweep_loop(self, sweep: Sweep) -> None:
         while self.running:
