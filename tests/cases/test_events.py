@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from raksa.cases import services as case_services
 from raksa.cases.events import (
     event_describe,
     event_record,
@@ -139,6 +140,9 @@ class StageChangeTests(RaksaTestCase):
         stage_change_register(self.remember)
         stage_change_register(self.remember)  # twice: told once
         self.addCleanup(stage_change_unregister, self.remember)
+        # Commit callbacks run here inside the test's transaction, which is then rolled back, and with it a year's
+        # case-number sequence made in it (PostgreSQL): the process must not remember having seen that sequence.
+        self.addCleanup(case_services._SEQUENCES_SEEN.clear)
 
     def remember(self, case, stage: str) -> None:
         self.told.append((case.number, stage))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.conf import settings
 
+from raksa.cases import services as case_services
 from raksa.cases.events import event_record
 from raksa.cases.models import Case, PublicStage
 from raksa.cases.services import case_change_status, case_close, case_reopen
@@ -60,6 +61,9 @@ class NoticeTestCase(StandInsMixin, RaksaTestCase):
         self.clock = time_machine.travel(DAY)
         self.clock.start()
         self.addCleanup(self.clock.stop)
+        # Commit callbacks run here inside the test's transaction, which is then rolled back, and with it a year's
+        # case-number sequence made in it (PostgreSQL): the process must not remember having seen that sequence.
+        self.addCleanup(case_services._SEQUENCES_SEEN.clear)
 
     def at(self, when: dt.datetime) -> None:
         self.clock.stop()
