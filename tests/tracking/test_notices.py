@@ -250,6 +250,16 @@ class LineNoticeTests(NoticeTestCase):
         self.sweep()
         self.assertEqual(len(self.pushes()), 1)
 
+    def test_an_anonymous_report_is_told_only_in_its_own_line_chat(self):
+        through_line = self.report(
+            channel="line", source="line", anonymous=True, reporter={"line_user_id": LINE_USER}
+        )
+        self.assertTrue(Subscription.objects.filter(case=through_line).exists())
+        from_partner = self.report(
+            channel="api", source="api:oscc", anonymous=True, reporter={"line_user_id": line_id("U", 7)}
+        )
+        self.assertFalse(Subscription.objects.filter(case=from_partner).exists())
+
     def test_a_line_id_that_cannot_be_pushed_to_is_left_alone(self):
         case = self.report(channel="api", source="api:oscc", reporter={"line_user_id": "somsri-line"})
         self.assertFalse(Subscription.objects.filter(case=case).exists())
@@ -298,6 +308,6 @@ class SubscriptionTests(NoticeTestCase):
     def test_an_sms_goes_only_to_a_mobile(self):
         case = self.report(emergency_type="", text=NEED)
         with self.assertRaises(ValueError):
-            subscription_create(case=case, transport="sms", address="021234567", method="hotline")
+            subscription_create(case=case, transport="sms", address="021234567", method="told_staff")
         with self.assertRaises(ValueError):
-            subscription_create(case=case, transport="email", address="a@example.org", method="hotline")
+            subscription_create(case=case, transport="email", address="a@example.org", method="told_staff")

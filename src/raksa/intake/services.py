@@ -756,28 +756,40 @@ def _reporter_subscribe(report: Report, case: Case) -> None:
     payload = report.payload
     reporter = payload.get("reporter") or {}
     anonymous = bool(payload.get("anonymous"))
-    common: dict[str, Any] = {"case": case, "consented_at": report.created_at, "report_ref": report.public_id}
+    wanted: list[dict[str, Any]] = []
     phone = reporter.get("phone")
     if payload.get("updates_by_sms") and phone and not anonymous:
-        by_web = report.submitted_by is None
-        subscription_create(
-            transport=Subscription.Transport.SMS,
-            address=phone,
-            method=Subscription.Method.WEB_FORM if by_web else Subscription.Method.HOTLINE,
-            recorded_by=report.submitted_by,
-            **common,
+        by_herself = report.submitted_by is None
+        wanted.append(
+            {
+                "transport": Subscription.Transport.SMS,
+                "address": phone,
+                "method": Subscription.Method.WEB_FORM if by_herself else Subscription.Method.TOLD_STAFF,
+                "recorded_by": report.submitted_by,
+            }
         )
     line_user = reporter.get("line_user_id") or ""
+    through_line = report.channel == Channel.LINE
     # People take any short token as a LINE id; only a real one ("U" and 32 hex digits) can be pushed to.
-    reachable = STRICT_LINE_USER_ID.match(line_user) is not None
-    if reachable and (not anonymous or report.channel == Channel.LINE):
-        through_line = report.channel == Channel.LINE
-        subscription_create(
-            transport=Subscription.Transport.LINE,
-            address=line_user,
-            method=Subscription.Method.LINE_CHAT if through_line else Subscription.Method.PARTNER,
-            **common,
+    if STRICT_LINE_USER_ID.match(line_user) and (through_line or not anonymous):
+        wanted.append(
+            {
+                "transport": Subscription.Transport.LINE,
+                "address": line_user,
+                "method": Subscription.Method.LINE_CHAT if through_line else Subscription.Method.PARTNER,
+            }
         )
+    for fields in wanted:
+        try:
+            subscription_create(
+                case=case, consented_at=report.created_at, report_ref=report.public_id, **fields
+            )
+        except ValueError:  # the input checks let through nothing unreachable; a notice never fails a report
+            log.warning(
+                "report %s: no %s notices, the address cannot take them",
+                report.public_id,
+                fields["transport"],
+            )
 
 
 def _attach(*, report: Report, number: str, actor: User | None, people: Sequence[Person | None]) -> Case:

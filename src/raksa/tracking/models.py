@@ -25,7 +25,7 @@ class Subscription(TimeStampedModel):
 
     class Method(models.TextChoices):
         WEB_FORM = "web_form", _("เลือกรับ SMS ในแบบฟอร์มแจ้งเรื่องบนเว็บ")
-        HOTLINE = "hotline", _("ผู้โทรตกลงรับ SMS กับเจ้าหน้าที่สายด่วน 1300")
+        TOLD_STAFF = "told_staff", _("ผู้แจ้งตกลงรับ SMS กับเจ้าหน้าที่ (เช่น สายด่วน 1300) เจ้าหน้าที่บันทึกให้")
         LINE_CHAT = "line_chat", _("แจ้งเรื่องผ่าน LINE")
         LINE_REQUEST = "line_request", _("ขอรับความคืบหน้าผ่าน LINE")
         PARTNER = "partner", _("หน่วยงานภาคีส่ง LINE ของผู้แจ้งมากับเรื่อง")

@@ -280,7 +280,7 @@ class SmsConsentTests(ConsoleCase):
         subscription = Subscription.objects.get(case=report.case)
         self.assertEqual(
             (subscription.transport, subscription.address, subscription.method, subscription.recorded_by),
-            ("sms", CALLER, "hotline", self.call_taker),
+            ("sms", CALLER, "told_staff", self.call_taker),
         )
         self.assertEqual(subscription.report_ref, report.public_id)
 
