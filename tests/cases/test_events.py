@@ -5,16 +5,20 @@ import tempfile
 
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from raksa.cases import services as case_services
 from raksa.cases.events import (
     event_describe,
     event_record,
     event_type_declare,
     event_type_of,
     event_types,
+    stage_change_register,
+    stage_change_unregister,
     text_field,
 )
 from raksa.cases.models import CaseEvent, PublicStage
@@ -125,6 +129,65 @@ class EventTimelineTests(RaksaTestCase):
         case = case_assign(actor=self.supervisor, case=case, assignee=self.case_worker)
         case_assign(actor=self.supervisor, case=case, assignee=self.case_worker)
         self.assertEqual(kinds(case), ["created", "assigned"])
+
+
+class StageChangeTests(RaksaTestCase):
+    """The registry through which apps above cases hear of a new public stage (tracking tells the reporter)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.told: list[tuple[str, str]] = []
+        stage_change_register(self.remember)
+        stage_change_register(self.remember)  # twice: told once
+        self.addCleanup(stage_change_unregister, self.remember)
+        # Commit callbacks run here inside the test's transaction, which is then rolled back, and with it a year's
+        # case-number sequence made in it (PostgreSQL): the process must not remember having seen that sequence.
+        self.addCleanup(case_services._SEQUENCES_SEEN.clear)
+
+    def remember(self, case, stage: str) -> None:
+        self.told.append((case.number, stage))
+
+    def test_it_tells_a_new_stage_after_the_commit(self):
+        case = open_case(self.call_taker, self.bkk_rapid, emergency_type="threat")
+        with self.captureOnCommitCallbacks(execute=True):
+            event_record(case=case, kind="forwarded", data={"unit": "rru-10"})
+            self.assertEqual(self.told, [])  # not before the commit
+        self.assertEqual(self.told, [(case.number, PublicStage.FORWARDED)])
+
+    def test_it_tells_nothing_when_the_stage_stays(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            case = open_case(self.call_taker, self.bkk_office)  # "received", as a new case starts
+            note_add(actor=self.call_taker, case=case, body="โทรกลับแล้ว")
+        self.assertEqual(self.told, [])
+        with self.captureOnCommitCallbacks(execute=True):
+            case_change_status(actor=self.call_taker, case=case, status="screening")
+        self.assertEqual(self.told, [(case.number, PublicStage.SCREENING)])
+
+    def test_it_tells_nothing_of_a_change_rolled_back(self):
+        case = open_case(self.call_taker, self.bkk_rapid, emergency_type="threat")
+        with (
+            self.captureOnCommitCallbacks(execute=True),
+            self.assertRaises(RuntimeError),
+            transaction.atomic(),
+        ):
+            event_record(case=case, kind="on_scene")
+            raise RuntimeError("the caller's own change failed")
+        self.assertEqual(self.told, [])
+
+    def test_a_failing_handler_neither_stops_the_others_nor_fails_the_change(self):
+        def broken(case, stage: str) -> None:
+            raise ValueError("a bug in a handler")
+
+        stage_change_unregister(self.remember)
+        stage_change_register(broken)
+        self.addCleanup(stage_change_unregister, broken)
+        stage_change_register(self.remember)
+        case = open_case(self.call_taker, self.bkk_rapid, emergency_type="threat")
+        with self.assertLogs("raksa.cases.events", "ERROR"), self.captureOnCommitCallbacks(execute=True):
+            event_record(case=case, kind="forwarded", data={"unit": "rru-10"})
+        self.assertEqual(self.told, [(case.number, PublicStage.FORWARDED)])
+        case.refresh_from_db()
+        self.assertEqual(case.public_stage, PublicStage.FORWARDED)
 
 
 class EventCatalogueTests(RaksaTestCase):

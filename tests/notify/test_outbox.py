@@ -80,6 +80,14 @@ class MessageQueueTests(TestCase):
                 message_queue(key=f"bad:{fields['transport']}:{len(str(fields))}", **fields)
         with self.assertRaises(ValueError):
             message_queue(key="", transport="sms", to=PHONE, payload={"text": "x"})
+        with self.assertRaises(ValueError):  # a time without its zone could mean either side of midnight
+            message_queue(
+                key="naive",
+                transport="sms",
+                to=PHONE,
+                payload={"text": "x"},
+                not_before=dt.datetime(2026, 1, 1),
+            )
         self.assertFalse(Message.objects.exists())
 
 
@@ -111,6 +119,25 @@ class OutboxSweepTests(StandInsMixin, TestCase):
         self.assertEqual(self.outcomes, [(message.key, "sent", "sent")])
         self.assertEqual(self.sweep(), 0)  # nothing left to do
         self.assertEqual(len(self.line.requests), 1)
+
+    def test_a_message_held_until_not_before_waits_for_it_then_goes(self):
+        start = timezone.now()
+        held = message_queue(
+            key="notice:1",
+            transport="sms",
+            to=PHONE,
+            payload={"text": "แจ้งความคืบหน้า"},
+            purpose=PURPOSE,
+            not_before=start + dt.timedelta(hours=8),
+        )
+        self.assertEqual((held.state, held.next_attempt_at), ("pending", start + dt.timedelta(hours=8)))
+        self.assertEqual(self.sweep(start), 0)
+        self.assertEqual(self.sweep(start + dt.timedelta(hours=8) - SECOND), 0)
+        self.assertEqual(self.sms.received(), [])
+        self.assertEqual(self.sweep(start + dt.timedelta(hours=8)), 1)
+        held.refresh_from_db()
+        self.assertEqual((held.state, held.attempts), ("sent", 1))
+        self.assertEqual([item["text"] for item in self.sms.received(PHONE)], ["แจ้งความคืบหน้า"])
 
     def test_it_retries_a_transient_failure_after_growing_waits_then_sends(self):
         message = queue_line()

@@ -10,15 +10,20 @@ transaction as the change, so the timeline and the case can never disagree; the 
 A higher app (dispatch, intake, tracking) declares its own kinds in its own `events.py`, imported from its
 AppConfig.ready, and records them with `event_record`; cases never needs to know them. The timeline
 (`event_describe`) and the public stage (`stages.public_stage_for`) both read this catalogue.
+
+A higher app that must act when a case reaches a new public stage (tracking tells the reporter) registers
+`stage_change_register(fn)` from its AppConfig.ready; `event_record` has `fn(case, stage)` called once the
+transaction that moved the stage commits.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, pgettext_lazy
@@ -40,6 +45,8 @@ from raksa.cases.models import (
 from raksa.cases.stages import public_stage_for
 from raksa.directory.models import Category, Unit
 from raksa.people.models import PersonMerge
+
+log = logging.getLogger(__name__)
 
 Text = str | Promise
 Units = Mapping[str, Any]
@@ -294,6 +301,47 @@ PERSON_MERGE_REVERSED = event_type_declare(
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# a new public stage, told to the apps above
+
+StageChangeHandler = Callable[[Case, str], object]
+_stage_change_handlers: list[StageChangeHandler] = []
+
+
+def stage_change_register(fn: StageChangeHandler) -> None:
+    """Have `fn(case, stage)` called when `event_record` moves a case to a new public stage, once the
+    transaction that moved it commits (never for a change that is rolled back).
+
+    Called from an app's `ready()`; registering the same function twice calls it once. `case` is the object the
+    event was recorded on, `stage` the new stage. The handler runs after the commit, outside that transaction:
+    what it writes needs its own, and if it raises, the error is logged and the other handlers still run (the
+    caller's change is already committed and must not fail for it).
+    """
+    if fn not in _stage_change_handlers:
+        _stage_change_handlers.append(fn)
+
+
+def stage_change_unregister(fn: StageChangeHandler) -> None:
+    """Undo `stage_change_register` (for tests that register a handler of their own)."""
+    if fn in _stage_change_handlers:
+        _stage_change_handlers.remove(fn)
+
+
+def _stage_changed(case: Case, stage: str) -> None:
+    handlers = tuple(_stage_change_handlers)
+
+    def tell() -> None:
+        for fn in handlers:
+            try:
+                fn(case, stage)
+            except Exception:  # a notice that fails must not turn a committed change into an error page
+                log.exception(
+                    "cases: stage change handler %r failed for case %s (%s)", fn, case.number, stage
+                )
+
+    transaction.on_commit(tell)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # recording
 
 
@@ -308,7 +356,8 @@ def event_record(
     """Append one event of a declared kind to the case's timeline and keep `case.public_stage` in step with it.
 
     `unit` defaults to the actor's unit: the timeline shows which agency did what. Call it after the case's own
-    fields (status) are saved, inside the caller's transaction.
+    fields (status) are saved, inside the caller's transaction. A new stage is told to the handlers registered
+    with `stage_change_register` once that transaction commits.
     """
     event_type = event_type_of(kind)
     if event_type is None:
@@ -327,6 +376,8 @@ def event_record(
         case.public_stage = stage
         # update() rather than save(): only this column, never overwriting fields a caller has not saved yet.
         Case.objects.filter(pk=case.pk).update(public_stage=stage, updated_at=now)
+        if _stage_change_handlers:  # none registered: nothing more than the update above
+            _stage_changed(case, stage)
     return event
 
 

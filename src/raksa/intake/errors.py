@@ -55,6 +55,19 @@ JOIN_NOT_SAME_INCIDENT = ErrorCode(
 PHOTO_TYPE_NOT_ALLOWED = FILE_TYPE_NOT_ALLOWED.variant(
     "แนบได้เฉพาะรูปภาพ JPEG PNG WebP หรือ HEIC", "Only JPEG, PNG, WebP or HEIC pictures can be attached"
 )
+# A reporter who asked for texts about her request (updates_by_sms).
+SMS_PHONE_REQUIRED = REQUIRED.variant(
+    "กรุณาใส่เบอร์โทรศัพท์มือถือเพื่อรับ SMS หรือเอาเครื่องหมายที่ช่องรับ SMS ออก",
+    "Give a mobile number to get texts, or untick the box",
+)
+SMS_NEEDS_MOBILE = INVALID_PHONE.variant(
+    "เบอร์นี้เป็นโทรศัพท์บ้าน รับ SMS ไม่ได้ กรุณาใส่เบอร์มือถือ หรือเอาเครื่องหมายที่ช่องรับ SMS ออก",
+    "This is a fixed line, which cannot take texts: give a mobile number, or untick the box",
+)
+SMS_NOT_ANONYMOUS = INVALID_CHOICE.variant(
+    "การแจ้งแบบไม่ประสงค์ออกนามไม่เก็บเบอร์โทรศัพท์ จึงส่ง SMS ไม่ได้ กรุณาเลือกอย่างใดอย่างหนึ่ง",
+    "An anonymous report keeps no phone number, so it cannot be texted: choose one or the other",
+)
 CONSENT_METHOD_REQUIRED = REQUIRED.variant("กรุณาระบุวิธีให้ความยินยอม", "Say how consent was given")
 CONSENT_REQUIRED = REQUIRED.variant(
     "อาสาสมัครต้องบันทึกความยินยอมของผู้ที่แจ้งแทน", "A volunteer must record the consent of the person she reports for"

@@ -65,13 +65,19 @@ from raksa.intake.errors import (
     JOIN_NOT_SAME_INCIDENT,
     OUTSIDE_THAILAND,
     PHOTO_TYPE_NOT_ALLOWED,
+    SMS_NEEDS_MOBILE,
+    SMS_NOT_ANONYMOUS,
+    SMS_PHONE_REQUIRED,
     TEXT_OR_EMERGENCY_REQUIRED,
     TOO_MANY_FILES,
 )
 from raksa.intake.models import Call, Consent, Report, ReportFile
+from raksa.people.matching import STRICT_LINE_USER_ID
 from raksa.people.models import Identifier, Person
 from raksa.people.services import person_find_or_create
 from raksa.people.services.validation import identifier_check
+from raksa.tracking.models import Subscription
+from raksa.tracking.services import is_mobile, subscription_create
 
 log = logging.getLogger(__name__)
 
@@ -315,12 +321,15 @@ def report_input_check(
     consent: Any = None,
     files: Sequence[Any] = (),
     urgency: Any = None,
+    updates_by_sms: Any = False,
 ) -> tuple[dict[str, Any], list[_File]]:
     """The report's input as it will be stored, or one InvalidInput naming every bad field.
 
     `emergency_type` / `category` None mean "not given" (triage decides); "" means a person said "none".
     `urgency` (staff who corrected triage's suggestion) is kept only when given, so other reports' stored input
     is unchanged; "emergency" without an emergency type is refused, as case_create refuses it.
+    `updates_by_sms` (the reporter agreed to a text at each new stage) is kept only when true, for the same
+    reason; it needs the reporter's mobile number, and cannot go with an anonymous report, which keeps none.
     """
     problems = _Problems()
     text = problems.run(
@@ -360,6 +369,9 @@ def report_input_check(
             payload["urgency"] = given
     if consent is not None:
         payload["consent"] = _consent(consent, problems)
+    if updates_by_sms:
+        _updates_by_sms_check(payload, reporter, problems)
+        payload["updates_by_sms"] = True
     checked_files = _files(files, problems)
     if not text and not payload["emergency_type"] and not problems.items:
         problems.add(TEXT_OR_EMERGENCY_REQUIRED.field_error("text"))
@@ -367,6 +379,18 @@ def report_input_check(
         raise invalid_input(problems.items)
     payload["text"] = text or ""
     return payload, checked_files
+
+
+def _updates_by_sms_check(payload: dict[str, Any], reporter: Any, problems: _Problems) -> None:
+    if payload["anonymous"]:
+        problems.add(SMS_NOT_ANONYMOUS.field_error("updates_by_sms"))
+        return
+    phone = (payload["reporter"] or {}).get("phone")
+    if phone:
+        if not is_mobile(phone):
+            problems.add(SMS_NEEDS_MOBILE.field_error("updates_by_sms"))
+    elif not (isinstance(reporter, dict) and reporter.get("phone")):  # a bad phone has its own error already
+        problems.add(SMS_PHONE_REQUIRED.field_error("updates_by_sms"))
 
 
 def _request_hash(payload: dict[str, Any], files: Sequence[_File], extra: dict[str, Any]) -> str:
@@ -406,6 +430,7 @@ def report_submit(
     call_id: str | None = None,
     process: bool = True,
     urgency: str | None = None,
+    updates_by_sms: bool = False,
 ) -> Submitted:
     """Check, store and (unless `process` is False) process one report; see the module's docstring.
 
@@ -413,6 +438,8 @@ def report_submit(
     ("api:<user id>", "console:<user id>"), so two clients never collide on a key. `attach_to` (staff only) is
     an open case the staff member chose for this report; `call_id` ties the report to a logged call.
     `urgency` (a staff member's correction of triage's) sets the case's urgency when it is not an emergency.
+    `updates_by_sms`: the reporter agreed to a text at each new stage of her case (tracking), to the phone she
+    gave; a reporter whose LINE id is given (or who came through LINE) gets a LINE push without asking here.
     """
     if channel not in Channel.values:
         raise INVALID_CHOICE.error(field="channel", what_th="ช่องทาง", what_en="channel", value=shown(channel))
@@ -429,6 +456,7 @@ def report_submit(
         consent=consent,
         files=files,
         urgency=urgency,
+        updates_by_sms=updates_by_sms,
     )
     if actor is not None and actor.role == Role.VOLUNTEER and not payload.get("consent"):
         raise CONSENT_REQUIRED.error(field="consent.given_by")
@@ -688,6 +716,7 @@ def report_process(*, report: Report) -> Report:
             case_services.attachment_add(
                 actor=actor, case=case, uploaded_file=ContentFile(data, name=row.original_name or "photo")
             )
+        _reporter_subscribe(report, case)
         if case.emergency_type and not attach_number:
             dispatch_request(case=case)
         report.case = case
@@ -714,6 +743,53 @@ def report_process(*, report: Report) -> Report:
                 case=case, report=report
             )
     return report
+
+
+def _reporter_subscribe(report: Report, case: Case) -> None:
+    """Tell the reporter of each new stage of her case (tracking), if she can be told and agreed.
+
+    An SMS when she ticked the box by her mobile number (on the web form, or told the call-taker, who ticked
+    it for her). A LINE push when she wrote through LINE, or a partner gave her LINE id: LINE is the chat she
+    chose, where the answer comes back. An anonymous report keeps nobody to tell, except a LINE chat, whose
+    answers go back to that chat alone.
+    """
+    payload = report.payload
+    reporter = payload.get("reporter") or {}
+    anonymous = bool(payload.get("anonymous"))
+    wanted: list[dict[str, Any]] = []
+    phone = reporter.get("phone")
+    if payload.get("updates_by_sms") and phone and not anonymous:
+        by_herself = report.submitted_by is None
+        wanted.append(
+            {
+                "transport": Subscription.Transport.SMS,
+                "address": phone,
+                "method": Subscription.Method.WEB_FORM if by_herself else Subscription.Method.TOLD_STAFF,
+                "recorded_by": report.submitted_by,
+            }
+        )
+    line_user = reporter.get("line_user_id") or ""
+    through_line = report.channel == Channel.LINE
+    # People take any short token as a LINE id; only a real one ("U" and 32 hex digits) can be pushed to.
+    if STRICT_LINE_USER_ID.match(line_user) and (through_line or not anonymous):
+        wanted.append(
+            {
+                "transport": Subscription.Transport.LINE,
+                "address": line_user,
+                "method": Subscription.Method.LINE_CHAT if through_line else Subscription.Method.PARTNER,
+            }
+        )
+    for fields in wanted:
+        try:
+            subscription_create(
+                case=case, consented_at=report.created_at, report_ref=report.public_id, **fields
+            )
+        except ValueError:  # the input checks let through nothing unreachable; a notice never fails a report
+            log.warning(
+                "report %s: no %s notices, the address cannot take them",
+                report.public_id,
+                fields["transport"],
+            )
 
 
 def _attach(*, report: Report, number: str, actor: User | None, people: Sequence[Person | None]) -> Case:

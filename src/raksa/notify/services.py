@@ -90,6 +90,7 @@ def message_queue(
     payload: dict[str, Any],
     purpose: str = "",
     ref: str = "",
+    not_before: dt.datetime | None = None,
 ) -> Message:
     """Queue one message for the sweep to send, inside the caller's transaction; the message with this key.
 
@@ -97,6 +98,9 @@ def message_queue(
     whatever its state), and never breaks the caller's transaction, even when two transactions queue the same
     key at once. The transport checks the recipient and the payload first: what it could never send is refused
     here with ValueError, not failed later.
+
+    `not_before` holds the message until then (a notice that must not wake anyone at night): it is the
+    message's first `next_attempt_at`, so the sweep leaves it alone until that time, as it does a retry.
     """
     if not key or len(key) > KEY_MAX:
         raise ValueError(f"key must be 1 to {KEY_MAX} characters")
@@ -106,12 +110,21 @@ def message_queue(
         raise ValueError("payload must be a dict")
     if len(to) > TO_MAX or len(purpose) > PURPOSE_MAX or len(ref) > REF_MAX:
         raise ValueError(f"to, purpose and ref hold at most {TO_MAX}, {PURPOSE_MAX} and {REF_MAX} characters")
+    if not_before is not None and timezone.is_naive(not_before):
+        raise ValueError("not_before must be an aware datetime")
     transport_for(transport).check(to=to, payload=payload)
     # get_or_create inserts in a savepoint of its own and, on a duplicate key, rolls back to it and reads the
     # row the other transaction made: the caller's transaction goes on unharmed.
     message, _ = Message.objects.get_or_create(
         key=key,
-        defaults={"transport": transport, "to": to, "payload": payload, "purpose": purpose, "ref": ref},
+        defaults={
+            "transport": transport,
+            "to": to,
+            "payload": payload,
+            "purpose": purpose,
+            "ref": ref,
+            "next_attempt_at": not_before,
+        },
     )
     return message
 

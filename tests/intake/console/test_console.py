@@ -17,6 +17,7 @@ from raksa.cases.services import case_create
 from raksa.intake.console.services import call_event
 from raksa.intake.models import Call, Report
 from raksa.people.services import person_create
+from raksa.tracking.models import Subscription
 from raksa.triage.corrections import corrections_export
 from tests.base import BANGKOK, CHIANG_MAI
 from tests.intake.console.helpers import ConsoleTestCase
@@ -264,6 +265,40 @@ class DispatchTests(ConsoleCase):
         self.assertEqual(Report.objects.get().case, first)
 
 
+class SmsConsentTests(ConsoleCase):
+    """The box the call-taker ticks when the caller agrees to texts as her request moves on."""
+
+    def test_the_box_is_on_the_form_unticked(self):
+        page = self.client.get(CONSOLE, {"caller": CALLER}).content.decode()
+        box = re.search(r'<input[^>]*name="updates_by_sms"[^>]*>', page).group(0)
+        self.assertNotIn("checked", box)
+        self.assertIn("ส่ง SMS แจ้งความคืบหน้าถึงผู้โทร (ผู้โทรตกลงแล้ว)", page)
+
+    def test_ticked_it_records_the_callers_consent_and_who_recorded_it(self):
+        self.submit("new_case", updates_by_sms="on")
+        report = Report.objects.get()
+        subscription = Subscription.objects.get(case=report.case)
+        self.assertEqual(
+            (subscription.transport, subscription.address, subscription.method, subscription.recorded_by),
+            ("sms", CALLER, "told_staff", self.call_taker),
+        )
+        self.assertEqual(subscription.report_ref, report.public_id)
+
+    def test_unticked_it_records_nothing(self):
+        self.submit("new_case")
+        self.assertFalse(Subscription.objects.exists())
+
+    def test_a_report_added_to_her_open_case_subscribes_her_to_that_case(self):
+        self.submit("attach", attach_to=self.earlier.number, updates_by_sms="on")
+        self.assertEqual(Subscription.objects.get().case, self.earlier)
+
+    def test_ticked_for_a_withheld_number_it_says_so_and_saves_nothing(self):
+        response, _ = self.submit("new_case", caller="", updates_by_sms="on")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Give a mobile number to get texts", status_code=400)
+        self.assertFalse(Report.objects.exists())
+
+
 class OutcomeOnlyTests(ConsoleCase):
     def test_silent_and_prank_calls_are_logged_not_made_into_cases_and_counted(self):
         for call_id, action in (("s-1", "silent"), ("p-1", "prank"), ("p-2", "prank"), ("a-1", "advice")):
@@ -339,3 +374,4 @@ class EnglishTests(ConsoleCase):
         self.assertContains(response, "New case")
         self.assertContains(response, "Earlier violence")
         self.assertContains(response, "Not an emergency")
+        self.assertContains(response, "Text the caller as the request moves on (the caller agreed)")

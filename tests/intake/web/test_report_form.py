@@ -17,6 +17,7 @@ from django.utils import timezone
 from raksa.cases.models import Attachment
 from raksa.core.models import RateCount
 from raksa.intake.models import Report, ReportFile
+from raksa.tracking.models import Subscription
 from tests.base import BANGKOK, RaksaTestCase
 from tests.intake.web.helpers import PDF, PNG, field_block, qr_decode, qr_matrix, text_of, token_of
 
@@ -222,6 +223,66 @@ class ProblemErrorTests(WebReportCase):
         self.assertIn("ไฟล์ที่ส่งมีขนาดใหญ่เกินไป", response.content.decode())
 
 
+class SmsConsentTests(WebReportCase):
+    """The box by the phone: "text me when my request moves on" (tracking sends the texts)."""
+
+    def refused(self, response, *messages: str) -> None:
+        self.assertEqual(response.status_code, 400)
+        block = field_block(response.content.decode(), "updates_by_sms")
+        for message in messages:
+            self.assertIn(message, block)
+        self.assertFalse(Report.objects.exists())
+
+    def test_the_box_sits_by_the_phone_unticked(self) -> None:
+        page = self.page()
+        block = field_block(page, "updates_by_sms")
+        self.assertIn("ส่ง SMS แจ้งเมื่อเรื่องมีความคืบหน้า", block)
+        self.assertNotIn("checked", block)
+        self.assertLess(page.index('name="phone"'), page.index('name="updates_by_sms"'))
+        self.assertLess(page.index('name="updates_by_sms"'), page.index('name="anonymous"'))
+        self.assertIn("ไม่มีรายละเอียดที่คุณแจ้ง", text_of(page))
+
+    def test_ticked_with_a_mobile_it_records_her_consent(self) -> None:
+        report = self.sent_report(self.problem(name="สมศรี", phone="081-234-5678", updates_by_sms="on"))
+        self.assertIs(report.payload["updates_by_sms"], True)
+        subscription = Subscription.objects.get(case=report.case)
+        self.assertEqual(
+            (subscription.transport, subscription.address, subscription.method, subscription.report_ref),
+            ("sms", "0812345678", "web_form", report.public_id),
+        )
+        self.assertEqual(subscription.consented_at, report.created_at)
+        self.assertIsNone(subscription.recorded_by)
+
+    def test_unticked_it_records_nothing(self) -> None:
+        report = self.sent_report(self.problem(name="สมศรี", phone="0812345678"))
+        self.assertNotIn("updates_by_sms", report.payload)
+        self.assertFalse(Subscription.objects.exists())
+
+    def test_ticked_without_a_phone_says_so_on_the_box_in_both_languages(self) -> None:
+        self.refused(
+            self.problem(name="สมศรี", updates_by_sms="on"),
+            "กรุณาใส่เบอร์โทรศัพท์มือถือเพื่อรับ SMS",
+            "Give a mobile number to get texts, or untick the box",
+        )
+
+    def test_ticked_with_a_fixed_line_asks_for_a_mobile(self) -> None:
+        self.refused(self.problem(phone="02-123-4567", updates_by_sms="on"), "โทรศัพท์บ้าน", "fixed line")
+
+    def test_ticked_with_anonymous_asks_her_to_choose(self) -> None:
+        self.refused(
+            self.problem(phone="0812345678", anonymous="on", updates_by_sms="on"),
+            "ไม่ประสงค์ออกนาม",
+            "An anonymous report keeps no phone number",
+        )
+
+    def test_a_bad_phone_is_named_on_the_phone_alone(self) -> None:
+        response = self.problem(phone="12345", updates_by_sms="on")
+        self.assertEqual(response.status_code, 400)
+        page = response.content.decode()
+        self.assertIn("เบอร์โทรศัพท์", field_block(page, "phone"))
+        self.assertNotIn('role="alert"', field_block(page, "updates_by_sms"))
+
+
 class AbuseTests(WebReportCase):
     def test_a_filled_honeypot_answers_like_success_and_stores_nothing(self) -> None:
         response = self.problem(website="http://spam.example")
@@ -409,6 +470,7 @@ class EnglishTests(WebReportCase):
         self.assertIn("Locked up or held against their will", page)
         self.assertIn("At most 5 pictures", text_of(field_block(page, "photos")))
         self.assertIn("Family violence", page)
+        self.assertIn("Text me when my request moves on", field_block(page, "updates_by_sms"))
 
     def test_errors_lead_in_english(self) -> None:
         response = self.problem(phone="12")

@@ -43,6 +43,7 @@ FIELD_NAMES = {
     "category": "category",
     "urgency": "urgency",
     "call_id": "call_id",
+    "updates_by_sms": "updates_by_sms",
 }
 
 
@@ -90,6 +91,8 @@ class ConsoleForm(forms.Form):
         label=_("ความเร่งด่วน"), required=False, choices=[("", _("ให้ระบบเลือก")), *Urgency.choices]
     )
     reporter_name = forms.CharField(label=_("ชื่อผู้โทร"), required=False, max_length=NAME_MAX)
+    # Ticked only when the caller says yes: texts about a request for help go to the number she called from.
+    updates_by_sms = forms.BooleanField(label=_("ส่ง SMS แจ้งความคืบหน้าถึงผู้โทร (ผู้โทรตกลงแล้ว)"), required=False)
     subject_name = forms.CharField(label=_("ชื่อผู้ประสบปัญหา"), required=False, max_length=NAME_MAX)
     subject_phone = forms.CharField(label=_("โทรศัพท์ผู้ประสบปัญหา"), required=False, max_length=40)
     subject_national_id = forms.CharField(label=_("เลขประจำตัวประชาชน"), required=False, max_length=40)

@@ -262,9 +262,11 @@ def console_report_submit(
     subject: dict[str, Any] | None,
     location: dict[str, Any] | None,
     attach_to: Case | None = None,
+    updates_by_sms: bool = False,
 ) -> ConsoleResult:
     """A report from the call through the one pipeline (channel "hotline", source "console:<agent id>", the
-    form's idempotency key, so a double submit makes one report), and the call's outcome set to match."""
+    form's idempotency key, so a double submit makes one report), and the call's outcome set to match.
+    `updates_by_sms`: the caller agreed to a text at each new stage, to the number she called from."""
     submitted = report_submit(
         channel=Channel.HOTLINE,
         source=f"console:{agent.pk}",
@@ -279,6 +281,7 @@ def console_report_submit(
         actor=agent,
         attach_to=attach_to,
         call_id=call.call_id,
+        updates_by_sms=updates_by_sms,
     )
     report = submitted.report
     outcome = Call.Outcome.ADDED_TO_CASE if attach_to is not None else Call.Outcome.NEW_CASE

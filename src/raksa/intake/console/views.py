@@ -290,6 +290,7 @@ def submit(request: StaffRequest) -> HttpResponse:
             subject=form.party("subject"),
             location=form.location(),
             attach_to=attach_to,
+            updates_by_sms=form.cleaned_data["updates_by_sms"],
         )
     except NotFound as exc:
         add_service_error(form, exc, fields=FIELD_NAMES)

@@ -196,6 +196,13 @@ class ProblemForm(_ReportForm):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+    # Unticked unless she ticks it: a text about a request for help is for her to ask for (someone else may read
+    # her phone). Without a mobile number, or with "anonymous", the service says why it cannot be done.
+    updates_by_sms = forms.BooleanField(
+        label=_("ส่ง SMS แจ้งเมื่อเรื่องมีความคืบหน้า"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "sms-help"}),
+    )
     anonymous = forms.BooleanField(label=_("ไม่ประสงค์ออกนาม (ไม่เก็บชื่อและเบอร์โทรศัพท์)"), required=False)
     photos = _PhotosField(label=_("รูปภาพ (ไม่บังคับ)"), required=False)
 
@@ -239,6 +246,7 @@ class ProblemForm(_ReportForm):
             "location": location or None,
             "reporter": reporter,
             "anonymous": anonymous,
+            "updates_by_sms": bool(data.get("updates_by_sms")),
             "files": data.get("photos") or [],
         }
 
@@ -255,6 +263,7 @@ SERVICE_FIELDS = {
     "location.district_code": "district",
     "reporter.name": "name",
     "reporter.phone": "phone",
+    "updates_by_sms": "updates_by_sms",
     "files": "photos",
 }
 

@@ -1,0 +1,195 @@
+"""Telling the reporter: subscriptions, and one short notice each time her case reaches a new public stage.
+
+A subscription is made when a report becomes a case (intake calls `subscription_create`: an SMS for a reporter
+who gave a phone and agreed, a LINE push for one who came through LINE or whose LINE id a partner gave), or later
+by the LINE webhook (`line_user_subscribe`). Cases tells tracking of a new stage through
+`cases.events.stage_change_register` once the change is committed; `stage_notify` then queues one message per
+subscription through the notify outbox, whose worker sends it.
+
+The rules (docs/tracking.md):
+- at most one message per stage per case and recipient: the outbox is idempotent on the message key
+  `stage:<case id>:<stage>:<subscription id>`, so a stage reached twice (a reopened case) is not told again;
+- the first stage ("received") is not sent: the channel itself told the reporter at submission;
+- never at night for a non-emergency: from 22:00 to 07:00 Bangkok time the message is held until 07:00
+  (`not_before`); an emergency's is sent at once;
+- nothing personal and nothing of the case: the stage in plain Thai and in English, the tracking code, the link
+  to the public tracking page and the 1300 number. The same for a case about a child.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from raksa.accounts.models import User
+from raksa.cases.models import Case, PublicStage, Urgency
+from raksa.notify.services import message_queue
+from raksa.notify.transports import transport_for
+from raksa.tracking.models import Subscription
+
+log = logging.getLogger(__name__)
+
+PURPOSE = "reporter_notice"
+HOTLINE = "1300"
+BANGKOK = ZoneInfo("Asia/Bangkok")
+# Quiet hours, Bangkok time: a notice that is not an emergency's waits for the morning.
+QUIET_FROM = dt.time(22, 0)
+QUIET_UNTIL = dt.time(7, 0)
+# Mobile numbers (06, 08, 09 and ten digits) take an SMS; a fixed line does not.
+MOBILE_PREFIXES = ("06", "08", "09")
+
+# Each stage after the first, as the notice says it: Thai (the tracking page's wording), then English.
+STAGE_WORDS: dict[str, tuple[str, str]] = {
+    PublicStage.SCREENING: (PublicStage.SCREENING.label, "is being checked"),
+    PublicStage.FORWARDED: (PublicStage.FORWARDED.label, "has been passed to a help team"),
+    PublicStage.ON_SCENE: (PublicStage.ON_SCENE.label, "staff are now on the scene"),
+    PublicStage.IN_PROGRESS: (PublicStage.IN_PROGRESS.label, "help is under way"),
+    PublicStage.REFERRED: (PublicStage.REFERRED.label, "has been passed to the agency concerned"),
+    PublicStage.CLOSED: (PublicStage.CLOSED.label, "has been completed"),
+}
+
+
+def is_mobile(phone: str) -> bool:
+    """Whether a phone in national form can take an SMS."""
+    return len(phone) == 10 and phone.startswith(MOBILE_PREFIXES)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# subscriptions
+
+
+def _address_check(transport: str, address: str) -> None:
+    if transport not in Subscription.Transport.values:
+        raise ValueError(f"reporter notices go by sms or line, not {transport!r}")
+    transport_for(transport).check(to=address, payload={"text": "-"})
+    if transport == Subscription.Transport.SMS and not is_mobile(address):
+        raise ValueError(f"an SMS goes to a mobile number, not {address!r}")
+    if transport == Subscription.Transport.LINE and not address.startswith("U"):
+        raise ValueError(f"a notice goes to one LINE user, not a group or room: {address!r}")
+
+
+def subscription_create(
+    *,
+    case: Case,
+    transport: str,
+    address: str,
+    method: str,
+    consented_at: dt.datetime | None = None,
+    report_ref: str = "",
+    recorded_by: User | None = None,
+) -> Subscription:
+    """Have `address` told by `transport` (sms, line) of each new public stage of `case`, from now on.
+
+    Idempotent on (case, transport, address): a second consent leaves the first as the record, and starts again
+    a subscription that was stopped. ValueError for an address the transport cannot reach (a fixed line for an
+    SMS, a LINE group) or a method that is not one of Subscription.Method.
+    """
+    if method not in Subscription.Method.values:
+        raise ValueError(f"unknown consent method {method!r}")
+    _address_check(transport, address)
+    defaults: dict[str, Any] = {
+        "method": method,
+        "consented_at": consented_at or timezone.now(),
+        "report_ref": report_ref,
+        "recorded_by": recorded_by,
+    }
+    # get_or_create inserts in a savepoint: a racing insert of the same row leaves the caller's transaction usable.
+    subscription, created = Subscription.objects.get_or_create(
+        case=case, transport=transport, address=address, defaults=defaults
+    )
+    if not created and subscription.stopped_at is not None:
+        subscription.stopped_at = None
+        subscription.save(update_fields=["stopped_at", "updated_at"])
+    return subscription
+
+
+def line_user_subscribe(*, case: Case, line_user_id: str, report_ref: str = "") -> Subscription:
+    """What the LINE webhook calls when a LINE user asks to follow a case (she sent its tracking code, or pressed
+    "follow" under the answer to her report): a push to her at each new stage from now on."""
+    return subscription_create(
+        case=case,
+        transport=Subscription.Transport.LINE,
+        address=line_user_id,
+        method=Subscription.Method.LINE_REQUEST,
+        report_ref=report_ref,
+    )
+
+
+def subscriptions_stop(*, transport: str, address: str) -> int:
+    """Tell this address nothing more, on any case (a LINE user who blocked the account, a reporter who asked us
+    to stop); how many subscriptions stopped. Messages already queued still go."""
+    now = timezone.now()
+    return Subscription.objects.filter(transport=transport, address=address, stopped_at__isnull=True).update(
+        stopped_at=now, updated_at=now
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# notices
+
+
+def track_url(case: Case) -> str:
+    return f"{settings.RAKSA_PUBLIC_URL}/track/?code={case.tracking_code}"
+
+
+def notice_text(case: Case, stage: str) -> str:
+    """The notice for a stage: the stage in Thai and in English, the tracking code, the link and 1300; nothing
+    about the person or what happened, whoever the case is about."""
+    thai, english = STAGE_WORDS[stage]
+    code = case.tracking_code
+    return (
+        f"รักษา: เรื่อง {code} {thai}\n"
+        f"Raksa: request {code} {english}.\n"
+        f"ดูสถานะ / Status: {track_url(case)}\n"
+        f"สอบถาม โทร / Call {HOTLINE}"
+    )
+
+
+def quiet_until(now: dt.datetime) -> dt.datetime | None:
+    """07:00 Bangkok time next, when `now` is in the quiet hours (22:00-07:00 Bangkok); else None."""
+    local = now.astimezone(BANGKOK)
+    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+        return None
+    morning = local.date() if local.time() < QUIET_UNTIL else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(morning, QUIET_UNTIL, tzinfo=BANGKOK)
+
+
+def _urgent_now(case: Case) -> bool:
+    return case.is_emergency or case.urgency == Urgency.EMERGENCY
+
+
+def notice_key(case: Case, stage: str, subscription: Subscription) -> str:
+    return f"stage:{case.pk}:{stage}:{subscription.pk}"
+
+
+def stage_notify(case: Case, stage: str) -> int:
+    """Queue the notice of `stage` to each of the case's subscriptions; how many were queued (or already were).
+
+    Registered with cases' stage_change_register: called after the commit that moved the case, so it writes in
+    its own transaction. One indexed look-up when nobody subscribed.
+    """
+    if stage not in STAGE_WORDS:
+        return 0  # "received": the channel told the reporter when she sent it
+    subscriptions = list(Subscription.objects.filter(case_id=case.pk, stopped_at__isnull=True))
+    if not subscriptions:
+        return 0
+    text = notice_text(case, stage)
+    hold = None if _urgent_now(case) else quiet_until(timezone.now())
+    with transaction.atomic():
+        for subscription in subscriptions:
+            message_queue(
+                key=notice_key(case, stage, subscription),
+                transport=subscription.transport,
+                to=subscription.address,
+                payload={"text": text},
+                purpose=PURPOSE,
+                ref=str(case.pk),
+                not_before=hold,
+            )
+    return len(subscriptions)
