@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from raksa.accounts.models import Notice, Role
 from raksa.cases.models import Case, PublicStage
 from raksa.cases.services import case_create
 from raksa.core.errors import Conflict, InvalidInput, NotFound
@@ -26,7 +27,7 @@ from raksa.dispatch.services import (
     timer_minutes,
 )
 from raksa.notify.models import Message
-from tests.base import BANGKOK, RaksaTestCase, make_unit
+from tests.base import BANGKOK, RaksaTestCase, make_unit, make_user
 
 S = DispatchState
 # LINE group ids as LINE writes them: "C" and 32 hex digits.
@@ -132,6 +133,32 @@ class TimerTests(DispatchTestCase):
         self.assertEqual(centre.state, S.ALERTED)  # nowhere higher: alerted again
         self.assertEqual(len(self.sent(centre)), 2)
         self.assertGreater(centre.ack_due_at, later)
+
+    def test_the_areas_supervisor_is_told_each_time_it_goes_up_and_once_at_the_top(self):
+        first = dispatch_request(case=self.emergency())
+        self.assertFalse(Notice.objects.exists())  # alerted, not yet late: nobody else bothered
+        later = timezone.now()
+        for _ in range(4):  # office, centre, then the centre alerted again twice
+            later += dt.timedelta(minutes=5, seconds=1)
+            dispatch_timer_sweep(now=later)
+        notices = list(Notice.objects.filter(kind="dispatch_escalated").order_by("id"))
+        self.assertEqual([n.recipient for n in notices], [self.supervisor] * 3)
+        self.assertIn(first.case.number, notices[0].message_th)
+        self.assertIn(self.bkk_office.name_th, notices[0].message_th)
+        self.assertIn("ถูกข่มขู่", notices[0].message_th)
+        self.assertIn("(threatened)", notices[0].message_en.lower())
+        self.assertNotIn("มีด", notices[0].message_th)  # the summary stays in the case, not in the notice
+        self.assertEqual(notices[0].url, f"/dispatch/{first.pk}/")
+        self.assertNotIn(self.other_supervisor, {n.recipient for n in Notice.objects.all()})
+
+    def test_with_no_supervisor_in_the_area_the_centres_are_told(self):
+        centre_supervisor = make_user("supervisor_1300", Role.SUPERVISOR, self.centre)
+        self.supervisor.delete()
+        dispatch_request(case=self.emergency())
+        dispatch_timer_sweep(now=timezone.now() + dt.timedelta(minutes=6))
+        self.assertEqual(
+            [n.recipient for n in Notice.objects.filter(kind="dispatch_escalated")], [centre_supervisor]
+        )
 
     def test_a_second_pass_over_the_same_timer_does_nothing(self):
         dispatch_request(case=self.emergency())

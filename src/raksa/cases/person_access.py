@@ -371,6 +371,17 @@ def _serving(province: str, district: str = "") -> Q:
     return serves | Q(unit__province_code=province) if province else serves
 
 
+def area_supervisors(*, province: str, district: str = "", exclude: Any = None) -> list[User]:
+    """The supervisors whose unit serves this province or district (a service area, or the unit's own province),
+    else the 1300 centre's: someone is always told."""
+    found = (
+        _supervisors().filter(_serving(province, district)) if province or district else _supervisors().none()
+    )
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return list(found.distinct()) or _centre_supervisors(exclude=exclude)
+
+
 def _area_supervisors(person: Person, *, exclude: Any) -> list[User]:
     address = Address.objects.filter(person=person, is_current=True).order_by("-id").first()
     province = person.province_code or (address.province_code if address else "")
@@ -381,7 +392,8 @@ def _area_supervisors(person: Person, *, exclude: Any) -> list[User]:
 
 
 def _centre_supervisors(*, exclude: Any) -> list[User]:
-    return list(_supervisors().filter(unit__kind=Unit.Kind.CENTRE).exclude(pk=exclude.pk))
+    found = _supervisors().filter(unit__kind=Unit.Kind.CENTRE)
+    return list(found.exclude(pk=exclude.pk) if exclude is not None else found)
 
 
 def supervisors_of(user: Any) -> list[User]:

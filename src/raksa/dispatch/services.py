@@ -25,11 +25,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from raksa.accounts.models import User
+from raksa.accounts.services import notice_send
 from raksa.cases.events import event_record
 from raksa.cases.models import Case, EmergencyType
+from raksa.cases.person_access import area_supervisors
 from raksa.core.errors import REQUIRED, TOO_LONG
 from raksa.directory.models import Contact, Unit
 from raksa.directory.routing import CENTRE_UNIT
@@ -43,6 +46,7 @@ from raksa.notify.services import message_queue
 
 S = DispatchState
 PURPOSE = "dispatch_alert"
+NOTICE_ESCALATED = "dispatch_escalated"
 TIMER_BATCH = 100
 REASON_MAX = 500
 NOTE_MAX = 2000
@@ -305,12 +309,37 @@ def _escalate(dispatch: Dispatch, *, why_th: str, now: dt.datetime) -> Dispatch 
     )
     if target is None:
         # Nowhere higher to go: alert this unit's next contact, and keep doing so until someone acknowledges.
+        if dispatch.contact_index == 0:
+            _supervisors_tell(dispatch, why_th=why_th, to=dispatch.unit)  # once: the board shows the rest
         if _contacts(dispatch.unit):
             dispatch.contact_index += 1
             dispatch.save(update_fields=["contact_index", "updated_at"])
             _alert(dispatch, now=now)
         return None
+    _supervisors_tell(dispatch, why_th=why_th, to=target)
     return _send_up(dispatch, target, reason=f"ส่งต่อจาก {dispatch.unit.name_th}: {why_th}", now=now)
+
+
+def _supervisors_tell(dispatch: Dispatch, *, why_th: str, to: Unit) -> None:
+    """The area's supervisors (else the centre's) learn that an emergency went up a level, in the app and, when
+    email is set up, by an email that says only that there is something to look at."""
+    case = dispatch.case
+    with translation.override("th"):
+        kind_th = str(EmergencyType(case.emergency_type).label) if case.emergency_type else "ฉุกเฉิน"
+    with translation.override("en"):
+        kind_en = str(EmergencyType(case.emergency_type).label) if case.emergency_type else "emergency"
+    notice_send(
+        recipients=area_supervisors(province=case.province_code, district=case.district_code),
+        kind=NOTICE_ESCALATED,
+        message_th=f"เหตุ{kind_th} {case.number}: {dispatch.unit.name_th} ยังไม่รับเหตุ ({why_th}) ส่งต่อถึง {to.name_th}",
+        message_en=(
+            f"Emergency ({kind_en}) {case.number}: {dispatch.unit.name_en or dispatch.unit.name_th} has not taken "
+            f"it; sent on to {to.name_en or to.name_th}"
+        ),
+        url=reverse("dispatch:respond_staff", kwargs={"pk": dispatch.pk}),
+        mail_th="มีเหตุฉุกเฉินในพื้นที่ของคุณถูกส่งต่อขึ้นไป เพราะยังไม่มีทีมรับเหตุ เปิดดูในกระดานสั่งการ",
+        mail_en="An emergency in your area went up a level because no team has taken it yet. See the board.",
+    )
 
 
 def _send_up(dispatch: Dispatch, target: Unit, *, reason: str, now: dt.datetime) -> Dispatch:
