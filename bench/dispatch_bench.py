@@ -100,10 +100,9 @@ def raksa(*args: str, env: dict[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def database(url: str, *, keep: bool) -> Iterator[str]:
+def database(url: str, *, keep: bool, name: str = "raksa_dispatch_bench") -> Iterator[str]:
     import psycopg
 
-    name = "raksa_dispatch_bench"
     admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

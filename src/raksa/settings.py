@@ -138,7 +138,9 @@ AUTH_USER_MODEL = "accounts.User"
 # The lockout check first (django-axes); then Django's own password check.
 AUTHENTICATION_BACKENDS = [
     "raksa.accounts.backends.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user with her unit. Sessions made under the plain ModelBackend's name
+    # end with this change (their holders sign in again once).
+    "raksa.accounts.backends.StaffBackend",
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/cases/"
