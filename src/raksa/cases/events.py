@@ -12,8 +12,8 @@ AppConfig.ready, and records them with `event_record`; cases never needs to know
 (`event_describe`) and the public stage (`stages.public_stage_for`) both read this catalogue.
 
 A higher app that must act when a case reaches a new public stage (tracking tells the reporter) registers
-`stage_change_register(fn)` from its AppConfig.ready; `event_record` has `fn(case, stage)` called once the
-transaction that moved the stage commits.
+`stage_change_register(fn)` from its AppConfig.ready; `event_record` calls `fn(case, stage)` in the transaction
+that moved the stage, so what the handler queues commits with the change, or not at all.
 """
 
 from __future__ import annotations
@@ -308,13 +308,14 @@ _stage_change_handlers: list[StageChangeHandler] = []
 
 
 def stage_change_register(fn: StageChangeHandler) -> None:
-    """Have `fn(case, stage)` called when `event_record` moves a case to a new public stage, once the
-    transaction that moved it commits (never for a change that is rolled back).
+    """Have `fn(case, stage)` called when `event_record` moves a case to a new public stage, in the transaction
+    that moves it.
 
     Called from an app's `ready()`; registering the same function twice calls it once. `case` is the object the
-    event was recorded on, `stage` the new stage. The handler runs after the commit, outside that transaction:
-    what it writes needs its own, and if it raises, the error is logged and the other handlers still run (the
-    caller's change is already committed and must not fail for it).
+    event was recorded on, `stage` the new stage. What the handler writes (a message in the outbox) commits with
+    the change, so a process that dies after the commit has lost nothing, and a change rolled back leaves nothing
+    behind. Each handler runs in a savepoint of its own: one that raises is rolled back to it and logged, and the
+    others and the caller's change go on.
     """
     if fn not in _stage_change_handlers:
         _stage_change_handlers.append(fn)
@@ -327,18 +328,12 @@ def stage_change_unregister(fn: StageChangeHandler) -> None:
 
 
 def _stage_changed(case: Case, stage: str) -> None:
-    handlers = tuple(_stage_change_handlers)
-
-    def tell() -> None:
-        for fn in handlers:
-            try:
+    for fn in tuple(_stage_change_handlers):
+        try:
+            with transaction.atomic():
                 fn(case, stage)
-            except Exception:  # a notice that fails must not turn a committed change into an error page
-                log.exception(
-                    "cases: stage change handler %r failed for case %s (%s)", fn, case.number, stage
-                )
-
-    transaction.on_commit(tell)
+        except Exception:  # a notice that fails must not fail the change it tells of
+            log.exception("cases: stage change handler %r failed for case %s (%s)", fn, case.number, stage)
 
 
 # ---------------------------------------------------------------------------------------------------------------

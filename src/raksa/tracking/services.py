@@ -3,8 +3,8 @@
 A subscription is made when a report becomes a case (intake calls `subscription_create`: an SMS for a reporter
 who gave a phone and agreed, a LINE push for one who came through LINE or whose LINE id a partner gave), or later
 by the LINE webhook (`line_user_subscribe`). Cases tells tracking of a new stage through
-`cases.events.stage_change_register` once the change is committed; `stage_notify` then queues one message per
-subscription through the notify outbox, whose worker sends it.
+`cases.events.stage_change_register`, in the transaction of the change; `stage_notify` then queues one message
+per subscription in the notify outbox, which commits with the change and which the worker sends.
 
 The rules (docs/tracking.md):
 - at most one message per stage per case and recipient: the outbox is idempotent on the message key
@@ -24,7 +24,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from raksa.accounts.models import User
@@ -171,8 +170,8 @@ def notice_key(case: Case, stage: str, subscription: Subscription) -> str:
 def stage_notify(case: Case, stage: str) -> int:
     """Queue the notice of `stage` to each of the case's subscriptions; how many were queued (or already were).
 
-    Registered with cases' stage_change_register: called after the commit that moved the case, so it writes in
-    its own transaction. One indexed look-up when nobody subscribed.
+    Registered with cases' stage_change_register: called in the transaction that moved the case (in a savepoint
+    of its own), so the messages commit with the move. One indexed look-up when nobody subscribed.
     """
     if stage not in STAGE_WORDS:
         return 0  # "received": the channel told the reporter when she sent it
@@ -181,15 +180,14 @@ def stage_notify(case: Case, stage: str) -> int:
         return 0
     text = notice_text(case, stage)
     hold = None if _urgent_now(case) else quiet_until(timezone.now())
-    with transaction.atomic():
-        for subscription in subscriptions:
-            message_queue(
-                key=notice_key(case, stage, subscription),
-                transport=subscription.transport,
-                to=subscription.address,
-                payload={"text": text},
-                purpose=PURPOSE,
-                ref=str(case.pk),
-                not_before=hold,
-            )
+    for subscription in subscriptions:
+        message_queue(
+            key=notice_key(case, stage, subscription),
+            transport=subscription.transport,
+            to=subscription.address,
+            payload={"text": text},
+            purpose=PURPOSE,
+            ref=str(case.pk),
+            not_before=hold,
+        )
     return len(subscriptions)
