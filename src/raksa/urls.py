@@ -23,8 +23,10 @@ urlpatterns = [
 if settings.RAKSA_BENCH_ENDPOINTS:
     # Only for bench/intake_bench.py on a throw-away database: see raksa.intake.bench.
     from raksa.intake.bench import bare_insert
+    from raksa.tracking.bench import bare_read
 
     urlpatterns.append(path("bench/insert", bare_insert, name="bench-insert"))
+    urlpatterns.append(path("bench/read/<str:code>", bare_read, name="bench-read"))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
