@@ -14,7 +14,9 @@ the board, at 20 emergencies/s for a minute, with N web processes and M workers 
 4. Alert latency: the push's arrival at the stand-in minus acceptance, per case (the alert names the case
    number). Board latency: a signed-in call-taker's board polled as its page polls it (a conditional GET for
    the rows changed since the version it has) every --board-poll seconds; the first poll whose rows hold the case
-   number, minus acceptance (the page in a browser polls every 2 s: add up to that). Then every case is counted: an alert for each (none lost), one each (none twice).
+   number, minus acceptance (the page in a browser polls every 2 s: add up to that). With --board-server the
+   board is served by a `raksa serve` of its own (one process), as a deployment gives its screens their own web
+   node. Then every case is counted: an alert for each (none lost), one each (none twice).
 Targets: alert p95 <= 1 s, board p95 <= 2 s, zero lost, zero duplicated. Prints every figure and writes them to
 bench/out/dispatch_results.json.
 """
@@ -208,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--processes", type=int, default=None, help="web processes (raksa serve's default)")
     parser.add_argument("--board-poll", type=float, default=0.25)
+    parser.add_argument(
+        "--board-server",
+        action="store_true",
+        help="the board on a `raksa serve` of its own (one process), beside the one taking the reports",
+    )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -256,9 +263,28 @@ def main(argv: list[str] | None = None) -> int:
         shape = ["--processes", str(args.processes)] if args.processes else []
         commands = [[*RAKSA, "serve", "--no-worker", "--host", HOST, "--port", str(port), *shape]]
         commands += [[*RAKSA, "worker", "--interval", "0.2"] for _ in range(args.workers)]
+        board_port = port
+        if args.board_server:
+            # The screens' own web node (a deployment's second `raksa serve` on the same database): a poll never
+            # waits in the queue of a web process busy with reports.
+            board_port = free_port()
+            commands.append(
+                [
+                    *RAKSA,
+                    "serve",
+                    "--no-worker",
+                    "--host",
+                    HOST,
+                    "--port",
+                    str(board_port),
+                    "--processes",
+                    "1",
+                ]
+            )
         with processes(commands, env, var_dir) as procs:
             wait_healthy(port, procs)
-            cookies = login(port, "demo_call_taker", password)
+            wait_healthy(board_port, procs)
+            cookies = login(board_port, "demo_call_taker", password)
             log(
                 f"serving on {port}, {args.workers} workers; sending {args.rate:g}/s for {args.warmup:g} + {args.duration:g} s"
             )
@@ -269,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             stop_board = threading.Event()
 
             def board() -> None:
-                conn = http.client.HTTPConnection(HOST, port, timeout=10)
+                conn = http.client.HTTPConnection(HOST, board_port, timeout=10)
                 etag = ""
                 while not stop_board.is_set():
                     headers = {"Cookie": cookies, **({"If-None-Match": etag} if etag else {})}
@@ -280,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                         response = conn.getresponse()
                         raw = response.read()
                     except (OSError, http.client.HTTPException):
-                        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+                        conn = http.client.HTTPConnection(HOST, board_port, timeout=10)
                         continue
                     now = time.time()
                     polls.append(time.perf_counter() - began)
@@ -363,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         "alert": figures(alert),
         "board": figures(on_board),
         "board_poll_s": args.board_poll,
+        "board_server": args.board_server,
         "board_poll_round_trip": figures(polls),
         "lost": len(lost),
         "duplicated": sum(count - 1 for count in twice.values()),

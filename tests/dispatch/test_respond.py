@@ -7,6 +7,7 @@ import datetime as dt
 
 import time_machine
 from django.test import Client, override_settings
+from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from raksa.cases.models import AccessLog
 from raksa.directory.models import Contact
 from raksa.dispatch.links import link_check, link_token, link_url
 from raksa.dispatch.models import Dispatch, DispatchState
-from raksa.dispatch.services import dispatch_cancel, dispatch_request
+from raksa.dispatch.services import dispatch_acknowledge, dispatch_cancel, dispatch_request
 from raksa.notify.models import Message
 from raksa.notify.services import outbox_sweep
 from tests.base import BANGKOK
@@ -142,6 +143,27 @@ class BoardTests(DispatchTestCase):
         later = {row["id"] for row in self.client.get(live, {"since": changed["version"]}).json()["rows"]}
         self.assertNotIn(second.pk, later)
         self.assertGreater(int(changed["version"]), int(version))
+
+    def test_a_row_is_rendered_once_per_change_however_many_boards_poll_and_never_stale(self):
+        dispatch = dispatch_request(case=self.emergency())
+        self.client.force_login(self.call_taker)
+        live = reverse("dispatch:board_live")
+        rendered: list[str] = []
+
+        def count(sender, template, context, **kwargs) -> None:
+            if template.name == "dispatch/_board_row.html":
+                rendered.append(template.name)
+
+        template_rendered.connect(count)
+        self.addCleanup(template_rendered.disconnect, count)
+        boards = [self.client.get(live).json() for _ in range(5)]  # five boards, the same change
+        self.assertEqual(len(rendered), 1)
+        self.assertEqual(len({board["rows"][0]["html"] for board in boards}), 1)
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=1)):
+            dispatch_acknowledge(dispatch=dispatch, actor=self.responder)
+        row = self.client.get(live, {"since": boards[0]["version"]}).json()["rows"][0]["html"]
+        self.assertIn('data-state="acknowledged"', row)
+        self.assertEqual(len(rendered), 2)
 
     def test_a_supervisor_sees_only_her_area_and_filters_work(self):
         bangkok = dispatch_request(case=self.emergency())

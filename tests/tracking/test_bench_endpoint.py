@@ -25,7 +25,9 @@ class BareReadTests(RaksaTestCase):
     def test_when_asked_for_it_reads_one_case_by_its_code(self):
         importlib.reload(raksa.urls)
         clear_url_caches()
-        case = case_create(actor=self.call_taker, channel="hotline", summary="ขอคำปรึกษา", province_code=BANGKOK)
+        case = case_create(
+            actor=self.call_taker, channel="hotline", summary="ขอคำปรึกษา", province_code=BANGKOK
+        )
         response = self.client.get(f"/bench/read/{case.tracking_code}")
         self.assertEqual((response.status_code, response.json()), (200, {"stage": "received"}))
         self.assertEqual(self.client.get("/bench/read/0000-0000-0").status_code, 404)

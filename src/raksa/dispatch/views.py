@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -170,11 +173,7 @@ def board_live(request: StaffRequest) -> HttpResponse:
             0, tz=dt.UTC
         )
         changed = selectors.board_changes(request.staff.user, since=since, **filters)
-        row_template = get_template("dispatch/_board_row.html")
-        rows = [
-            {"id": d.pk, "active": d.state in states.ACTIVE, "html": row_template.render({"d": d})}
-            for d in changed
-        ]
+        rows = [{"id": d.pk, "active": d.state in states.ACTIVE, "html": _row_html(d)} for d in changed]
         # More changes than one answer holds: the page has seen up to the last row sent, and asks again from there.
         version = etag.strip('"')
         if len(changed) >= selectors.CHANGES_LIMIT:
@@ -184,6 +183,28 @@ def board_live(request: StaffRequest) -> HttpResponse:
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+# Rows rendered, by dispatch, its version and the language: a row that changed is rendered once in each process,
+# however many boards fetch it and however often (each poll sends again the rows of its last few seconds).
+# The case's tracking code (random) is in the key too, so a row id used again (a test database rolled back, a
+# restored one) can never bring back another case's row.
+_ROWS: OrderedDict[tuple[int, int, str, str], str] = OrderedDict()
+_ROWS_LOCK = threading.Lock()
+ROWS_KEPT = 5000
+
+
+def _row_html(d: Dispatch) -> str:
+    key = (d.pk, int(d.updated_at.timestamp() * 1_000_000), d.case.tracking_code, get_language() or "")
+    with _ROWS_LOCK:
+        html = _ROWS.get(key)
+    if html is None:
+        html = get_template("dispatch/_board_row.html").render({"d": d})
+        with _ROWS_LOCK:
+            _ROWS[key] = html
+            while len(_ROWS) > ROWS_KEPT:
+                _ROWS.popitem(last=False)
+    return html
 
 
 def _shown(item: dict[str, Any]) -> str:
