@@ -320,9 +320,11 @@ def event_record(
     if unit is None and actor is not None:
         unit = actor.unit
     now = timezone.now()
-    event = CaseEvent(case=case, kind=kind, actor=actor, unit=unit, data=data, created_at=now)
-    event.save(force_insert=True)
     stage = public_stage_for(case, event_type)
+    # The case's first event enters its first stage; any later one only when it moves the stage.
+    entered = stage if stage != case.public_stage or kind == CASE_CREATED.kind else ""
+    event = CaseEvent(case=case, kind=kind, actor=actor, unit=unit, data=data, created_at=now, stage=entered)
+    event.save(force_insert=True)
     if stage != case.public_stage:
         case.public_stage = stage
         # update() rather than save(): only this column, never overwriting fields a caller has not saved yet.
