@@ -286,6 +286,12 @@ CASE_REOPENED = event_type_declare(
     ),
     reopens=True,
 )
+# The one free text the public tracking page shows (after its second factor): written by staff for the reporter.
+PUBLIC_NOTE_ADDED = event_type_declare(
+    kind="public_note_added",
+    title=_("ข้อความถึงผู้แจ้ง (แสดงในหน้าติดตามเรื่อง)"),
+    fields=(text_field("text"),),
+)
 _MERGE = kept("merge_id", "survivor_id", "merged_id")
 PERSON_MERGED = event_type_declare(kind="person_merged", title=_("รวมข้อมูลบุคคลซ้ำ"), fields=(_MERGE,))
 PERSON_MERGE_REVERSED = event_type_declare(
@@ -394,6 +400,10 @@ def event_case_assigned(
 
 def event_note_added(*, case: Case, actor: User, note: Note) -> CaseEvent:
     return event_record(case=case, kind=NOTE_ADDED.kind, actor=actor, data={"note_id": note.pk})
+
+
+def event_public_note_added(*, case: Case, actor: User, text: str) -> CaseEvent:
+    return event_record(case=case, kind=PUBLIC_NOTE_ADDED.kind, actor=actor, data={"text": text})
 
 
 def event_follow_up_added(*, case: Case, volunteer: User, note: Note) -> CaseEvent:
