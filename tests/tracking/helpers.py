@@ -18,6 +18,7 @@ from raksa.cases.services import case_create
 from raksa.core.identifiers import make_national_id
 from raksa.people.models import Person
 from raksa.people.services import person_create
+from raksa.tracking.services import tracking_pin_issue
 from tests.base import BANGKOK, RaksaTestCase
 
 HOME = "203.0.113.10"
@@ -92,6 +93,11 @@ class TrackingCase(RaksaTestCase):
         fields.setdefault("province_code", BANGKOK)
         fields.setdefault("owning_unit", self.bkk_office)
         return case_create(actor=self.call_taker, subject=child, reporter=mother, **fields)
+
+    def pin_for(self, case: Case) -> str:
+        pin = tracking_pin_issue(case=case)
+        assert pin is not None
+        return pin
 
     def secrets_of(self, case: Case) -> list[str]:
         """Everything about the case and its people that no public answer may hold."""

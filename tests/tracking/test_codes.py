@@ -1,9 +1,13 @@
 """A tracking code as people really type it: lower case, spaces or no dashes, look-alikes, full-width letters, the
-Thai keyboard layout left on; and a mistyped one caught by its check character."""
+Thai keyboard layout left on; and a mistyped one caught by its check character before anything is looked up."""
 
 from __future__ import annotations
 
+from raksa.core.errors import RaksaError
 from raksa.core.ids import ALPHABET, new_tracking_code, normalize_tracking_code
+from raksa.core.models import RateCount
+from raksa.tracking.services import track_lookup
+from tests.tracking.helpers import TRACK, TrackingCase
 
 # The Kedmanee layout, written out here apart from the code under test: each Latin key and the Thai character
 # the same key gives, unshifted and shifted.
@@ -97,3 +101,37 @@ class ForgivingInputTests:
                 assert normalize_tracking_code(wrong) is None
                 assert normalize_tracking_code(wrong.lower()) is None
                 assert normalize_tracking_code(on_thai_keyboard(wrong)) is None
+
+
+class TypoTests(TrackingCase):
+    def mistyped(self) -> str:
+        code = self.reported().tracking_code
+        first = code[0]
+        return ALPHABET[(ALPHABET.index(first) + 1) % len(ALPHABET)] + code[1:]
+
+    def test_a_mistyped_code_is_check_the_code_before_any_look_up(self):
+        typed = self.mistyped()
+        with self.assertNumQueries(0), self.assertRaises(RaksaError) as caught:
+            track_lookup(code=typed, client="203.0.113.10")
+        self.assertEqual((caught.exception.code, caught.exception.field), ("tracking_code_invalid", "code"))
+
+    def test_the_page_says_check_the_code_not_not_found(self):
+        response = self.public.get(TRACK, {"code": self.mistyped()})
+        self.assertEqual(response.status_code, 400)
+        page = response.content.decode()
+        self.assertIn("ตรวจสอบรหัสอีกครั้ง", page)
+        self.assertIn("Check the code", page)
+        self.assertNotIn("ไม่พบเรื่อง", page)
+        self.assertIn('aria-invalid="true"', page)
+
+    def test_a_mistyped_code_costs_no_allowance(self):
+        typed = self.mistyped()
+        for _ in range(30):
+            self.public.get(TRACK, {"code": typed})
+        self.assertFalse(RateCount.objects.exists())
+
+    def test_the_thai_keyboard_finds_the_case_on_the_page(self):
+        case = self.reported()
+        response = self.public.get(TRACK, {"code": on_thai_keyboard(case.tracking_code)})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, case.tracking_code)  # the code shown back in its canonical form
