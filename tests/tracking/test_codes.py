@@ -7,7 +7,7 @@ from raksa.core.errors import RaksaError
 from raksa.core.ids import ALPHABET, new_tracking_code, normalize_tracking_code
 from raksa.core.models import RateCount
 from raksa.tracking.services import track_lookup
-from tests.tracking.helpers import TRACK, TrackingCase
+from tests.tracking.helpers import TRACK, TrackingCase, api_path
 
 # The Kedmanee layout, written out here apart from the code under test: each Latin key and the Thai character
 # the same key gives, unshifted and shifted.
@@ -123,6 +123,13 @@ class TypoTests(TrackingCase):
         self.assertIn("Check the code", page)
         self.assertNotIn("ไม่พบเรื่อง", page)
         self.assertIn('aria-invalid="true"', page)
+
+    def test_the_api_says_check_the_code_on_its_field(self):
+        response = self.public.get(api_path(self.mistyped()))
+        self.assertEqual(response.status_code, 400)
+        body = response.json()
+        self.assertEqual(body["code"], "tracking_code_invalid")
+        self.assertEqual([e["field"] for e in body["errors"]], ["code"])
 
     def test_a_mistyped_code_costs_no_allowance(self):
         typed = self.mistyped()
