@@ -1,5 +1,5 @@
 """A message to the reporter: staff who may write on a case write a short public note from its workspace page; it
-is a timeline event, and the only free text the tracking page will show."""
+is a timeline event, the only free text the tracking page shows, and only after the second factor."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from tests.tracking.helpers import (
     CHILD_NATIONAL_ID,
     PUBLIC_NOTE,
     REPORTER_PHONE,
+    TRACK,
     TrackingCase,
+    api_path,
+    text_of,
 )
 
 
@@ -76,7 +79,7 @@ class PublicNotePageTests(TrackingCase):
         self.case = self.reported()
         self.client.force_login(self.case_worker)
 
-    def test_staff_write_it_from_the_case_page(self):
+    def test_staff_write_it_from_the_case_page_and_the_reporter_reads_it_after_the_second_factor(self):
         page = self.client.get(f"/cases/{self.case.number}/").content.decode()
         self.assertIn('id="public-notes"', page)
         self.assertIn(f'action="/cases/{self.case.number}/public-notes/"', page)
@@ -85,6 +88,14 @@ class PublicNotePageTests(TrackingCase):
         page = self.client.get(f"/cases/{self.case.number}/").content.decode()
         self.assertIn(PUBLIC_NOTE, page)
         self.assertIn("ข้อความถึงผู้แจ้ง (แสดงในหน้าติดตามเรื่อง)", page)  # in the timeline, too
+
+        code = self.case.tracking_code
+        self.assertNotIn(PUBLIC_NOTE, self.public.get(TRACK, {"code": code}).content.decode())
+        self.assertNotIn("public_notes", self.public.get(api_path(code)).json())
+        verified = self.public.post(f"{TRACK}?code={code}", {"code": code, "secret": REPORTER_PHONE[-4:]})
+        self.assertIn(PUBLIC_NOTE, text_of(verified.content.decode()))
+        answer = self.public.get(api_path(code), HTTP_X_TRACKING_SECRET=REPORTER_PHONE[-4:]).json()
+        self.assertEqual([note["text"] for note in answer["public_notes"]], [PUBLIC_NOTE])
 
     def test_a_refused_note_comes_back_on_its_field_in_both_languages(self):
         response = self.client.post(
