@@ -1,14 +1,20 @@
-"""The 6-digit PIN: made once per case, kept only as a keyed hash, checked in constant time, and still good after
-the secret key is rotated."""
+"""The 6-digit PIN: made once per case, shown once (the web thank-you page, the console's result page), kept only
+as a keyed hash, checked in constant time, and still good after the secret key is rotated."""
 
 from __future__ import annotations
 
-from django.test import override_settings
+import re
+
+from django.test import Client, override_settings
 
 from raksa.cases.models import Case
+from raksa.intake.models import Report
+from raksa.people.services import person_create
 from raksa.tracking import factors
 from raksa.tracking.services import tracking_pin_issue
-from tests.tracking.helpers import TrackingCase
+from tests.intake.console.helpers import ConsoleTestCase
+from tests.intake.web.helpers import token_of
+from tests.tracking.helpers import HOME, TRACK, TrackingCase, api_path
 
 
 class PinTests(TrackingCase):
@@ -57,3 +63,75 @@ class PinTests(TrackingCase):
         self.assertTrue(factors.phone_matches(["0812345678", "021234567"], "5678"))
         self.assertFalse(factors.phone_matches([], "5678"))
         self.assertFalse(factors.phone_matches(["0812345678"], "1234"))
+
+
+class WebThankYouPinTests(TrackingCase):
+    def test_the_thank_you_page_shows_the_pin_once_and_it_opens_the_details(self):
+        browser = Client(REMOTE_ADDR=HOME)
+        page = browser.get("/report/").content.decode()
+        response = browser.post(
+            "/report/",
+            {
+                "token": token_of(page, "problem-form"),
+                "text": "ยายอยู่บ้านคนเดียว ไม่มีคนดูแล",
+                "name": "มาลี สุขใจ",
+                "phone": "0898765432",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        first = browser.get(response["Location"]).content.decode()
+        pin = re.search(r'id="tracking-pin" aria-label="(\d{6})"', first).group(1)
+        self.assertIn("แสดงเพียงครั้งนี้ครั้งเดียว", first)
+        again = browser.get(response["Location"]).content.decode()
+        self.assertNotIn(pin, again)
+        self.assertIn('id="tracking-pin-shown"', again)
+
+        report = Report.objects.get()
+        code = report.case.tracking_code
+        self.assertEqual(
+            set(browser.get(api_path(code), HTTP_X_TRACKING_SECRET=pin).json()) >= {"agency"}, True
+        )
+        # The phone she gave works as well.
+        verified = browser.post(f"{TRACK}?code={code}", {"code": code, "secret": "5432"})
+        self.assertContains(verified, 'id="details"')
+
+    def test_another_browser_never_gets_the_pin(self):
+        browser = Client(REMOTE_ADDR=HOME)
+        page = browser.get("/report/").content.decode()
+        response = browser.post(
+            "/report/emergency/", {"token": token_of(page, "emergency-form"), "emergency_type": "threat"}
+        )
+        stranger = Client().get(response["Location"]).content.decode()
+        self.assertNotIn('id="tracking-pin"', stranger)
+        self.assertEqual(Report.objects.get().case.tracking_pin, "")  # and none was made for it
+
+
+class ConsolePinTests(ConsoleTestCase):
+    def test_the_result_page_shows_the_pin_to_read_to_the_caller_once(self):
+        person_create(actor=self.call_taker, first_name_th="มาลี", last_name_th="สุขใจ", phones=["0812345678"])
+        self.client.force_login(self.call_taker)
+        page = self.client.get("/console/", {"caller": "0812345678"}).content.decode()
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+        response = self.client.post(
+            "/console/submit",
+            {
+                "idempotency_key": key,
+                "caller": "0812345678",
+                "text": "ผู้สูงอายุอยู่คนเดียว ไม่มีรายได้",
+                "action": "new_case",
+                "category": "elderly_care",
+                "province_code": "10",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        first = self.client.get(response["Location"]).content.decode()
+        pin = re.search(r'id="tracking-pin" aria-label="(\d{6})"', first).group(1)
+        again = self.client.get(response["Location"]).content.decode()
+        self.assertNotIn(f'aria-label="{pin}"', again)
+        self.assertIn('id="tracking-pin-shown"', again)
+        case = Report.objects.get().case
+        self.assertTrue(factors.pin_matches(case.tracking_pin, pin))
+        # The caller's own number, the reporter's phone, opens the details too.
+        public = Client(REMOTE_ADDR="192.0.2.5")
+        answer = public.get(api_path(case.tracking_code), HTTP_X_TRACKING_SECRET="5678").json()
+        self.assertIn("agency", answer)
