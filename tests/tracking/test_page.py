@@ -66,10 +66,9 @@ class PageTests(PageCase):
     def test_it_works_without_javascript(self):
         case = self.reported()
         page = self.look(case.tracking_code).content.decode()
-        # Plain forms: a GET for the code, a POST (with its CSRF token) for the second factor; no hx- attributes.
+        # Plain forms: a GET for the code, a POST for the second factor; no hx- attributes.
         self.assertIn('method="get" action="/track/"', page)
         self.assertRegex(page, r'<form method="post" action="/track/\?code=[^"]+" id="secret-form"')
-        self.assertIn('name="csrfmiddlewaretoken"', page)
         self.assertNotIn("hx-", page.split('<main id="main">')[1])
         self.assertNotIn("<script", page.split('<main id="main">')[1])
 
@@ -87,8 +86,12 @@ class PageTests(PageCase):
     def test_the_language_switch_comes_back_to_the_same_case_in_english(self):
         case = self.reported()
         page = self.look(case.tracking_code).content.decode()
-        self.assertIn(f'name="next" value="/track/?code={case.tracking_code}"', page)
-        self.public.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        switch = f'href="/track/?code={case.tracking_code}&amp;lang=en" lang="en"'
+        self.assertIn(switch, page)
+        response = self.public.get(TRACK, {"code": case.tracking_code, "lang": "en"})
+        self.assertRedirects(response, f"/track/?code={case.tracking_code}", fetch_redirect_response=False)
+        self.assertPrivateAnswer(response)
+        self.assertEqual(self.public.cookies[settings.LANGUAGE_COOKIE_NAME].value, "en")
         page = self.look(case.tracking_code).content.decode()
         self.assertIn('<html lang="en">', page)
         self.assertIn("Track your request", page)
@@ -310,6 +313,15 @@ class PrivacyTests(PageCase):
 
         self.verify(self.case.tracking_code, REPORTER_PHONE[-4:])
         self.assertFalse(AccessLog.objects.exists())  # it shows no one's personal data
+
+    def test_a_browser_that_sends_origin_null_may_still_post_the_second_factor(self):
+        # What a browser sends from a page with Referrer-Policy: no-referrer.
+        strict = Client(REMOTE_ADDR=HOME, enforce_csrf_checks=True)
+        code = self.case.tracking_code
+        response = strict.post(
+            f"{TRACK}?code={code}", {"code": code, "secret": REPORTER_PHONE[-4:]}, HTTP_ORIGIN="null"
+        )
+        self.assertContains(response, 'id="details"')
 
     def test_it_takes_nothing_but_get_and_post(self):
         self.assertEqual(self.public.put(TRACK).status_code, 405)

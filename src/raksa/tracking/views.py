@@ -6,7 +6,10 @@ form, so that it never stands in an address, a browser history or a server log; 
 query, so the language switch comes back to the same case. Both go through tracking.services.track_lookup.
 
 Every answer here, errors and the 429 page included, is kept out of search engines (a meta tag and X-Robots-Tag),
-out of every cache (no-store, private) and sends no Referer anywhere.
+out of every cache (no-store, private) and sends no Referer anywhere. With no Referer, a browser posts a form from
+the page with "Origin: null", which CSRF checking refuses: so the page takes its POST without a CSRF token (it has
+no session and changes nothing but failure counts, which a forged request could as well run up directly), and its
+language switch is a pair of links (`?lang=en`) rather than the shared POST form.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from raksa.cases.models import PublicStage
@@ -77,12 +83,31 @@ def _shown(view: Tracked) -> dict[str, Any]:
     }
 
 
+def _language_chosen(request: HttpRequest, language: str, typed: str) -> HttpResponse:
+    """Keep the choice as the language switch does (the same cookie), and come back to the same code."""
+    response = redirect(f"{request.path}?{urlencode({'code': typed})}" if typed else request.path)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+@csrf_exempt
 @_private
 @require_http_methods(["GET", "POST"])
 def track_page(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     typed = (request.POST.get("code") if posted else None) or request.GET.get("code") or ""
     typed = typed[:CODE_TYPED_MAX]
+    language = request.GET.get("lang", "")
+    if not posted and language in dict(settings.LANGUAGES):
+        return _language_chosen(request, language, typed)
     context: dict[str, Any] = {"code": typed, "hotline": HOTLINE, "asked_secret": posted}
     if not typed.strip():
         return render(request, "tracking/track.html", context)
