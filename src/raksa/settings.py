@@ -218,10 +218,11 @@ RAKSA_REPORT_FILE_TYPES = {
 RAKSA_REPORT_RATE_SHORT = env_int("RAKSA_REPORT_RATE_SHORT", 5, minimum=1)
 RAKSA_REPORT_RATE_SHORT_MINUTES = env_int("RAKSA_REPORT_RATE_SHORT_MINUTES", 10, minimum=1)
 RAKSA_REPORT_RATE_DAY = env_int("RAKSA_REPORT_RATE_DAY", 20, minimum=1)
-# The public tracking page and API (/track/, /api/v1/track/{code}): per client address, and separately per
-# tracking code, at most RAKSA_TRACK_FAILURES failed look-ups (an unknown code, a wrong second factor) in each
-# window of RAKSA_TRACK_FAILURE_MINUTES and RAKSA_TRACK_FAILURES_DAY in a day (UTC); beyond that a 429. A found
-# code costs nothing. The daily limit per code is what keeps a 4-digit phone suffix from being guessed.
+# The public tracking page and API (/track/, /api/v1/track/{code}): per client address at most
+# RAKSA_TRACK_FAILURES failed look-ups (an unknown code, a wrong second factor) in each window of
+# RAKSA_TRACK_FAILURE_MINUTES and RAKSA_TRACK_FAILURES_DAY in a day (UTC), and as many wrong second factors per
+# tracking code; beyond that a 429. A found code costs nothing. The daily limit per code is what keeps a 4-digit
+# phone suffix from being guessed.
 RAKSA_TRACK_FAILURES = env_int("RAKSA_TRACK_FAILURES", 10, minimum=1)
 RAKSA_TRACK_FAILURE_MINUTES = env_int("RAKSA_TRACK_FAILURE_MINUTES", 10, minimum=1)
 RAKSA_TRACK_FAILURES_DAY = env_int("RAKSA_TRACK_FAILURES_DAY", 30, minimum=1)

@@ -212,6 +212,15 @@ class RateLimitTests(PageCase):
         with time_machine.travel(self.window_start + dt.timedelta(minutes=10), tick=False):
             self.assertEqual(self.look(case.tracking_code).status_code, 200)
 
+    def test_a_code_alone_is_counted_against_the_address_only(self):
+        from raksa.core.models import RateCount
+        from raksa.tracking.services import SCOPE_ADDRESS, SCOPE_CODE
+
+        self.look(new_tracking_code())
+        self.assertEqual(set(RateCount.objects.values_list("scope", flat=True)), {SCOPE_ADDRESS})
+        self.verify(self.reported().tracking_code, "1111")
+        self.assertEqual(set(RateCount.objects.values_list("scope", flat=True)), {SCOPE_ADDRESS, SCOPE_CODE})
+
     def test_found_codes_cost_nothing(self):
         case = self.reported()
         for _ in range(3 * settings.RAKSA_TRACK_FAILURES):

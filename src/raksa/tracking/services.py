@@ -3,9 +3,11 @@
 `track_lookup`, in this order:
 1. the code is read forgivingly (core.ids); one that cannot be a code Raksa gave ("check the code") and a second
    factor of the wrong shape are refused before anything is counted or looked up;
-2. the client address's failures, then the code's, are counted (core.ratelimit: in the database, so they hold
-   across every web process): over RAKSA_TRACK_FAILURES in a window of RAKSA_TRACK_FAILURE_MINUTES, or
-   RAKSA_TRACK_FAILURES_DAY in a day, is a 429 with the seconds to wait;
+2. the client address's failures, then (with a second factor) the code's, are counted (core.ratelimit: in the
+   database, so they hold across every web process): over RAKSA_TRACK_FAILURES in a window of
+   RAKSA_TRACK_FAILURE_MINUTES, or RAKSA_TRACK_FAILURES_DAY in a day, is a 429 with the seconds to wait. Every
+   request is counted before the look-up and a found one hands its counts back, so concurrent guesses are held
+   to the limit exactly;
 3. the case is looked up. Without a second factor a known code answers its current stage; with one, the same
    work is done whether the code is known or not (the reporter's phones are read by the code, a PIN hash is
    always computed) and an unknown code and a wrong second factor get the one same answer;
@@ -63,7 +65,8 @@ def track_lookup(*, code: str, secret: str | None = None, client: str | None = N
         if digits is None:
             raise TRACKING_SECRET_INVALID.error(field="secret")
     taken = [rate_take(scope=SCOPE_ADDRESS, client=client or "unknown", limits=_limits())]
-    if taken[0].allowed:
+    if taken[0].allowed and digits is not None:
+        # A code's own limit guards its second factor: without one, a code is found or not however often asked.
         taken.append(rate_take(scope=SCOPE_CODE, client=canonical, limits=_limits()))
     refused = [decision for decision in taken if not decision.allowed]
     if refused:
