@@ -270,13 +270,13 @@ def seed_data(base: str, token: str) -> dict[str, list]:
     api(base, token, "POST", f"/cases/{fourth}/status", {"status": "closed", "outcome": "ช่วยเหลือแล้ว"})
     api(base, token, "POST", f"/cases/{fourth}/status", {"status": "active", "reason": "ผู้ร้องโทรกลับมาอีกครั้ง"})
     api(base, token, "POST", f"/cases/{fifth}/status", {"status": "screening"})
-    reports = [
-        api(base, token, "POST", "/reports", report, headers={"Idempotency-Key": f"fuzz-seed-{index}"})[
-            "report_id"
-        ]
+    answers = [
+        api(base, token, "POST", "/reports", report, headers={"Idempotency-Key": f"fuzz-seed-{index}"})
         for index, report in enumerate(REPORTS)
     ]
-    return {"cases": numbers, "people": people, "reports": reports}
+    reports = [answer["report_id"] for answer in answers]
+    codes = [answer["tracking_code"] for answer in answers if answer.get("tracking_code")]
+    return {"cases": numbers, "people": people, "reports": reports, "codes": codes}
 
 
 UNITS = """
@@ -333,6 +333,10 @@ values = {json.dumps(refs["units"])}
 [dictionaries.reports]
 values = {json.dumps(refs["reports"])}
 
+# Real tracking codes, so the public look-up finds a case as well as answering 404 and 400.
+[dictionaries.codes]
+values = {json.dumps(refs["codes"])}
+
 # Call events name a call-taker of the centre (the supervisor is one) and come from Thai numbers, as given.
 [dictionaries.agents]
 values = {json.dumps(refs["agents"])}
@@ -358,6 +362,7 @@ string = {{ dictionary = "edge", probability = 0.05 }}
 "body.parties[*].person_id" = {{ dictionary = "people", probability = 0.7 }}
 "body.to_unit" = {{ dictionary = "units", probability = 0.8 }}
 "path.report_id" = {{ dictionary = "reports", probability = 0.8 }}
+"path.code" = {{ dictionary = "codes", probability = 0.8 }}
 "body.agent" = {{ dictionary = "agents", probability = 0.8 }}
 "body.caller" = {{ dictionary = "phones", probability = 0.8 }}
 
@@ -465,6 +470,9 @@ def main(argv: list[str] | None = None) -> int:
         # Thousands of person reads by one token in minutes: far past the hourly limit meant for a person at a
         # screen, which would answer 429 to most of them and leave the people operations untested.
         "RAKSA_PERSON_VIEWS_PER_HOUR": "100000",
+        # Likewise the public tracking look-up's failures per address and per code.
+        "RAKSA_TRACK_FAILURES": "100000",
+        "RAKSA_TRACK_FAILURES_DAY": "100000",
     }
     database_url = os.environ.get("DATABASE_URL", "")
     pg_maintenance = pg_name = None

@@ -170,8 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Thai first; English a click away.
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย"), ("en", "English")]
-# The web report pages keep their own English catalogue (intake/web/locale), so channels translate apart.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "intake" / "web" / "locale"]
+# The public pages keep their own English catalogues (intake/web/locale, tracking/locale), so they translate apart.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "intake" / "web" / "locale", BASE_DIR / "tracking" / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
@@ -220,6 +220,14 @@ RAKSA_REPORT_FILE_TYPES = {
 RAKSA_REPORT_RATE_SHORT = env_int("RAKSA_REPORT_RATE_SHORT", 5, minimum=1)
 RAKSA_REPORT_RATE_SHORT_MINUTES = env_int("RAKSA_REPORT_RATE_SHORT_MINUTES", 10, minimum=1)
 RAKSA_REPORT_RATE_DAY = env_int("RAKSA_REPORT_RATE_DAY", 20, minimum=1)
+# The public tracking page and API (/track/, /api/v1/track/{code}): per client address at most
+# RAKSA_TRACK_FAILURES failed look-ups (an unknown code, a wrong second factor) in each window of
+# RAKSA_TRACK_FAILURE_MINUTES and RAKSA_TRACK_FAILURES_DAY in a day (UTC), and as many wrong second factors per
+# tracking code; beyond that a 429. A found code costs nothing. The daily limit per code is what keeps a 4-digit
+# phone suffix from being guessed.
+RAKSA_TRACK_FAILURES = env_int("RAKSA_TRACK_FAILURES", 10, minimum=1)
+RAKSA_TRACK_FAILURE_MINUTES = env_int("RAKSA_TRACK_FAILURE_MINUTES", 10, minimum=1)
+RAKSA_TRACK_FAILURES_DAY = env_int("RAKSA_TRACK_FAILURES_DAY", 30, minimum=1)
 # The largest web report: five pictures at the limit, plus the form's own fields. Larger requests get a clear
 # page before anything is read (Django itself limits only the non-file fields, DATA_UPLOAD_MAX_MEMORY_SIZE).
 RAKSA_REPORT_REQUEST_MAX_BYTES = 5 * RAKSA_REPORT_FILE_MAX_BYTES + 256 * 1024

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("raksa.api.urls")),
     path("report/", include("raksa.intake.web.urls")),
+    path("track/", include("raksa.tracking.urls")),
     path("console/", include("raksa.intake.console.urls")),
     path("dispatch/", include("raksa.dispatch.urls")),
     path("volunteer/", include("raksa.intake.volunteer.urls")),

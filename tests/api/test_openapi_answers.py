@@ -24,7 +24,10 @@ OPERATIONS = {
     ("post", "/api/v1/reports"): (201, {200, 409}),
     ("get", "/api/v1/reports/{report_id}"): (200, {404}),
     ("post", "/api/v1/calls/incoming"): (201, {200, 409}),
+    ("get", "/api/v1/track/{code}"): (200, {404, 429}),
 }
+# Operations without a token: never 401 or 403.
+PUBLIC = {("get", "/api/v1/track/{code}")}
 ERROR_SHAPE = {"code", "message_th", "message_en", "errors"}
 # pydantic writes a constraint it cannot translate under its own name, which no JSON Schema reader knows: a limit
 # the schema would seem to state and does not.
@@ -61,7 +64,8 @@ class OpenApiAnswersTests(SimpleTestCase):
         for key, (success, errors) in OPERATIONS.items():
             with self.subTest(operation=key):
                 answers = {int(status) for status in self.operations[key]["responses"]}
-                self.assertEqual(answers, {success, *ALWAYS, *errors})
+                always = ALWAYS - {401, 403} if key in PUBLIC else ALWAYS
+                self.assertEqual(answers, {success, *always, *errors})
 
     def test_it_documents_every_failure_in_the_one_error_shape(self):
         error = self.schema["components"]["schemas"]["ErrorOut"]
@@ -86,6 +90,11 @@ class OpenApiAnswersTests(SimpleTestCase):
         self.assertIn("`server_error`", answers["500"]["description"])
         conflict = self.operations[("post", "/api/v1/cases/{number}/status")]["responses"]["409"]
         self.assertIn("`illegal_transition`", conflict["description"])
+
+    def test_only_the_public_operations_take_no_token(self):
+        for key, operation in self.operations.items():
+            with self.subTest(operation=key):
+                self.assertEqual(not operation.get("security"), key in PUBLIC)
 
     def test_it_states_every_limit_in_json_schema_terms(self):
         self.assertEqual(keys_in(self.schema["components"]["schemas"]) & NOT_JSON_SCHEMA, set())

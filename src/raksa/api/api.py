@@ -11,7 +11,7 @@ from ninja.renderers import JSONRenderer
 from raksa.accounts.auth import BearerTokenAuth
 from raksa.accounts.models import Role
 from raksa.api import errors
-from raksa.api.routers import calls, cases, people, reports
+from raksa.api.routers import calls, cases, people, reports, tracking
 from raksa.core.errors import error_catalogue
 
 
@@ -30,6 +30,8 @@ like one that does not exist. Every read of a case or a person, and every people
 follows one rule (who can see one of their cases, or the 1300 centre's intake roles: the full record; anyone else:
 a limited view, with `POST /people/{id}/break-glass` to open the full record for a while, logged and told to the
 area's supervisors); person reads and searches are limited per caller and hour.
+
+**Tracking.** `GET /track/{{code}}` is public: no token, for the person who asked for help (see the operation).
 
 **Calls.** `POST /calls/incoming` is for the telephony system only: a token of a service user made with
 `raksa token create --service telephony`. That token is refused (403) everywhere else, and staff tokens are
@@ -85,3 +87,4 @@ api.add_router("/people", people.router, tags=["people"])
 api.add_router("/cases", cases.router, tags=["cases"])
 api.add_router("/reports", reports.router, tags=["reports"])
 api.add_router("/calls", calls.router, tags=["calls"])
+api.add_router("/track", tracking.router, tags=["tracking"])

@@ -18,7 +18,17 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 
-from raksa.cases.models import Case, CaseEvent, CaseParty, Channel, EmergencyType, Referral, Status, Urgency
+from raksa.cases.models import (
+    Case,
+    CaseEvent,
+    CaseParty,
+    Channel,
+    EmergencyType,
+    PublicStage,
+    Referral,
+    Status,
+    Urgency,
+)
 from raksa.cases.person_access import BREAK_GLASS_REASON_MAX, BREAK_GLASS_REASON_MIN, LimitedPerson
 from raksa.cases.selectors import cases_for_person
 from raksa.cases.services import (
@@ -580,4 +590,53 @@ class ReportOut(Schema):
     external_ref: str | None = Field(description="As sent")
     triage: dict[str, Any] | None = Field(
         description="What the Thai triage read in the text (emergency type, category, urgency, entities, routing)"
+    )
+
+
+# --- public tracking ------------------------------------------------------------------------------------------
+
+
+class TrackStageOut(Schema):
+    stage: PublicStage
+    at: dt.datetime | None = Field(
+        description="When the case entered this stage (Bangkok time, to the minute). Without the second factor "
+        "only the current stage has one; with it, null means not reached (or not needed for this case)"
+    )
+
+
+class TrackHistoryOut(Schema):
+    stage: PublicStage
+    stage_th: str
+    stage_en: str
+    at: dt.datetime
+
+
+class TrackAgencyOut(Schema):
+    name_th: str
+    name_en: str
+
+
+class TrackNoteOut(Schema):
+    at: dt.datetime
+    text: str = Field(description="Written by the case's staff for the reporter: the only free text shown")
+
+
+class TrackOut(Schema):
+    """A case as the public may see it: its stage, never its content, never a person, never an internal id."""
+
+    code: str = Field(description="The tracking code, in its canonical form (XXXX-XXXX-C)")
+    stage: PublicStage = Field(description="The current public stage")
+    stage_th: str
+    stage_en: str
+    stages: list[TrackStageOut] = Field(description="The seven public stages, in order")
+    next_step_th: str = Field(description="What happens next, and how long the owning unit usually takes")
+    next_step_en: str
+    agency: TrackAgencyOut | None = Field(
+        None, description="With the second factor only: the public name of the unit handling the case"
+    )
+    history: list[TrackHistoryOut] | None = Field(
+        None, description="With the second factor only: every move into a stage, oldest first"
+    )
+    public_notes: list[TrackNoteOut] | None = Field(
+        None, description="With the second factor only: messages from staff to the reporter, newest first"
     )

@@ -112,7 +112,7 @@ class ReadOnlyMixin:
 
 class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
     model = CaseEvent
-    fields = ("created_at", "kind", "actor", "unit", "data")
+    fields = ("created_at", "kind", "stage", "actor", "unit", "data")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -142,7 +142,8 @@ class CaseAdmin(AccessLoggedAdmin, ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("number", "tracking_code")
     list_select_related = ("owning_unit",)
     show_full_result_count = False  # no COUNT(*) over millions of cases
-    readonly_fields = [f.name for f in Case._meta.fields]
+    # Not the tracking PIN's hash: nobody needs it, and a hash of six digits is worth hiding.
+    readonly_fields = [f.name for f in Case._meta.fields if f.name != "tracking_pin"]
     inlines = (CasePartyInline, CaseEventInline)
 
     def get_queryset(self, request: HttpRequest) -> Any:

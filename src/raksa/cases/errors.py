@@ -113,6 +113,13 @@ FILE_MARKUP_NOT_ALLOWED = ErrorCode(
     "attached: attach it as a PDF or a picture instead",
     meaning="the file is HTML, SVG or XML, which can carry scripts",
 )
+PUBLIC_NOTE_PERSONAL_DATA = ErrorCode(
+    "public_note_personal_data",
+    400,
+    "ข้อความถึงผู้แจ้งแสดงต่อสาธารณะ ห้ามใส่เลขประจำตัวประชาชนหรือเบอร์โทรศัพท์ของผู้เกี่ยวข้อง",
+    "A message to the reporter is public: it may not hold a national ID or the phone number of anyone on the case",
+    meaning="a public note holds a national ID, or the phone number of someone on the case",
+)
 INVALID_CURSOR = ErrorCode(
     "invalid_cursor",
     400,

@@ -293,6 +293,12 @@ CASE_REOPENED = event_type_declare(
     ),
     reopens=True,
 )
+# The one free text the public tracking page shows (after its second factor): written by staff for the reporter.
+PUBLIC_NOTE_ADDED = event_type_declare(
+    kind="public_note_added",
+    title=_("ข้อความถึงผู้แจ้ง (แสดงในหน้าติดตามเรื่อง)"),
+    fields=(text_field("text"),),
+)
 _MERGE = kept("merge_id", "survivor_id", "merged_id")
 PERSON_MERGED = event_type_declare(kind="person_merged", title=_("รวมข้อมูลบุคคลซ้ำ"), fields=(_MERGE,))
 PERSON_MERGE_REVERSED = event_type_declare(
@@ -352,7 +358,7 @@ def event_record(
 
     `unit` defaults to the actor's unit: the timeline shows which agency did what. Call it after the case's own
     fields (status) are saved, inside the caller's transaction. A new stage is told to the handlers registered
-    with `stage_change_register` once that transaction commits.
+    with `stage_change_register`, in that transaction.
     """
     event_type = event_type_of(kind)
     if event_type is None:
@@ -364,9 +370,11 @@ def event_record(
     if unit is None and actor is not None:
         unit = actor.unit
     now = timezone.now()
-    event = CaseEvent(case=case, kind=kind, actor=actor, unit=unit, data=data, created_at=now)
-    event.save(force_insert=True)
     stage = public_stage_for(case, event_type)
+    # The case's first event enters its first stage; any later one only when it moves the stage.
+    entered = stage if stage != case.public_stage or kind == CASE_CREATED.kind else ""
+    event = CaseEvent(case=case, kind=kind, actor=actor, unit=unit, data=data, created_at=now, stage=entered)
+    event.save(force_insert=True)
     if stage != case.public_stage:
         case.public_stage = stage
         # update() rather than save(): only this column, never overwriting fields a caller has not saved yet.
@@ -438,6 +446,10 @@ def event_case_assigned(
 
 def event_note_added(*, case: Case, actor: User, note: Note) -> CaseEvent:
     return event_record(case=case, kind=NOTE_ADDED.kind, actor=actor, data={"note_id": note.pk})
+
+
+def event_public_note_added(*, case: Case, actor: User, text: str) -> CaseEvent:
+    return event_record(case=case, kind=PUBLIC_NOTE_ADDED.kind, actor=actor, data={"text": text})
 
 
 def event_follow_up_added(*, case: Case, volunteer: User, note: Note) -> CaseEvent:

@@ -96,6 +96,9 @@ class Case(TimeStampedModel):
     )
     outcome = models.CharField(max_length=500, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The tracking page's 6-digit PIN, keyed and salted (raksa.tracking.factors), never the PIN itself; empty
+    # until the reporter was shown one.
+    tracking_pin = models.CharField(max_length=128, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -149,6 +152,9 @@ class CaseEvent(models.Model):
     )
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(db_index=True)
+    # The public stage this event moved the case into; empty when it left the stage as it was. The tracking page
+    # reads a case's stages and their dates from these, and each unit's usual time from one stage to the next.
+    stage = models.CharField(max_length=12, choices=PublicStage.choices, blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "id"]

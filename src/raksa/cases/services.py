@@ -19,6 +19,9 @@ Decisions (see also cases/statuses.py for the status table and cases/access.py f
 - Only members of the receiving unit accept or decline. A decline needs a reason; when it leaves the case with no
   pending or accepted referral, the case goes back to "active" with its owner.
 - Assigning the same worker again changes nothing and records nothing; the assignee must be able to see the case.
+- A public note (public_note_add) is the one text the reporter reads on the tracking page: short, one line, by
+  anyone who may write notes on the case, and never with an identifier of someone on the case (their phone, a
+  national ID) in it. It is an event, not a Note: it is never edited, and the timeline shows it as written.
 - Every text goes through core.text.clean_text (NFC, control characters refused, invisible characters removed)
   and has a limit below; the workspace's forms and the API's schemas use the same constants.
 - Attachments: size from settings.RAKSA_ATTACHMENT_MAX_BYTES, type from the file's own bytes (core.filetypes;
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -69,6 +73,7 @@ from raksa.cases.errors import (
     FILE_TYPE_NOT_ALLOWED,
     FOLLOW_UP_CASE_CLOSED,
     NO_ROUTE,
+    PUBLIC_NOTE_PERSONAL_DATA,
     REFERRAL_ANSWERED,
     REFERRAL_REQUIRED,
     REOPEN_NOT_CLOSED,
@@ -78,6 +83,7 @@ from raksa.cases.errors import (
 from raksa.cases.models import (
     Attachment,
     Case,
+    CaseEvent,
     CaseParty,
     CaseSequence,
     Channel,
@@ -91,11 +97,12 @@ from raksa.core.areas import area_check
 from raksa.core.errors import INVALID_CHOICE, NOT_FOUND, NotFound, invalid_input
 from raksa.core.filetypes import MARKUP_TYPES
 from raksa.core.filetypes import sniff_content_type as sniff_content_type
+from raksa.core.identifiers import is_valid_national_id, normalize_phone, thai_digits_to_arabic
 from raksa.core.ids import buddhist_year, format_case_number, new_tracking_code
 from raksa.core.text import clean_text, shown, strip_invisible
 from raksa.directory.models import Category, Unit
 from raksa.directory.selectors import route_for
-from raksa.people.models import Person
+from raksa.people.models import Identifier, Person
 from raksa.people.selectors import person_survivor
 
 BANGKOK_TZ = ZoneInfo("Asia/Bangkok")
@@ -111,6 +118,8 @@ STATUS_REASON_MAX = 500
 NOTE_MAX = 20_000
 REFERRAL_REASON_MAX = 2_000
 DECLINE_REASON_MAX = 500
+# "นัดเยี่ยมบ้านวันที่ 5 เวลา 10 โมง": a line for the public, not a case note.
+PUBLIC_NOTE_MAX = 200
 TRACKING_CODE_TRIES = 8
 
 
@@ -506,6 +515,39 @@ def note_add_follow_up(*, volunteer: User, case: Case, body: str) -> Note:
         note = Note.objects.create(case=locked, author=volunteer, body=body)
         events.event_follow_up_added(case=locked, volunteer=volunteer, note=note)
     return note
+
+
+# A run of digits as people write numbers: 081-234-5678, 1 1017 00203 45 0, ๐๘๑ ๒๓๔ ๕๖๗๘.
+_NUMBER_RUN = re.compile(r"\d(?:[\d\s().-]*\d)?")
+
+
+def _names_someone(text: str, case: Case) -> bool:
+    """True when the text holds a national ID, or a phone number of someone on the case."""
+    runs = [
+        "".join(ch for ch in run if ch.isdigit()) for run in _NUMBER_RUN.findall(thai_digits_to_arabic(text))
+    ]
+    if any(len(digits) == 13 and is_valid_national_id(digits) for digits in runs):
+        return True
+    phones = {normalize_phone(digits) for digits in runs} - {None}
+    if not phones:
+        return False
+    on_case = CaseParty.objects.filter(case=case).values("person_id")
+    return Identifier.objects.filter(
+        person_id__in=on_case, kind=Identifier.Kind.PHONE, value__in=sorted(p for p in phones if p)
+    ).exists()
+
+
+def public_note_add(*, actor: User, case: Case, text: str) -> CaseEvent:
+    """A short message to the reporter, shown on the tracking page after its second factor (see the module)."""
+    with transaction.atomic():
+        locked = _lock(case)
+        require(actor, locked, Level.WRITE)
+        text = _required_text(
+            text, "text", "ข้อความถึงผู้แจ้ง", "message to the reporter", PUBLIC_NOTE_MAX, multiline=False
+        )
+        if _names_someone(text, locked):
+            raise PUBLIC_NOTE_PERSONAL_DATA.error(field="text")
+        return events.event_public_note_added(case=locked, actor=actor, text=text)
 
 
 def _read_limited(uploaded_file: Any, limit: int) -> bytes:

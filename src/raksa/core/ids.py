@@ -4,12 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 
 # Crockford-style alphabet: no I, L, O, U, so codes read aloud over the phone are not misheard.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 TRACKING_BODY_LENGTH = 8  # 8 x 5 bits = 40 random bits
+
+# A code typed with the Thai (Kedmanee) keyboard layout still on gives the Thai characters on the same keys: each
+# maps back to the Latin key under it, unshifted ("r" gives พ) and shifted ("R" gives ฑ). Thai digits are read as
+# digits, not as the keys that type them (๐ is shifted Q): a person who writes a code in Thai numerals means the
+# numbers.
+_KEDMANEE_ROWS = (
+    ("14567890", "ๅภถุึคตจ"),  # the 2 and 3 keys give "/" and "-": see _THAI_TYPED
+    ("QWERTYUIOP", "ๆไำพะัีรนย"),
+    ("ASDFGHJKL", "ฟหกดเ้่าส"),
+    ("ZXCVBNM", "ผปแอิืท"),
+    ("ERTYUIOP", "ฎฑธํ๊ณฯญ"),  # shifted; Q gives ๐ (a digit) and W a quote mark
+    ("ASDFGHJKL", "ฤฆฏโฌ็๋ษศ"),
+    ("CVBN", "ฉฮฺ์"),
+)
+_THAI_KEYS = {
+    thai: latin for latins, thais in _KEDMANEE_ROWS for latin, thai in zip(latins, thais, strict=True)
+}
+_THAI_KEYS.update({chr(0x0E50 + digit): str(digit) for digit in range(10)})
+_THAI_KEYS["ข"] = "-"  # the dash key
+# In a code typed in Thai, "/" and "-" are what the 2 and 3 keys gave.
+_THAI_TYPED = {"/": "2", "-": "3"}
 
 
 def buddhist_year(today: dt.date) -> int:
@@ -60,8 +82,27 @@ def new_tracking_code() -> str:
 
 
 def normalize_tracking_code(raw: str) -> str | None:
-    """Canonical form `XXXX-XXXX-C` of a typed code, or None when it is malformed or the check fails."""
-    text = "".join(ch for ch in raw.upper() if ch.isalnum()).translate(_CONFUSABLE)
+    """Canonical form `XXXX-XXXX-C` of a typed code, or None when it is malformed or the check fails.
+
+    Forgiving about how it was typed: lower case, spaces, dashes or none, full-width letters, Crockford's
+    look-alikes (O is 0, I and L are 1, U is V), and the Thai keyboard layout left on by mistake.
+    """
+    raw = raw[:64]
+    readings = [raw]
+    if any("\u0e00" <= ch <= "\u0e7f" for ch in raw):
+        # Typed in Thai: "-" and "/" are most likely the 3 and 2 keys, but may still be a dash and a slash.
+        readings.insert(0, "".join(_THAI_TYPED.get(ch, ch) for ch in raw))
+    for reading in readings:
+        code = _canonical(reading)
+        if code is not None:
+            return code
+    return None
+
+
+def _canonical(raw: str) -> str | None:
+    # The Thai keys first: NFKC would split ำ (the E key) into two characters.
+    latin = unicodedata.normalize("NFKC", "".join(_THAI_KEYS.get(ch, ch) for ch in raw)).upper()
+    text = "".join(ch for ch in latin if ch.isascii() and ch.isalnum()).translate(_CONFUSABLE)
     if len(text) != TRACKING_BODY_LENGTH + 1 or any(c not in _VALUE for c in text):
         return None
     body, check = text[:-1], text[-1]

@@ -1,7 +1,8 @@
 """The timeline kinds dispatch records (declared here, never in cases).
 
 Each dispatch change is one event on the case, so a case worker in another province reads what the field team
-did without asking; `forwarded` and `on_scene` are the public stages the reporter's tracking page shows.
+did without asking. The public stage each one shows (`forwarded`, `on_scene`, ...) is cases/stages.py's table's, by
+the dispatch state the event enters.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from raksa.cases.events import event_type_declare, kept, text_field, unit_field
-from raksa.cases.models import PublicStage
+from raksa.cases.stages import dispatch_stage
+from raksa.dispatch.models import DispatchState
 
 TEAM = unit_field("unit", pgettext_lazy("timeline", "ทีม: %s"))
 DISPATCH = kept("dispatch_id")
@@ -21,7 +23,7 @@ DISPATCH_ALERTED = event_type_declare(
     kind="dispatch_alerted",
     title=_("แจ้งเตือนทีมช่วยเหลือแล้ว"),
     fields=(TEAM, DISPATCH, text_field("reason", pgettext_lazy("timeline", "เหตุผล: %s")), kept("level")),
-    stage=PublicStage.FORWARDED,
+    stage=dispatch_stage(DispatchState.ALERTED),
 )
 DISPATCH_ALERT_FAILED = event_type_declare(
     kind="dispatch_alert_failed",
@@ -39,13 +41,22 @@ DISPATCH_ESCALATED = event_type_declare(
     ),
 )
 DISPATCH_ACKNOWLEDGED = event_type_declare(
-    kind="dispatch_acknowledged", title=_("ทีมรับเรื่องแล้ว"), fields=(TEAM, DISPATCH)
+    kind="dispatch_acknowledged",
+    title=_("ทีมรับเรื่องแล้ว"),
+    fields=(TEAM, DISPATCH),
+    stage=dispatch_stage(DispatchState.ACKNOWLEDGED),
 )
 DISPATCH_EN_ROUTE = event_type_declare(
-    kind="dispatch_en_route", title=_("ทีมกำลังเดินทาง"), fields=(TEAM, DISPATCH)
+    kind="dispatch_en_route",
+    title=_("ทีมกำลังเดินทาง"),
+    fields=(TEAM, DISPATCH),
+    stage=dispatch_stage(DispatchState.EN_ROUTE),
 )
 DISPATCH_ON_SCENE = event_type_declare(
-    kind="dispatch_on_scene", title=_("ทีมถึงที่เกิดเหตุแล้ว"), fields=(TEAM, DISPATCH), stage=PublicStage.ON_SCENE
+    kind="dispatch_on_scene",
+    title=_("ทีมถึงที่เกิดเหตุแล้ว"),
+    fields=(TEAM, DISPATCH),
+    stage=dispatch_stage(DispatchState.ON_SCENE),
 )
 DISPATCH_OVERDUE = event_type_declare(
     kind="dispatch_overdue", title=_("ทีมยังไม่ถึงที่เกิดเหตุตามเวลา"), fields=(TEAM, DISPATCH)
@@ -59,7 +70,7 @@ DISPATCH_RESOLVED = event_type_declare(
         text_field("outcome", pgettext_lazy("timeline", "ผล: %s")),
         text_field("note", pgettext_lazy("timeline", "บันทึก: %s")),
     ),
-    stage=PublicStage.IN_PROGRESS,
+    stage=dispatch_stage(DispatchState.RESOLVED),
 )
 DISPATCH_DECLINED = event_type_declare(
     kind="dispatch_declined",

@@ -19,6 +19,7 @@ from raksa.cases.services import (
     DECLINE_REASON_MAX,
     NOTE_MAX,
     OUTCOME_MAX,
+    PUBLIC_NOTE_MAX,
     REFERRAL_REASON_MAX,
     STATUS_REASON_MAX,
 )
@@ -90,6 +91,18 @@ class NoteForm(forms.Form):
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=required_message("กรุณาเขียนบันทึกก่อนบันทึก", "Please write the note first"),
+    )
+
+
+class PublicNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("ข้อความถึงผู้แจ้ง"),
+        max_length=PUBLIC_NOTE_MAX,
+        help_text=_(
+            "แสดงในหน้าติดตามเรื่องแก่ผู้แจ้งที่ยืนยันตัวตนแล้ว เขียนสั้น ๆ เช่น “นัดเยี่ยมบ้านวันที่ 5” "
+            "ห้ามใส่ชื่อ ที่อยู่ เบอร์โทรศัพท์ หรือรายละเอียดของเรื่อง โดยเฉพาะสิ่งที่อาจระบุตัวเด็กได้"
+        ),
+        error_messages=required_message("กรุณาเขียนข้อความถึงผู้แจ้งก่อน", "Please write the message first"),
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/access/", access_views.case_access, name="access"),
     path("cases/<str:number>/notes/", views.note_add, name="note_add"),
+    path("cases/<str:number>/public-notes/", views.public_note_add, name="public_note_add"),
     path("cases/<str:number>/attachments/", views.attachment_add, name="attachment_add"),
     path("cases/<str:number>/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("cases/<str:number>/status/", views.status_change, name="status_change"),

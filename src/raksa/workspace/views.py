@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 
 from raksa.accounts.http import StaffRequest, staff_required
 from raksa.cases import access, selectors, services
+from raksa.cases.events import PUBLIC_NOTE_ADDED
 from raksa.cases.models import Case, CaseParty, Referral, Status
 from raksa.cases.statuses import TRANSITIONS
 from raksa.core.errors import NotFound, RaksaError
@@ -34,6 +35,7 @@ from raksa.workspace.forms import (
     DeclineForm,
     JoinForm,
     NoteForm,
+    PublicNoteForm,
     ReferralForm,
     ReopenForm,
     StatusForm,
@@ -153,6 +155,7 @@ def _forms_shown(case: Case, level: access.Level) -> dict[str, bool]:
     is_closed = case.status == Status.CLOSED
     return {
         "note_form": can_write,
+        "public_note_form": can_write,
         "attachment_form": can_write,
         "status_form": can_manage,
         "close_form": can_manage and Status.CLOSED in TRANSITIONS.get(case.status, frozenset()),
@@ -168,6 +171,8 @@ def _activity_context(case: Case) -> dict[str, Any]:
         "case": case,
         "notes": selectors.case_notes(case=case),
         "timeline": timeline,
+        # What the reporter reads on the tracking page, newest first.
+        "public_notes": [e for e in reversed(timeline) if e.kind == PUBLIC_NOTE_ADDED.kind],
         "units_by_code": units_by_code(codes=unit_codes(timeline)),
     }
 
@@ -196,6 +201,7 @@ def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict[str, 
         "status_actions": _status_actions(case),
         "is_closed": case.status == Status.CLOSED,
         "note_form": forms.get("note_form") or NoteForm(),
+        "public_note_form": forms.get("public_note_form") or PublicNoteForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "status_form": forms.get("status_form") or StatusForm(),
         "close_form": forms.get("close_form") or CloseForm(),
@@ -323,6 +329,21 @@ def _submit(
             messages.success(request, done(result) if callable(done) else done)
             return redirect("cases:detail", number=case.number)
     return _refusal(request, case.number, form_name, form, error, form_shown, **rerender)
+
+
+@staff_required
+@require_POST
+def public_note_add(request: StaffRequest, number: str) -> HttpResponse:
+    case = _case_for_action(request, number)
+    return _submit(
+        request,
+        case,
+        PublicNoteForm(request.POST),
+        "public_note_form",
+        lambda data: services.public_note_add(actor=request.staff.user, case=case, text=data["text"]),
+        _("ส่งข้อความถึงผู้แจ้งแล้ว ผู้แจ้งจะเห็นในหน้าติดตามเรื่อง"),
+        open_section="public_note",
+    )
 
 
 @staff_required

@@ -38,6 +38,7 @@ from raksa.intake.console.spelling import spell_code, spell_line
 from raksa.intake.models import Call, Report
 from raksa.intake.selectors import incident_candidates
 from raksa.intake.services import REPORT_TEXT_MAX, incident_join
+from raksa.tracking.services import tracking_pin_issue
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -343,6 +344,8 @@ def result(request: StaffRequest, public_id: str) -> HttpResponse:
         "case": case,
         "call": call,
         "call_state": selectors.call_state(call) if call else "",
+        # Read to the caller this once, for the tracking page's details; the page never shows it again.
+        "pin": tracking_pin_issue(case=case) if case else None,
         "spelled": spell_code(case.tracking_code) if case else [],
         "spelled_line": spell_line(case.tracking_code) if case else "",
         "candidates": candidates,

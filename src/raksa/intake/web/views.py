@@ -42,6 +42,7 @@ from raksa.intake.models import Report
 from raksa.intake.selectors import report_get
 from raksa.intake.web.forms import EmergencyForm, ProblemForm, district_choices, service_errors_add
 from raksa.people.models import is_public_id, new_public_id
+from raksa.tracking.services import tracking_pin_issue
 
 log = logging.getLogger(__name__)
 
@@ -301,6 +302,8 @@ def report_sent(request: HttpRequest, public_id: str) -> HttpResponse:
             context.update(
                 {
                     "case": case,
+                    # The tracking page's second factor, shown this once: a reload says it was shown already.
+                    "pin": tracking_pin_issue(case=case),
                     "tracking_code": case.tracking_code,
                     "code_groups": _grouped(case.tracking_code),
                     "track_url": track_url,
