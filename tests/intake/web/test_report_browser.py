@@ -106,6 +106,10 @@ class WebReportBrowserTests(PhoneBrowserCase):
             code = page.locator("#tracking-code").get_attribute("aria-label")
             page.screenshot(path=str(SCREENSHOTS / "raksa-report-375-sent.png"), full_page=True)
             self.assertNoViolation(page)
+            # The thank-you page's own language switch works (its form posts with the page's origin).
+            page.click("form.lang button[value=en]")
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+            expect(page.locator("#tracking-code")).to_have_attribute("aria-label", code or "")
 
         report = Report.objects.select_related("case").get()
         self.assertEqual(report.case.emergency_type, "detention")

@@ -317,7 +317,9 @@ def report_sent(request: HttpRequest, public_id: str) -> HttpResponse:
         response["Refresh"] = str(PENDING_REFRESH_SECONDS)
     # Never kept by the browser or a proxy: the back button or a shared phone must not show the code again.
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    # The page's address (its report id) never leaves for another site; "same-origin" rather than "no-referrer",
+    # under which the browser posts the language switch with `Origin: null` and the CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
