@@ -296,10 +296,9 @@ def main(argv: list[str] | None = None) -> int:
 
             def board() -> None:
                 conn = http.client.HTTPConnection(HOST, board_port, timeout=10)
-                etag = ""
+                etag = since = ""
                 while not stop_board.is_set():
                     headers = {"Cookie": cookies, **({"If-None-Match": etag} if etag else {})}
-                    since = etag.strip('"')
                     began = time.perf_counter()
                     try:
                         conn.request("GET", f"/dispatch/live?since={since}", headers=headers)
@@ -310,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     now = time.time()
                     polls.append(time.perf_counter() - began)
+                    since = response.getheader("X-Board-Since") or since  # as the page takes it
                     if response.status == 200:
                         etag = response.getheader("ETag") or ""
                         for row in json.loads(raw)["rows"]:

@@ -88,7 +88,7 @@ class Screens:
 
     def _page(self) -> None:
         conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        etag = ""
+        etag = since = ""
         while not self.stop.is_set():
             if not self.on.wait(0.5):
                 continue
@@ -98,9 +98,7 @@ class Screens:
                 headers = {"Cookie": self.cookies, "Accept": "application/json"}
                 if etag:
                     headers["If-None-Match"] = etag
-                path = self.path + (
-                    f"?since={etag.strip(chr(34))}" if "dispatch" in self.path and etag else ""
-                )
+                path = self.path + (f"?since={since}" if "dispatch" in self.path and since else "")
                 status = 0
                 for _attempt in range(2):  # a keep-alive connection the server closed: a browser retries once
                     try:
@@ -112,6 +110,7 @@ class Screens:
                         conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
                         continue
                     status = response.status
+                    since = response.getheader("X-Board-Since") or since  # as the board's page takes it
                     if status == 200:
                         etag = response.getheader("ETag") or etag
                     break

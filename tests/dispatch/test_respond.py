@@ -105,49 +105,78 @@ class ResponderSignedInTests(DispatchTestCase):
 
 
 class BoardTests(DispatchTestCase):
+    def poll(self, since: str = "", etag: str = "", at: dt.datetime | None = None):
+        """One poll as the page makes it at `at`: the answer, and the `since` of the next poll (X-Board-Since)."""
+        headers = {"HTTP_IF_NONE_MATCH": etag} if etag else {}
+        with time_machine.travel(at or timezone.now(), tick=False):
+            answer = self.client.get(reverse("dispatch:board_live"), {"since": since}, **headers)
+        return answer, answer["X-Board-Since"]
+
     def test_the_board_lists_active_emergencies_and_answers_304_until_one_changes(self):
-        dispatch = dispatch_request(case=self.emergency())
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            dispatch = dispatch_request(case=self.emergency())
         self.client.force_login(self.call_taker)
         page = self.client.get(reverse("dispatch:board"))
         self.assertContains(page, dispatch.case.number)
-        live = self.client.get(reverse("dispatch:board_live"))
-        self.assertEqual(live.status_code, 200)
-        etag = live["ETag"]
-        self.assertEqual(
-            self.client.get(reverse("dispatch:board_live"), HTTP_IF_NONE_MATCH=etag).status_code, 304
-        )
-        with time_machine.travel(timezone.now() + dt.timedelta(seconds=1)):
+        first, since = self.poll(at=start + dt.timedelta(seconds=1))
+        self.assertEqual(first.status_code, 200)
+        etag = first["ETag"]
+        # A row comes again until a poll is answered more than a few seconds after its change (it may have had
+        # company committed late); then nothing: 304.
+        _, since = self.poll(since, etag, at=start + dt.timedelta(seconds=9))
+        quiet, since = self.poll(since, etag, at=start + dt.timedelta(seconds=10))
+        self.assertEqual(quiet.status_code, 304)
+        with time_machine.travel(start + dt.timedelta(seconds=11), tick=False):
             self.client.force_login(self.responder)
             self.client.post(
                 reverse("dispatch:respond_staff", kwargs={"pk": dispatch.pk}), {"move": "acknowledged"}
             )
-        self.client.force_login(self.call_taker)
-        changed = self.client.get(reverse("dispatch:board_live"), HTTP_IF_NONE_MATCH=etag)
+            self.client.force_login(self.call_taker)
+        changed, _ = self.poll(since, etag, at=start + dt.timedelta(seconds=12))
         self.assertEqual(changed.status_code, 200)
         self.assertContains(changed, "ทีมรับเรื่องแล้ว")
+        self.assertNotEqual(changed["ETag"], etag)
+
+    def test_a_change_that_committed_after_a_later_one_still_reaches_the_board(self):
+        # Two emergencies at once: B's transaction took its time before A's, but A committed first and the board
+        # saw A (its version is A's time). B, committed a moment later with an older time, must still come.
+        now = timezone.now()
+        with time_machine.travel(now + dt.timedelta(seconds=10), tick=False):
+            first = dispatch_request(case=self.emergency(summary="เอ"))
+        self.client.force_login(self.call_taker)
+        seen, since = self.poll(str(int(now.timestamp() * 1_000_000)), at=now + dt.timedelta(seconds=10.1))
+        self.assertEqual([row["id"] for row in seen.json()["rows"]], [first.pk])
+        with time_machine.travel(now + dt.timedelta(seconds=9), tick=False):
+            second = dispatch_request(case=self.emergency(summary="บี"))
+        again, _ = self.poll(since, seen["ETag"], at=now + dt.timedelta(seconds=11))
+        self.assertEqual(again.status_code, 200)
+        self.assertIn(second.pk, [row["id"] for row in again.json()["rows"]])
 
     def test_a_poll_sends_only_the_rows_changed_since_its_version_and_drops_finished_ones(self):
-        first = dispatch_request(case=self.emergency(summary="หนึ่ง"))
-        second = dispatch_request(case=self.emergency(summary="สอง"))
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            first = dispatch_request(case=self.emergency(summary="หนึ่ง"))
+            second = dispatch_request(case=self.emergency(summary="สอง"))
         self.client.force_login(self.call_taker)
-        live = reverse("dispatch:board_live")
-        answer = self.client.get(live).json()
-        self.assertEqual({row["id"] for row in answer["rows"]}, {first.pk, second.pk})
-        version = answer["version"]
-        with time_machine.travel(timezone.now() + dt.timedelta(seconds=10)):
+        answer, since = self.poll(at=start + dt.timedelta(seconds=5))
+        self.assertEqual({row["id"] for row in answer.json()["rows"]}, {first.pk, second.pk})
+        with time_machine.travel(start + dt.timedelta(seconds=10), tick=False):
             dispatch_cancel(dispatch=first, actor=self.call_taker, reason="แจ้งซ้ำ")
-            changed = self.client.get(live, {"since": version}).json()
-        # What changed since (with a few seconds' overlap, for changes committed late): not the untouched one.
-        rows = {row["id"]: row["active"] for row in changed["rows"]}
-        self.assertEqual(rows.get(first.pk), False)
-        later = {row["id"] for row in self.client.get(live, {"since": changed["version"]}).json()["rows"]}
-        self.assertNotIn(second.pk, later)
-        self.assertGreater(int(changed["version"]), int(version))
+        changed, since = self.poll(since, at=start + dt.timedelta(seconds=10.5))
+        # What changed since (and what changed a few seconds before the last answer): not the untouched one.
+        rows = {row["id"]: row["active"] for row in changed.json()["rows"]}
+        self.assertEqual(rows, {first.pk: False})
+        self.assertGreater(int(changed.json()["version"]), int(answer.json()["version"]))
+        _, since = self.poll(since, at=start + dt.timedelta(seconds=20))
+        later, _ = self.poll(since, at=start + dt.timedelta(seconds=21))
+        self.assertEqual(later.json()["rows"], [])
 
     def test_a_row_is_rendered_once_per_change_however_many_boards_poll_and_never_stale(self):
-        dispatch = dispatch_request(case=self.emergency())
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            dispatch = dispatch_request(case=self.emergency())
         self.client.force_login(self.call_taker)
-        live = reverse("dispatch:board_live")
         rendered: list[str] = []
 
         def count(sender, template, context, **kwargs) -> None:
@@ -156,13 +185,13 @@ class BoardTests(DispatchTestCase):
 
         template_rendered.connect(count)
         self.addCleanup(template_rendered.disconnect, count)
-        boards = [self.client.get(live).json() for _ in range(5)]  # five boards, the same change
+        boards = [self.poll(at=start + dt.timedelta(seconds=1)) for _ in range(5)]  # five boards, one change
         self.assertEqual(len(rendered), 1)
-        self.assertEqual(len({board["rows"][0]["html"] for board in boards}), 1)
-        with time_machine.travel(timezone.now() + dt.timedelta(seconds=1)):
+        self.assertEqual(len({answer.json()["rows"][0]["html"] for answer, _ in boards}), 1)
+        with time_machine.travel(start + dt.timedelta(seconds=2), tick=False):
             dispatch_acknowledge(dispatch=dispatch, actor=self.responder)
-        row = self.client.get(live, {"since": boards[0]["version"]}).json()["rows"][0]["html"]
-        self.assertIn('data-state="acknowledged"', row)
+        answer, _ = self.poll(boards[0][1], at=start + dt.timedelta(seconds=3))
+        self.assertIn('data-state="acknowledged"', answer.json()["rows"][0]["html"])
         self.assertEqual(len(rendered), 2)
 
     def test_a_supervisor_sees_only_her_area_and_filters_work(self):

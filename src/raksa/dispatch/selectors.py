@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from raksa.cases.models import CaseParty
 from raksa.cases.selectors import RiskFlags, risk_flags
@@ -75,17 +75,49 @@ def board_queryset(user: Any, *, province: str = "", emergency_type: str = "") -
     return rows
 
 
-# A change committed a moment after another with a later timestamp must not be missed by a board that has seen
-# the later one: each poll asks again for what changed this long before the version it has (it dedups by id).
+# A change's transaction takes its time (updated_at) before it commits, so a board may see a later change before an
+# earlier one is committed: each poll also asks for what changed this long before the moment its previous answer
+# was made. Longer than any transaction that writes a dispatch should take.
 CHANGES_OVERLAP = dt.timedelta(seconds=3)
 CHANGES_LIMIT = 200
 
 
-def board_changes(
-    user: Any, *, since: dt.datetime, province: str = "", emergency_type: str = ""
-) -> list[Dispatch]:
-    """The dispatches the user sees that changed since `since` (finished ones too, so the board drops them)."""
-    rows = dispatches_visible_to(user).filter(updated_at__gte=since - CHANGES_OVERLAP)
+@dataclass(frozen=True)
+class Since:
+    """Where a board's poll starts: the latest change it has (`version`) and when its last answer was made
+    (`answered`, the server's clock)."""
+
+    version: dt.datetime
+    answered: dt.datetime
+
+    def __str__(self) -> str:
+        return f"{_us(self.version)}.{_us(self.answered)}"
+
+
+def _us(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _moment(digits: str) -> dt.datetime | None:
+    if not digits.isdigit() or len(digits) > 20:
+        return None
+    return dt.datetime.fromtimestamp(int(digits) / 1_000_000, tz=dt.UTC)
+
+
+def since_parse(raw: str) -> Since:
+    """A poll's `since`: "<version>.<answered>" in microseconds, or a bare version (a freshly loaded page, whose
+    answer time is taken as its version); the beginning of time when it is neither."""
+    version_part, _, answered_part = raw.strip().strip('"').partition(".")
+    version = _moment(version_part) or dt.datetime.fromtimestamp(0, tz=dt.UTC)
+    answered = _moment(answered_part) if answered_part else None
+    return Since(version=version, answered=max(answered or version, version))
+
+
+def board_changes(user: Any, *, since: Since, province: str = "", emergency_type: str = "") -> list[Dispatch]:
+    """The dispatches the user sees that changed after `since.version`, and those changed since a moment before
+    its last answer (committed late), finished ones too so the board drops them; oldest first."""
+    recent = Q(updated_at__gt=since.version) | Q(updated_at__gte=since.answered - CHANGES_OVERLAP)
+    rows = dispatches_visible_to(user).filter(recent)
     if province:
         rows = rows.filter(case__province_code=province)
     if emergency_type:
@@ -93,16 +125,9 @@ def board_changes(
     return list(rows.order_by("updated_at", "id")[:CHANGES_LIMIT])
 
 
-def version_time(version: str) -> dt.datetime | None:
-    """The time a board version (its ETag, in microseconds) stands for; None when it is not one."""
-    digits = version.strip().strip('"')
-    if not digits.isdigit() or len(digits) > 20:
-        return None
-    return dt.datetime.fromtimestamp(int(digits) / 1_000_000, tz=dt.UTC)
-
-
 def board_version(user: Any, *, province: str = "", emergency_type: str = "") -> str:
-    """A tag that changes whenever the board would: one indexed aggregate, for conditional polling."""
+    """The version a freshly rendered board starts from (its latest change, one indexed aggregate); the page's
+    polls then ask for what changed since it (views.board_live)."""
     rows = dispatches_visible_to(user)
     if province:
         rows = rows.filter(case__province_code=province)

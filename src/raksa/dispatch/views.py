@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -162,27 +163,41 @@ def board(request: StaffRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def board_live(request: StaffRequest) -> HttpResponse:
-    """What changed on the board since the page's version (`since`): 304 when nothing did (If-None-Match), else
-    JSON `{"version", "rows": [{"id", "active", "html"}]}`, each row rendered as the page renders it."""
+    """What changed on the board since the page's version (`since`): JSON `{"version", "rows": [{"id", "active",
+    "html"}]}`, each row rendered as the page renders it; 304 when nothing did (If-None-Match).
+
+    "What changed" is every row updated after the version, and every row updated since a few seconds before the
+    previous answer (CHANGES_OVERLAP; `since` carries both, as the X-Board-Since header hands them to the page),
+    not a comparison of the latest time: a change whose transaction took its time before another's but committed
+    after it (two emergencies at once) is older than the version the page already has, and would never show.
+    """
     filters = _filters(request)
-    etag = selectors.board_version(request.staff.user, **filters)
-    if etag in (request.headers.get("If-None-Match") or ""):
+    since = selectors.since_parse(request.GET.get("since", ""))
+    answered = (
+        timezone.now()
+    )  # before the query: what commits after it is still inside the next poll's overlap
+    changed = selectors.board_changes(request.staff.user, since=since, **filters)
+    version = max([since.version, *(d.updated_at for d in changed)])
+    if len(changed) >= selectors.CHANGES_LIMIT:
+        # More changes than one answer holds: the page has seen up to the last row sent, and asks again from there.
+        version = changed[-1].updated_at
+        answered = version
+    etag = f'"{_us(version)}"'
+    if not changed and etag in (request.headers.get("If-None-Match") or ""):
         response: HttpResponse = HttpResponse(status=304)
     else:
-        since = selectors.version_time(request.GET.get("since", "")) or dt.datetime.fromtimestamp(
-            0, tz=dt.UTC
-        )
-        changed = selectors.board_changes(request.staff.user, since=since, **filters)
         rows = [{"id": d.pk, "active": d.state in states.ACTIVE, "html": _row_html(d)} for d in changed]
-        # More changes than one answer holds: the page has seen up to the last row sent, and asks again from there.
-        version = etag.strip('"')
-        if len(changed) >= selectors.CHANGES_LIMIT:
-            version = str(int(changed[-1].updated_at.timestamp() * 1_000_000))
-            etag = f'"{version}"'
-        response = JsonResponse({"version": version, "rows": rows}, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            {"version": str(_us(version)), "rows": rows}, json_dumps_params={"ensure_ascii": False}
+        )
     response["ETag"] = etag
+    response["X-Board-Since"] = str(selectors.Since(version=version, answered=max(answered, version)))
     patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def _us(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
 
 
 # Rows rendered, by dispatch, its version and the language: a row that changed is rendered once in each process,
@@ -195,7 +210,7 @@ ROWS_KEPT = 5000
 
 
 def _row_html(d: Dispatch) -> str:
-    key = (d.pk, int(d.updated_at.timestamp() * 1_000_000), d.case.tracking_code, get_language() or "")
+    key = (d.pk, _us(d.updated_at), d.case.tracking_code, get_language() or "")
     with _ROWS_LOCK:
         html = _ROWS.get(key)
     if html is None:

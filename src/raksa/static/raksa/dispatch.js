@@ -74,12 +74,16 @@
     board.dispatchEvent(new CustomEvent("board:rows"));
   }
 
+  // Where the next poll starts (the server's X-Board-Since: the version seen and when it was answered), and the
+  // version itself as the ETag for a 304.
+  var since = etag.replace(/"/g, "");
+
   function poll() {
     var headers = etag ? { "If-None-Match": etag } : {};
-    var since = etag.replace(/"/g, "");
     fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "since=" + encodeURIComponent(since),
           { credentials: "same-origin", cache: "no-store", headers: headers })
       .then(function (response) {
+        since = response.headers.get("X-Board-Since") || since;
         if (response.status === 304) return null;
         if (!response.ok) throw new Error("board " + response.status);
         etag = response.headers.get("ETag") || etag;
