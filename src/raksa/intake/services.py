@@ -431,6 +431,7 @@ def report_submit(
     process: bool = True,
     urgency: str | None = None,
     updates_by_sms: bool = False,
+    joins: Case | None = None,
 ) -> Submitted:
     """Check, store and (unless `process` is False) process one report; see the module's docstring.
 
@@ -440,6 +441,9 @@ def report_submit(
     `urgency` (a staff member's correction of triage's) sets the case's urgency when it is not an emergency.
     `updates_by_sms`: the reporter agreed to a text at each new stage of her case (tracking), to the phone she
     gave; a reporter whose LINE id is given (or who came through LINE) gets a LINE push without asking here.
+    `joins` (a channel, never staff) is the reporter's own open case that this report adds to, as the channel
+    knows it: a LINE chat's later messages join the case its first report made. The channel vouches for it, so
+    no staff access is checked; a closed case is refused (`case_not_open`).
     """
     if channel not in Channel.values:
         raise INVALID_CHOICE.error(field="channel", what_th="ช่องทาง", what_en="channel", value=shown(channel))
@@ -464,6 +468,11 @@ def report_submit(
         attach_to = Case.objects.filter(pk=attach_to.pk).first() or attach_to
         _attachable(actor, attach_to)
         payload["attach_to"] = attach_to.number
+    elif joins is not None:
+        joins = Case.objects.filter(pk=joins.pk).first() or joins
+        if joins.status == Status.CLOSED:
+            raise CASE_NOT_OPEN.error(field="joins")
+        payload["attach_to"] = joins.number
     if call_id:
         payload["call_id"] = call_id
     text_value = payload.pop("text")

@@ -36,6 +36,7 @@ from linebot.v3.messaging import (
     FlexMessage,
     MessagingApi,
     PushMessageRequest,
+    QuickReply,
     TextMessage,
 )
 
@@ -61,6 +62,9 @@ _RETRYABLE_STATUSES = frozenset({408, 425, 429})
 # text, a flex message's alternative text.
 LINE_TEXT_MAX = 5000
 LINE_ALT_TEXT_MAX = 1500
+# Quick reply: at most 13 buttons under a message, each label at most 20 characters.
+LINE_QUICK_REPLY_MAX = 13
+LINE_QUICK_REPLY_LABEL_MAX = 20
 # A user (U), group (C) or multi-person chat (R) id, as the Messaging API's webhooks give them.
 LINE_RECIPIENT = re.compile(r"^[UCR][0-9a-f]{32}$")
 # X-Line-Retry-Key is a UUID; ours are derived from the message, in this namespace.
@@ -142,9 +146,30 @@ def _line_error(exc: ApiException) -> str:
     return f"LINE answered {exc.status}" + (f": {detail}" if detail else f" ({exc.reason})")
 
 
+def _quick_reply(raw: Any) -> QuickReply | None:
+    if raw is None:
+        return None
+    items = raw.get("items") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= LINE_QUICK_REPLY_MAX:
+        raise ValueError(
+            f"payload 'quick_reply' must be {{'items': [...]}} with 1 to {LINE_QUICK_REPLY_MAX} items"
+        )
+    for item in items:
+        label = (item.get("action") or {}).get("label", "") if isinstance(item, dict) else ""
+        if not isinstance(label, str) or utf16_length(label) > LINE_QUICK_REPLY_LABEL_MAX:
+            raise ValueError(
+                f"a quick reply button's label holds at most {LINE_QUICK_REPLY_LABEL_MAX} characters"
+            )
+    try:
+        return QuickReply.from_dict(raw)
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # the SDK's pydantic checks
+        raise ValueError(f"payload 'quick_reply' is not a valid quick reply: {exc}") from exc
+
+
 class LineTransport:
     """A push message through the LINE Messaging API (line-bot-sdk v3): a text message, or a flex message when
     the payload has `flex` (a bubble or carousel; `alt_text`, else the text, is what a notification shows).
+    `quick_reply` (LINE's quick reply object, `{"items": [...]}`, at most 13) puts buttons under it.
 
     LINE answers 409 with `x-line-accepted-request-id` when the retry key was accepted before (an earlier attempt
     got through but its answer was lost): that is the success of that attempt, and its id is the reference.
@@ -160,10 +185,11 @@ class LineTransport:
     def _message(self, payload: dict[str, Any]) -> TextMessage | FlexMessage:
         text = _text(payload)
         flex = payload.get("flex")
+        quick_reply = _quick_reply(payload.get("quick_reply"))
         if flex is None:
             if utf16_length(text) > LINE_TEXT_MAX:
                 raise ValueError(f"a LINE text message holds at most {LINE_TEXT_MAX} characters")
-            return TextMessage(text=text)
+            return TextMessage(text=text, quick_reply=quick_reply)
         if not isinstance(flex, dict):
             raise ValueError("payload 'flex' must be a flex container (a bubble or a carousel)")
         alt_text = payload.get("alt_text") or text
@@ -173,7 +199,7 @@ class LineTransport:
             contents = FlexContainer.from_dict(flex)
         except (ValueError, TypeError, AttributeError, KeyError) as exc:  # the SDK's pydantic checks
             raise ValueError(f"payload 'flex' is not a valid flex container: {exc}") from exc
-        return FlexMessage(alt_text=alt_text, contents=contents)
+        return FlexMessage(alt_text=alt_text, contents=contents, quick_reply=quick_reply)
 
     def send(self, message: Message) -> str:
         token = settings.LINE_CHANNEL_ACCESS_TOKEN
