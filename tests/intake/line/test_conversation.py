@@ -1,0 +1,300 @@
+"""The conversation on LINE, for someone who may not be able to talk: one tap and a location pin make a case that
+is dispatched at once, even when the pin never comes; a typed message is triaged; later messages join the same
+case; and every answer goes through the outbox to the LINE stand-in, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from raksa.cases import services as case_services
+from raksa.cases.models import Case, PublicStage
+from raksa.cases.services import case_close
+from raksa.directory.models import Contact
+from raksa.dispatch.models import Dispatch
+from raksa.intake.line.models import LineChat, LineEvent
+from raksa.intake.line.services import PURPOSE, line_event_sweep, line_pending_sweep
+from raksa.intake.models import Report
+from raksa.notify.models import Message
+from raksa.notify.services import outbox_sweep
+from raksa.tracking.models import Subscription
+from tests.base import RaksaTestCase
+from tests.intake.line.support import (
+    LATITUDE,
+    LONGITUDE,
+    OTHER_USER,
+    USER,
+    WebhookMixin,
+    follow,
+    location_message,
+    postback,
+    text_message,
+    unfollow,
+    user_source,
+)
+from tests.notify.support import GROUP, StandInsMixin
+
+BKK = ZoneInfo("Asia/Bangkok")
+DAY = dt.datetime(2026, 3, 10, 10, 0, tzinfo=BKK)
+SECOND = dt.timedelta(seconds=1)
+NEED = "ยายอยู่คนเดียว ไม่มีรายได้ ต้องการเบี้ยยังชีพ ซอยลาดพร้าว 101 กรุงเทพ"
+
+
+class ConversationTestCase(WebhookMixin, StandInsMixin, RaksaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        Contact.objects.create(unit=cls.bkk_rapid, kind=Contact.Kind.LINE_GROUP, value=GROUP, on_call=True)
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.clock = time_machine.travel(DAY)
+        self.clock.start()
+        self.addCleanup(self.clock.stop)
+        self.addCleanup(case_services._SEQUENCES_SEEN.clear)
+
+    def at(self, when: dt.datetime) -> None:
+        self.clock.stop()
+        self.clock = time_machine.travel(when)
+        self.clock.start()
+
+    def says(self, *events: dict[str, Any]) -> None:
+        """The user does something: LINE delivers it, and the worker processes it."""
+        self.assertEqual(self.deliver(*events).status_code, 200)
+        with self.captureOnCommitCallbacks(execute=True):
+            line_event_sweep()
+
+    def send_out(self) -> int:
+        with self.captureOnCommitCallbacks(execute=True):
+            return outbox_sweep()
+
+    def answers(self, user: str = USER) -> list[dict[str, Any]]:
+        """What the account said to the user, through the outbox and the stand-in, oldest first (the stage notices
+        tracking sends to the same chat are left out)."""
+        self.send_out()
+        ours = {
+            m.key: m
+            for m in Message.objects.filter(purpose=PURPOSE, to=user, state=Message.State.SENT).order_by("id")
+        }
+        texts = {m.payload["text"] for m in ours.values()}
+        return [m for item in self.line.received(user) for m in item["messages"] if m["text"] in texts]
+
+    def last_answer(self, user: str = USER) -> dict[str, Any]:
+        return self.answers(user)[-1]
+
+    def quick_replies(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        return [item["action"] for item in message["quickReply"]["items"]]
+
+
+class WelcomeTests(ConversationTestCase):
+    def test_a_follow_is_welcomed_with_the_five_emergencies_and_the_other_choices(self):
+        self.says(follow())
+        [welcome] = self.answers()
+        self.assertIn("1300", welcome["text"])
+        actions = self.quick_replies(welcome)
+        self.assertEqual(
+            [(a["type"], a["label"], a.get("data")) for a in actions[:5]],
+            [
+                ("postback", "ถูกข่มขู่", "emergency=threat"),
+                ("postback", "ถูกกักขัง", "emergency=detention"),
+                ("postback", "เสี่ยงถูกล่วงละเมิด", "emergency=abuse_risk"),
+                ("postback", "ผู้คลุ้มคลั่ง", "emergency=frenzy"),
+                ("postback", "มั่วสุม", "emergency=gathering"),
+            ],
+        )
+        self.assertEqual(
+            [(a["type"], a["label"]) for a in actions[5:]],
+            [("postback", "ปัญหาอื่น"), ("postback", "ติดตามเรื่อง"), ("uri", "โทร 1300")],
+        )
+        self.assertEqual(actions[7]["uri"], "tel:1300")
+
+    def test_a_follow_without_its_optional_detail_is_welcomed_too(self):
+        self.says(follow(full=False))
+        self.assertEqual(len(self.answers()), 1)
+
+    def test_a_redelivered_follow_is_welcomed_once(self):
+        first = follow()
+        self.says(first)
+        self.says(dict(first, deliveryContext={"isRedelivery": True}))
+        self.assertEqual(len(self.answers()), 1)
+        self.assertEqual(LineEvent.objects.count(), 1)
+
+    def test_another_problem_asks_her_to_tell_it(self):
+        self.says(postback("action=other"))
+        self.assertIn("พิมพ์เล่าเรื่อง", self.last_answer()["text"])
+
+
+class EmergencyTests(ConversationTestCase):
+    def emergency_tapped(self, kind: str = "threat") -> str:
+        tap = postback(f"emergency={kind}")
+        self.says(tap)
+        return tap["webhookEventId"]
+
+    def test_a_tap_and_a_location_make_a_case_dispatched_at_once_and_answer_with_its_code(self):
+        tapped = self.emergency_tapped()
+        asked = self.last_answer()
+        self.assertIn("ถูกข่มขู่", asked["text"])
+        self.assertEqual(self.quick_replies(asked)[0]["type"], "location")
+        self.assertFalse(Report.objects.exists())  # waiting for the place, for at most a minute
+
+        self.at(DAY + 20 * SECOND)
+        self.says(location_message())
+        report = Report.objects.get()
+        self.assertEqual((report.channel, report.source, report.idempotency_key), ("line", "line", tapped))
+        case = report.case
+        assert case is not None
+        self.assertEqual(case.emergency_type, "threat")
+        self.assertEqual((float(case.latitude or 0), float(case.longitude or 0)), (LATITUDE, LONGITUDE))
+        self.assertIn("ปทุมวัน", case.location_text)
+        self.assertEqual(case.province_code, "10")
+        self.assertEqual(case.public_stage, PublicStage.FORWARDED)
+        self.assertEqual(Dispatch.objects.get(case=case).unit, self.bkk_rapid)
+        self.assertTrue(case.parties.filter(person__identifiers__value=USER).exists())
+
+        sent = self.last_answer()
+        self.assertIn(case.tracking_code, sent["text"])
+        self.assertIn("ส่งเรื่องเหตุฉุกเฉิน (ถูกข่มขู่) ให้ทีมช่วยเหลือแล้ว", sent["text"])
+        self.assertNotIn("quickReply", sent)  # the place is known: nothing more to ask
+        self.assertEqual(len(self.line.received(GROUP)), 1)  # the team's alert went out
+        self.assertEqual(LineChat.objects.get(user_id=USER).case, case)
+
+    def test_without_a_location_the_emergency_goes_after_sixty_seconds_anyway(self):
+        self.emergency_tapped("detention")
+        self.at(DAY + 59 * SECOND)
+        self.assertEqual(line_pending_sweep(), 0)
+        self.assertFalse(Report.objects.exists())
+        self.at(DAY + 61 * SECOND)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(line_pending_sweep(), 1)
+            self.assertEqual(line_pending_sweep(), 0)  # once
+        case = Report.objects.get().case
+        assert case is not None
+        self.assertEqual((case.emergency_type, case.latitude), ("detention", None))
+        self.assertEqual(Dispatch.objects.filter(case=case).count(), 1)
+        sent = self.last_answer()
+        self.assertIn(case.tracking_code, sent["text"])
+        self.assertIn("ยังไม่ทราบตำแหน่ง", sent["text"])
+        self.assertEqual(self.quick_replies(sent)[0]["type"], "location")
+
+        # The place, when it comes, joins the same case.
+        self.at(DAY + 90 * SECOND)
+        self.says(location_message())
+        self.assertEqual(Case.objects.count(), 1)
+        self.assertEqual(case.reports.count(), 2)
+        self.assertIn(f"เพิ่มข้อมูลในเรื่อง {case.tracking_code}", self.last_answer()["text"])
+
+    def test_send_now_sends_the_emergency_without_waiting(self):
+        self.emergency_tapped("frenzy")
+        self.says(postback("action=send_now"))
+        case = Report.objects.get().case
+        assert case is not None
+        self.assertEqual(case.emergency_type, "frenzy")
+        self.at(DAY + 2 * dt.timedelta(minutes=1))
+        self.assertEqual(line_pending_sweep(), 0)
+        self.assertEqual(Report.objects.count(), 1)
+
+    def test_a_text_typed_while_the_location_is_awaited_goes_with_the_emergency(self):
+        self.emergency_tapped("abuse_risk")
+        self.says(text_message("อยู่ห้องน้ำชั้นสอง เขาอยู่หน้าประตู"))
+        report = Report.objects.get()
+        self.assertEqual(report.payload["emergency_type"], "abuse_risk")
+        self.assertIn("ห้องน้ำชั้นสอง", report.text)
+        self.assertIsNotNone(report.case)
+
+    def test_a_location_outside_thailand_does_not_lose_the_emergency(self):
+        self.emergency_tapped()
+        self.says(location_message(35.6591, 139.7037))  # Tokyo: the pipeline refuses the point
+        case = Report.objects.get().case
+        assert case is not None
+        self.assertEqual((case.emergency_type, case.latitude), ("threat", None))
+        self.assertIn("ปทุมวัน", case.location_text)  # the place's name is kept
+
+    def test_a_redelivered_location_reports_once_and_answers_once(self):
+        self.emergency_tapped()
+        pin = location_message()
+        self.says(pin)
+        self.says(dict(pin, deliveryContext={"isRedelivery": True}))
+        self.assertEqual(Report.objects.count(), 1)
+        self.assertEqual(len([a for a in self.answers() if "รหัสติดตามเรื่อง" in a["text"]]), 1)
+
+    def test_the_answer_waits_in_the_outbox_while_line_is_down_and_goes_once(self):
+        self.emergency_tapped()
+        self.send_out()
+        self.line.fail_next(5, status=500)
+        self.says(location_message())
+        self.send_out()
+        answer = Message.objects.filter(purpose=PURPOSE).order_by("-id").first()
+        assert answer is not None
+        self.assertEqual(answer.state, Message.State.PENDING)
+        self.at(DAY + dt.timedelta(minutes=5))
+        self.send_out()
+        answer.refresh_from_db()
+        self.assertEqual(answer.state, Message.State.SENT)
+        self.assertEqual(len([a for a in self.answers() if "รหัสติดตามเรื่อง" in a["text"]]), 1)
+
+
+class FreeTextTests(ConversationTestCase):
+    def test_a_first_free_text_is_triaged_into_a_case_and_answered_with_its_code(self):
+        said = text_message(NEED)
+        self.says(said)
+        report = Report.objects.get()
+        self.assertEqual((report.idempotency_key, report.text), (said["webhookEventId"], NEED))
+        case = report.case
+        assert case is not None
+        self.assertIsNotNone(report.triage)
+        self.assertEqual(case.emergency_type, "")
+        answer = self.last_answer()
+        self.assertIn(f"รหัสติดตามเรื่อง: {case.tracking_code}", answer["text"])
+        self.assertTrue(answer["text"].startswith("รับเรื่องแล้ว\n"))
+        # She can be told of each new stage on LINE.
+        self.assertTrue(Subscription.objects.filter(case=case, transport="line", address=USER).exists())
+
+    def test_later_messages_join_her_open_case_and_a_closed_one_starts_a_new_case(self):
+        self.says(text_message(NEED))
+        case = Report.objects.get().case
+        assert case is not None
+        self.says(text_message("ตอนนี้ยายไม่สบายด้วย"))
+        self.assertEqual(Case.objects.count(), 1)
+        self.assertEqual(case.reports.count(), 2)
+        self.assertIn(f"เพิ่มข้อมูลในเรื่อง {case.tracking_code}", self.last_answer()["text"])
+        self.says(location_message())
+        self.assertEqual(case.reports.count(), 3)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            case_close(actor=self.admin_user, case=case, outcome="ช่วยเหลือแล้ว")
+        self.says(text_message("มีเรื่องใหม่ ขอคำปรึกษาเรื่องหนี้นอกระบบ"))
+        self.assertEqual(Case.objects.count(), 2)
+
+    def test_english_is_answered_in_english(self):
+        self.says(text_message("My grandmother lives alone with no income and needs help", full=False))
+        answer = self.last_answer()
+        self.assertTrue(answer["text"].startswith("We have received your report"), answer["text"])
+        self.says(postback("action=track"))
+        self.assertTrue(self.last_answer()["text"].startswith("Case "))
+
+    def test_track_my_case_answers_with_the_stage_or_the_tracking_page(self):
+        self.says(postback("action=track"))
+        self.assertIn("/track/", self.last_answer()["text"])
+        self.says(text_message(NEED))
+        case = Report.objects.get().case
+        assert case is not None
+        self.says(postback("action=track"))
+        text = self.last_answer()["text"]
+        self.assertIn(case.tracking_code, text)
+        self.assertIn(str(PublicStage(case.public_stage).label), text)
+
+    def test_two_users_are_two_conversations(self):
+        self.says(text_message(NEED), text_message(NEED, source=user_source(OTHER_USER)))
+        self.assertEqual(Case.objects.count(), 2)
+        self.assertEqual(len(self.answers(OTHER_USER)), 1)
+
+    def test_unfollowing_stops_her_stage_notices(self):
+        self.says(text_message(NEED))
+        self.says(unfollow())
+        subscription = Subscription.objects.get(address=USER)
+        self.assertIsNotNone(subscription.stopped_at)
+        self.assertFalse(LineChat.objects.get(user_id=USER).following)
+        self.assertEqual(len(self.answers()), 1)  # nothing said to someone who left
