@@ -84,6 +84,42 @@ class LineStandInTests(SimpleTestCase):
         self.assertEqual(len(self.line.received(USER)), 1)
         self.assertEqual(len(self.line.requests), 2)
 
+    def reply(self, token: str, text: str = "สวัสดี") -> tuple[int, dict[str, str], object]:
+        body = {"replyToken": token, "messages": [{"type": "text", "text": text}]}
+        return post(self.line.base_url + "/v2/bot/message/reply", body, self.auth)
+
+    def test_it_accepts_one_reply_per_token_it_issued_as_line_does(self):
+        self.line.reply_token_issue("token-1", to=USER)
+        status, headers, answer = self.reply("token-1")
+        self.assertEqual(status, 200)
+        self.assertEqual(len(answer["sentMessages"]), 1)  # type: ignore[index]
+        [received] = self.line.received(USER)
+        self.assertEqual((received["via"], received["reply_token"]), ("reply", "token-1"))
+        self.assertEqual(received["request_id"], headers["x-line-request-id"])
+        status, _, answer = self.reply("token-1")  # used
+        self.assertEqual((status, answer), (400, {"message": "Invalid reply token"}))
+        status, _, answer = self.reply("never-issued")
+        self.assertEqual((status, answer), (400, {"message": "Invalid reply token"}))
+        self.assertEqual(len(self.line.received()), 1)
+
+    def test_an_expired_reply_token_is_refused(self):
+        self.line.reply_token_issue("token-2", to=USER, seconds=-1)
+        status, _, answer = self.reply("token-2")
+        self.assertEqual((status, answer), (400, {"message": "Invalid reply token"}))
+        self.assertEqual(self.line.received(), [])
+
+    def test_a_reply_is_checked_as_a_push_is(self):
+        status, _, _ = post(
+            self.line.base_url + "/v2/bot/message/reply", {"replyToken": "t", "messages": []}, {}
+        )
+        self.assertEqual(status, 401)
+        status, _, answer = post(
+            self.line.base_url + "/v2/bot/message/reply", {"messages": [{"type": "text"}]}, self.auth
+        )
+        self.assertEqual(status, 400)
+        properties = [d["property"] for d in answer["details"]]  # type: ignore[index]
+        self.assertEqual(properties, ["replyToken", "messages[0].text"])
+
     def test_it_shows_what_it_received_per_recipient(self):
         self.push({"to": GROUP, "messages": [{"type": "text", "text": "one"}]})
         self.push({"to": USER, "messages": [{"type": "text", "text": "two"}]})

@@ -21,6 +21,7 @@ import json
 import re
 import secrets
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -37,6 +38,9 @@ __all__ = ["LineStandIn", "Request", "SmsStandIn", "StandIn"]
 LINE_TOKEN = "standin-line-channel-access-token"
 SMS_TOKEN = "standin-sms-gateway-token"
 PUSH_PATH = "/v2/bot/message/push"
+REPLY_PATH = "/v2/bot/message/reply"
+# A reply token is good for about a minute after its event, and for one reply.
+REPLY_TOKEN_SECONDS = 60
 SMS_PATH = "/v1/messages"
 RECEIVED_PATH = "/_received"
 # How often the server loop looks for a stop request: stop() waits up to this long (tests stop many servers).
@@ -254,13 +258,18 @@ def _utf16(text: str) -> int:
 
 
 class LineStandIn(StandIn):
-    """`POST /v2/bot/message/push` of the LINE Messaging API.
+    """`POST /v2/bot/message/push` and `POST /v2/bot/message/reply` of the LINE Messaging API.
 
     Requires `Authorization: Bearer <token>`; checks the body (`to` a user, group or room id; `messages` 1 to 5,
     each of a known type with its required properties, texts within LINE's limits) and answers 400 or 401 in
     LINE's error shape, `{"message": ..., "details": [{"message": ..., "property": ...}]}`. Accepted: 200
     `{"sentMessages": [{"id", "quoteToken"}]}` with `x-line-request-id`. A repeated `X-Line-Retry-Key` is
     answered 409 with `x-line-accepted-request-id` (the first request's id) and not recorded again.
+
+    A reply needs a token the stand-in issued (`reply_token_issue`, as LINE issues one with each webhook event
+    that can be answered): good for one reply within REPLY_TOKEN_SECONDS; an unknown, used or expired token is
+    answered 400 `{"message": "Invalid reply token"}`, as LINE does. Accepted replies are recorded like pushes,
+    `to` being the user the token was issued for and `via` "reply" (a push's is "push").
     """
 
     name = "line"
@@ -269,20 +278,31 @@ class LineStandIn(StandIn):
         super().__init__(host=host, port=port)
         self.token = token
         self._accepted: dict[str, dict[str, Any]] = {}
+        self._reply_tokens: dict[str, tuple[str, float]] = {}  # token -> (user, good until), until used
+
+    def reply_token_issue(self, token: str, *, to: str, seconds: float = REPLY_TOKEN_SECONDS) -> str:
+        """Make `token` good for one reply to `to` for `seconds` from now (by time.time())."""
+        with self._lock:
+            self._reply_tokens[token] = (to, time.time() + seconds)
+        return token
 
     def error_body(self, status: int) -> Any:
         return {"message": _LINE_ERRORS.get(status, "An error occurred."), "details": []}
 
     def _forget(self) -> None:
         self._accepted.clear()
+        self._reply_tokens.clear()
 
     def answer(self, request: Request) -> Answer:
         request_id = str(uuid.uuid4())
         ids = {"x-line-request-id": request_id}
-        if urlsplit(request.path).path != PUSH_PATH:
+        path = urlsplit(request.path).path
+        if path not in (PUSH_PATH, REPLY_PATH):
             return Answer(404, self.error_body(404), ids)
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return Answer(401, {"message": _LINE_ERRORS[401]}, ids)
+        if path == REPLY_PATH:
+            return self._reply(request, request_id)
         retry_key = request.headers.get("x-line-retry-key")
         if retry_key is not None and not _UUID.match(retry_key):
             return Answer(400, {"message": "The value for the 'X-Line-Retry-Key' header is invalid"}, ids)
@@ -314,10 +334,47 @@ class LineStandIn(StandIn):
                 "retry_key": retry_key,
                 "request_id": request_id,
                 "sentMessages": sent,
+                "via": "push",
             }
             if retry_key is not None:
                 self._accepted[retry_key] = item
             self._record(item)
+        return Answer(200, {"sentMessages": sent}, ids)
+
+    def _reply(self, request: Request, request_id: str) -> Answer:
+        ids = {"x-line-request-id": request_id}
+        try:
+            body = request.json()
+        except ValueError:
+            return Answer(400, {"message": "The request body is not valid JSON", "details": []}, ids)
+        if not isinstance(body, dict):
+            return Answer(400, {"message": "The request body has 1 error(s)", "details": []}, ids)
+        problems = [] if body.get("replyToken") else [("replyToken", "must be specified")]
+        problems += self._check_messages(body)
+        if problems:
+            details = [{"message": message, "property": prop} for prop, message in problems]
+            return Answer(
+                400, {"message": f"The request body has {len(details)} error(s)", "details": details}, ids
+            )
+        with self._lock:
+            issued = self._reply_tokens.pop(str(body["replyToken"]), None)
+            if issued is None or issued[1] < time.time():
+                return Answer(400, {"message": "Invalid reply token"}, ids)
+            sent = [
+                {"id": str(secrets.randbelow(9 * 10**17) + 10**17), "quoteToken": secrets.token_urlsafe(24)}
+                for _ in body["messages"]
+            ]
+            self._record(
+                {
+                    "to": issued[0],
+                    "messages": body["messages"],
+                    "retry_key": None,
+                    "request_id": request_id,
+                    "sentMessages": sent,
+                    "via": "reply",
+                    "reply_token": body["replyToken"],
+                }
+            )
         return Answer(200, {"sentMessages": sent}, ids)
 
     def _check(self, body: Any) -> list[tuple[str, str]]:
@@ -329,6 +386,10 @@ class LineStandIn(StandIn):
             problems.append(("to", "must be specified"))
         elif not _LINE_TO.match(to):
             problems.append(("to", "The property, 'to', in the request body is invalid"))
+        return problems + self._check_messages(body)
+
+    def _check_messages(self, body: dict[str, Any]) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
             problems.append(("messages", "must be specified"))

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import URLValidator, validate_email
+from django.utils import timezone
 from linebot.v3.messaging import (
     ApiClient,
     ApiException,
@@ -37,6 +38,7 @@ from linebot.v3.messaging import (
     MessagingApi,
     PushMessageRequest,
     QuickReply,
+    ReplyMessageRequest,
     TextMessage,
 )
 
@@ -227,6 +229,59 @@ class LineTransport:
         return str((response.headers or {}).get("x-line-request-id", ""))
 
 
+class LineReplyTransport:
+    """An answer to a LINE webhook event: a reply with its reply token while the token is fresh, else a push.
+
+    The payload is a `line` one plus `reply_token` and `reply_by` (an ISO time, a little inside the token's
+    minute). Until `reply_by` the message goes by `POST /v2/bot/message/reply`; LINE's 400 (an invalid, used or
+    expired token) and any attempt after `reply_by` push it instead to `to`, with the message's own
+    X-Line-Retry-Key, so a push retried after a lost answer still arrives once. A reply has no retry key: a
+    reply LINE accepted whose answer was lost is retried as a push, and arrives twice (the only duplicate).
+    Replies are free of the push quota, which is why they come first.
+    """
+
+    kind = "line_reply"
+
+    def check(self, *, to: str, payload: dict[str, Any]) -> None:
+        LineTransport().check(to=to, payload=payload)
+        if not isinstance(payload.get("reply_token"), str) or not payload["reply_token"]:
+            raise ValueError("payload must have the event's 'reply_token'")
+        _reply_by(payload)
+
+    def send(self, message: Message) -> str:
+        token = settings.LINE_CHANNEL_ACCESS_TOKEN
+        push = LineTransport()
+        if not token or timezone.now() >= _reply_by(message.payload):
+            return push.send(message)
+        try:
+            request = ReplyMessageRequest(
+                reply_token=message.payload["reply_token"], messages=[push._message(message.payload)]
+            )
+        except ValueError as exc:
+            raise TransportError(f"cannot make a LINE message: {exc}", permanent=True) from exc
+        api = MessagingApi(_line_client(settings.LINE_API_BASE, token))
+        try:
+            response = api.reply_message_with_http_info(request, _request_timeout=(_timeout(), _timeout()))
+        except ApiException as exc:
+            if exc.status == 400:  # the token is spent or stale: the push carries it instead
+                return push.send(message)
+            permanent = bool(exc.status) and _status_permanent(int(exc.status))
+            raise TransportError(_line_error(exc), permanent=permanent) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise TransportError(f"LINE did not answer: {exc}", permanent=False) from exc
+        return "reply:" + str((response.headers or {}).get("x-line-request-id", ""))
+
+
+def _reply_by(payload: dict[str, Any]) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(str(payload.get("reply_by")))
+    except ValueError:
+        raise ValueError("payload 'reply_by' must be an ISO date and time") from None
+    if timezone.is_naive(when):
+        raise ValueError("payload 'reply_by' must have a time zone")
+    return when
+
+
 class SmsTransport:
     """A text message through the SMS gateway at RAKSA_SMS_GATEWAY_URL: a JSON POST of
     `{"to", "text", "reference"}` with the bearer token and the message's key as Idempotency-Key (so the gateway
@@ -382,6 +437,7 @@ def _post(what: str, url: str, body: Any, headers: dict[str, str]) -> str:
 
 _TRANSPORTS: dict[str, type[Transport]] = {
     LineTransport.kind: LineTransport,
+    LineReplyTransport.kind: LineReplyTransport,
     SmsTransport.kind: SmsTransport,
     EmailTransport.kind: EmailTransport,
     WebhookTransport.kind: WebhookTransport,
@@ -393,7 +449,7 @@ def transport_kinds() -> tuple[str, ...]:
 
 
 def transport_for(kind: str) -> Transport:
-    """The transport of this kind (line, sms, email, webhook); KeyError for an unknown kind."""
+    """The transport of this kind (line, line_reply, sms, email, webhook); KeyError for an unknown kind."""
     try:
         return _TRANSPORTS[kind]()
     except KeyError:

@@ -75,10 +75,11 @@ def event(
 ) -> dict[str, Any]:
     """One webhook event object: the common properties, then the kind's own."""
     raw: dict[str, Any] = {"type": kind, "mode": mode, "timestamp": TIMESTAMP}
+    webhook_event_id = webhook_event_id or event_id()
     if reply:
-        raw["replyToken"] = "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA" + (webhook_event_id or "")[-6:]
+        raw["replyToken"] = hashlib.md5(webhook_event_id.encode()).hexdigest()  # 32 hex digits, as LINE's
     raw["source"] = source if source is not None else user_source()
-    raw["webhookEventId"] = webhook_event_id or event_id()
+    raw["webhookEventId"] = webhook_event_id
     raw["deliveryContext"] = {"isRedelivery": redelivery}
     raw.update(fields)
     return raw
@@ -162,7 +163,8 @@ def leave(source: dict[str, Any] | None = None, **options: Any) -> dict[str, Any
 
 
 class WebhookMixin:
-    """Sets the channel secret and posts signed bodies to the webhook."""
+    """Sets the channel secret and posts signed bodies to the webhook; with a LINE stand-in (`self.line`), each
+    event's reply token is issued there first, as LINE issues one with each event it delivers."""
 
     def setUp(self) -> None:
         super().setUp()  # type: ignore[misc]
@@ -172,6 +174,12 @@ class WebhookMixin:
 
     def deliver(self, *events: dict[str, Any], signature: str | None = None, raw: bytes | None = None) -> Any:
         data = raw if raw is not None else body(*events)
+        line = getattr(self, "line", None)
+        for one in events:
+            user = (one.get("source") or {}).get("userId")
+            first = not (one.get("deliveryContext") or {}).get("isRedelivery")
+            if line is not None and one.get("replyToken") and user and first:
+                line.reply_token_issue(one["replyToken"], to=user)
         headers = {} if signature == "" else {"x-line-signature": signature or sign(data)}
         return self.client.post(  # type: ignore[attr-defined]
             "/line/webhook", data=data, content_type="application/json", headers=headers

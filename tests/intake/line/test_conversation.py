@@ -72,15 +72,15 @@ class ConversationTestCase(WebhookMixin, StandInsMixin, RaksaTestCase):
             return outbox_sweep()
 
     def answers(self, user: str = USER) -> list[dict[str, Any]]:
-        """What the account said to the user, through the outbox and the stand-in, oldest first (the stage notices
-        tracking sends to the same chat are left out)."""
+        """What the account said to the user, through the outbox and the stand-in, in the order it was queued
+        (the outbox sends side by side; the stage notices tracking sends to the same chat are left out)."""
         self.send_out()
-        ours = {
-            m.key: m
-            for m in Message.objects.filter(purpose=PURPOSE, to=user, state=Message.State.SENT).order_by("id")
-        }
-        texts = {m.payload["text"] for m in ours.values()}
-        return [m for item in self.line.received(user) for m in item["messages"] if m["text"] in texts]
+        arrived: dict[str, list[dict[str, Any]]] = {}
+        for item in self.line.received(user):
+            for message in item["messages"]:
+                arrived.setdefault(message["text"], []).append(message)
+        ours = Message.objects.filter(purpose=PURPOSE, to=user, state=Message.State.SENT).order_by("id")
+        return [arrived[m.payload["text"]].pop(0) for m in ours if arrived.get(m.payload["text"])]
 
     def last_answer(self, user: str = USER) -> dict[str, Any]:
         return self.answers(user)[-1]
@@ -229,11 +229,15 @@ class EmergencyTests(ConversationTestCase):
         answer = Message.objects.filter(purpose=PURPOSE).order_by("-id").first()
         assert answer is not None
         self.assertEqual(answer.state, Message.State.PENDING)
-        self.at(DAY + dt.timedelta(minutes=5))
-        self.send_out()
+        for minutes in (5, 10, 20):  # the outbox's backoff, past the five failures
+            self.at(DAY + dt.timedelta(minutes=minutes))
+            self.send_out()
         answer.refresh_from_db()
         self.assertEqual(answer.state, Message.State.SENT)
         self.assertEqual(len([a for a in self.answers() if "รหัสติดตามเรื่อง" in a["text"]]), 1)
+        # By then the reply token was stale: it went as a push.
+        [item] = [i for i in self.line.received(USER) if "รหัสติดตามเรื่อง" in i["messages"][0]["text"]]
+        self.assertEqual(item["via"], "push")
 
 
 class FreeTextTests(ConversationTestCase):
@@ -298,3 +302,49 @@ class FreeTextTests(ConversationTestCase):
         self.assertIsNotNone(subscription.stopped_at)
         self.assertFalse(LineChat.objects.get(user_id=USER).following)
         self.assertEqual(len(self.answers()), 1)  # nothing said to someone who left
+
+
+class ReplyOrPushTests(ConversationTestCase):
+    def arrived(self) -> list[dict[str, Any]]:
+        self.send_out()
+        return self.line.received(USER)
+
+    def test_an_answer_within_the_minute_is_a_reply_with_the_events_token(self):
+        said = follow()
+        self.says(said)
+        [item] = self.arrived()
+        self.assertEqual((item["via"], item["reply_token"]), ("reply", said["replyToken"]))
+        message = Message.objects.get(purpose=PURPOSE)
+        self.assertEqual(message.transport, "line_reply")
+        self.assertTrue(message.provider_ref.startswith("reply:"))
+
+    def test_a_stale_token_falls_back_to_a_push(self):
+        self.says(follow())
+        self.at(DAY + 55 * SECOND)  # the answer waited (the worker was busy, LINE was down)
+        [item] = self.arrived()
+        self.assertEqual((item["via"], item["to"]), ("push", USER))
+        self.assertIn("quickReply", item["messages"][0])  # the same answer, buttons and all
+
+    def test_a_token_line_refuses_falls_back_to_a_push_and_arrives_once(self):
+        self.says(follow())
+        self.line.reset()  # LINE no longer knows the token (used, or expired on its clock)
+        [item] = self.arrived()
+        self.assertEqual(item["via"], "push")
+        self.assertTrue(item["retry_key"])
+        self.send_out()
+        self.assertEqual(len(self.line.received(USER)), 1)
+
+    def test_the_answer_after_the_silent_minute_is_a_push(self):
+        self.says(postback("emergency=gathering"))
+        self.arrived()
+        self.at(DAY + 61 * SECOND)
+        with self.captureOnCommitCallbacks(execute=True):
+            line_pending_sweep()
+        sent = [i for i in self.arrived() if "รหัสติดตามเรื่อง" in i["messages"][0]["text"]]
+        self.assertEqual([i["via"] for i in sent], ["push"])
+        self.assertEqual(Message.objects.get(key__endswith=":sent").transport, "line")
+
+    def test_a_redelivered_events_answer_is_pushed(self):
+        self.says(follow(redelivery=True))  # its first delivery never reached us: its token is old
+        [item] = self.arrived()
+        self.assertEqual(item["via"], "push")

@@ -49,6 +49,8 @@ SOURCE = "line"
 PURPOSE = "line_answer"
 # How long an emergency waits for its location before it is submitted without one.
 PENDING_SECONDS = 60
+# A reply token is good for about a minute after its event: an answer still queued after this long is pushed.
+REPLY_SECONDS = 50
 # Events that need the worker; everything else is stored and ignored at once.
 _USER_EVENTS = frozenset({"follow", "unfollow", "message", "postback"})
 _GROUP_EVENTS = frozenset({"join", "leave"})
@@ -228,7 +230,7 @@ def _act(event: LineEvent, now: dt.datetime) -> bool:
     if event.type == "follow":
         chat.following = True
         chat.save(update_fields=["following", "updated_at"])
-        _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language))
+        _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language), event)
         return True
     if event.type == "unfollow":
         chat.following = False
@@ -265,11 +267,22 @@ def _group_seen(event: LineEvent, now: dt.datetime) -> None:
 # the conversation
 
 
-def _say(chat: LineChat, key: str, payload: dict[str, Any]) -> None:
-    """Queue one answer. `key` is the event's id (or the pending emergency's) and a name: queued once."""
+def _say(chat: LineChat, key: str, payload: dict[str, Any], event: LineEvent | None = None) -> None:
+    """Queue one answer. `key` is the event's id (or the pending emergency's) and a name: queued once.
+
+    An answer to an event that came with a reply token goes as a reply while the token is fresh (notify's
+    `line_reply`, which pushes once the token is stale or refused); any other goes as a push. A redelivered
+    event's token is as old as its first delivery, so its answer is pushed.
+    """
+    token = event.raw.get("replyToken") if event is not None else None
+    transport = "line"
+    if event is not None and isinstance(token, str) and token and not event.redelivered:
+        transport = "line_reply"
+        reply_by = event.received_at + dt.timedelta(seconds=REPLY_SECONDS)
+        payload = {**payload, "reply_token": token, "reply_by": reply_by.isoformat()}
     message_queue(
         key=f"line:{key}"[:200],
-        transport="line",
+        transport=transport,
         to=chat.user_id,
         payload=payload,
         purpose=PURPOSE,
@@ -296,25 +309,36 @@ def _postback(chat: LineChat, event: LineEvent, data: str, now: dt.datetime) -> 
         chat.pending_event_id = event.webhook_event_id
         chat.pending_until = now + dt.timedelta(seconds=PENDING_SECONDS)
         chat.save(update_fields=["pending_emergency", "pending_event_id", "pending_until", "updated_at"])
-        _say(chat, f"{event.webhook_event_id}:ask_location", messages.ask_location(chat.language, emergency))
+        _say(
+            chat,
+            f"{event.webhook_event_id}:ask_location",
+            messages.ask_location(chat.language, emergency),
+            event,
+        )
         return True
     if data == messages.SEND_NOW:
         if chat.pending_emergency:
-            _emergency_submit(chat, location=None, text="")
+            _emergency_submit(chat, location=None, text="", event=event)
         return True
     if data == messages.OTHER:
-        _say(chat, f"{event.webhook_event_id}:tell_more", messages.tell_more(chat.language))
+        _say(chat, f"{event.webhook_event_id}:tell_more", messages.tell_more(chat.language), event)
         return True
     if data == messages.TRACK:
         case = Case.objects.filter(pk=chat.case_id).first() if chat.case_id else None
         if case is None:
-            _say(chat, f"{event.webhook_event_id}:no_case", messages.no_case(chat.language, _track_page()))
+            _say(
+                chat,
+                f"{event.webhook_event_id}:no_case",
+                messages.no_case(chat.language, _track_page()),
+                event,
+            )
         else:
             stage = str(PublicStage(case.public_stage).label)
             _say(
                 chat,
                 f"{event.webhook_event_id}:status",
                 messages.case_status(chat.language, case.tracking_code, stage, track_url(case)),
+                event,
             )
         return True
     return False
@@ -340,7 +364,7 @@ def _text(chat: LineChat, event: LineEvent, text: str, now: dt.datetime) -> bool
     _language_seen(chat, text)
     if chat.pending_emergency:
         # She typed instead of sharing a place: that is what she can say now; the emergency goes at once with it.
-        _emergency_submit(chat, location=None, text=text)
+        _emergency_submit(chat, location=None, text=text, event=event)
         return True
     case = _open_case(chat)
     if case is not None:
@@ -353,7 +377,10 @@ def _text(chat: LineChat, event: LineEvent, text: str, now: dt.datetime) -> bool
             joins=case,
         )
         _say(
-            chat, f"{event.webhook_event_id}:added", messages.added_to_case(chat.language, case.tracking_code)
+            chat,
+            f"{event.webhook_event_id}:added",
+            messages.added_to_case(chat.language, case.tracking_code),
+            event,
         )
         return True
     submitted = report_submit(
@@ -365,7 +392,7 @@ def _text(chat: LineChat, event: LineEvent, text: str, now: dt.datetime) -> bool
     )
     report = submitted.report
     if report.case is None:
-        _say(chat, f"{event.webhook_event_id}:waiting", messages.report_waiting(chat.language))
+        _say(chat, f"{event.webhook_event_id}:waiting", messages.report_waiting(chat.language), event)
         return True
     chat.case = report.case
     chat.save(update_fields=["case", "updated_at"])
@@ -376,6 +403,7 @@ def _text(chat: LineChat, event: LineEvent, text: str, now: dt.datetime) -> bool
         messages.report_received(
             chat.language, report.case.tracking_code, track_url(report.case), dispatched=dispatched
         ),
+        event,
     )
     return True
 
@@ -388,12 +416,12 @@ def _place(message: dict[str, Any]) -> dict[str, Any]:
 def _location(chat: LineChat, event: LineEvent, message: dict[str, Any], now: dt.datetime) -> bool:
     location = _place(message)
     if chat.pending_emergency:
-        _emergency_submit(chat, location=location, text="")
+        _emergency_submit(chat, location=location, text="", event=event)
         return True
     case = _open_case(chat)
     if case is None:
         # A place with nothing else: she may not be able to say more; show her the buttons.
-        _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language))
+        _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language), event)
         return True
     shown = location["text"] or f"{location['latitude']}, {location['longitude']}"
     _submit_with_place(
@@ -405,7 +433,12 @@ def _location(chat: LineChat, event: LineEvent, message: dict[str, Any], now: dt
         reporter=_reporter(chat),
         joins=case,
     )
-    _say(chat, f"{event.webhook_event_id}:added", messages.added_to_case(chat.language, case.tracking_code))
+    _say(
+        chat,
+        f"{event.webhook_event_id}:added",
+        messages.added_to_case(chat.language, case.tracking_code),
+        event,
+    )
     return True
 
 
@@ -421,9 +454,12 @@ def _submit_with_place(location: dict[str, Any] | None, **fields: Any) -> Report
         return report_submit(location=named, **fields).report
 
 
-def _emergency_submit(chat: LineChat, *, location: dict[str, Any] | None, text: str) -> Report | None:
+def _emergency_submit(
+    chat: LineChat, *, location: dict[str, Any] | None, text: str, event: LineEvent | None
+) -> Report | None:
     """Submit the chat's pending emergency, once: claimed by clearing it with a conditional update, so the
-    location, a typed text, the "send now" button and the timeout sweep never submit it twice."""
+    location, a typed text, the "send now" button and the timeout sweep never submit it twice. `event` is what
+    submitted it (the answer replies to it), None for the timeout."""
     pending_id, emergency = chat.pending_event_id, chat.pending_emergency
     if not pending_id or not emergency:
         return None
@@ -443,7 +479,7 @@ def _emergency_submit(chat: LineChat, *, location: dict[str, Any] | None, text: 
         reporter=_reporter(chat),
     )
     if report.case is None:
-        _say(chat, f"{pending_id}:sent", messages.report_waiting(chat.language))
+        _say(chat, f"{pending_id}:sent", messages.report_waiting(chat.language), event)
         return report
     chat.case = report.case
     chat.save(update_fields=["case", "updated_at"])
@@ -454,6 +490,7 @@ def _emergency_submit(chat: LineChat, *, location: dict[str, Any] | None, text: 
         messages.emergency_sent(
             chat.language, emergency, report.case.tracking_code, track_url(report.case), located=located
         ),
+        event,
     )
     return report
 
@@ -473,7 +510,7 @@ def line_pending_sweep(*, now: dt.datetime | None = None) -> int:
                 chat = LineChat.objects.select_for_update().get(pk=pk)
                 if not chat.pending_emergency or chat.pending_until is None or chat.pending_until > now:
                     continue
-                if _emergency_submit(chat, location=None, text="") is not None:
+                if _emergency_submit(chat, location=None, text="", event=None) is not None:
                     done += 1
         except Exception:  # one bad chat must not stop the others; it stays pending and is tried next pass
             log.exception("LINE chat %s: the pending emergency could not be submitted", pk)
