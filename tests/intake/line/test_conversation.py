@@ -5,6 +5,7 @@ case; and every answer goes through the outbox to the LINE stand-in, once."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from raksa.cases.models import Case, PublicStage
 from raksa.cases.services import case_close
 from raksa.directory.models import Contact
 from raksa.dispatch.models import Dispatch
+from raksa.dispatch.services import dispatch_acknowledge, dispatch_on_scene
 from raksa.intake.line.models import LineChat, LineEvent
 from raksa.intake.line.services import PURPOSE, line_event_sweep, line_pending_sweep
 from raksa.intake.models import Report
@@ -348,3 +350,28 @@ class ReplyOrPushTests(ConversationTestCase):
         self.says(follow(redelivery=True))  # its first delivery never reached us: its token is old
         [item] = self.arrived()
         self.assertEqual(item["via"], "push")
+
+
+class EndToEndTests(ConversationTestCase):
+    def test_a_tap_and_a_pin_reach_the_team_and_the_teams_progress_reaches_her(self):
+        self.says(follow())
+        self.says(postback("emergency=threat"))
+        self.at(DAY + 10 * SECOND)
+        self.says(location_message())
+        case = Report.objects.get().case
+        assert case is not None
+        self.send_out()
+        [alert] = self.line.received(GROUP)  # the Bangkok rapid unit's group
+        self.assertIn("ถูกข่มขู่", json.dumps(alert["messages"], ensure_ascii=False))
+        pushed = [m["text"] for i in self.line.received(USER) for m in i["messages"]]
+        self.assertTrue(any(case.tracking_code in text and "ส่งเรื่องเหตุฉุกเฉิน" in text for text in pushed))
+
+        dispatch = Dispatch.objects.get(case=case)
+        with self.captureOnCommitCallbacks(execute=True):
+            dispatch = dispatch_acknowledge(dispatch=dispatch, actor=self.responder)
+        with self.captureOnCommitCallbacks(execute=True):
+            dispatch_on_scene(dispatch=dispatch, actor=self.responder)
+        self.send_out()
+        last = self.line.received(USER)[-1]["messages"][0]["text"]
+        self.assertIn(case.tracking_code, last)
+        self.assertIn("เจ้าหน้าที่ลงพื้นที่แล้ว", last)
