@@ -820,7 +820,32 @@ def _attach(*, report: Report, number: str, actor: User | None, people: Sequence
         unit=actor.unit if actor is not None else case.owning_unit,
         data={"channel": report.channel, "report_id": report.public_id},
     )
+    _location_fill(report=report, case=case, actor=actor)
     return case
+
+
+def _location_fill(*, report: Report, case: Case, actor: User | None) -> None:
+    """A case made without a point (an emergency whose location never came) takes the first one a later report
+    brings, so the team sees where to go; a point already there is never moved by a report."""
+    location = report.payload.get("location") or {}
+    if case.latitude is not None or location.get("latitude") in (None, ""):
+        return
+    case.latitude, case.longitude = Decimal(location["latitude"]), Decimal(location["longitude"])
+    if not case.location_text and location.get("text"):
+        case.location_text = location["text"][:LOCATION_TEXT_MAX]
+    case.save(update_fields=["latitude", "longitude", "location_text", "updated_at"])
+    event_record(
+        case=case,
+        kind=events.LOCATION_ADDED.kind,
+        actor=actor,
+        unit=actor.unit if actor is not None else case.owning_unit,
+        data={
+            "location_text": case.location_text,
+            "latitude": location["latitude"],
+            "longitude": location["longitude"],
+            "report_id": report.public_id,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

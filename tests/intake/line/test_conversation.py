@@ -187,6 +187,15 @@ class EmergencyTests(ConversationTestCase):
         self.assertEqual(Case.objects.count(), 1)
         self.assertEqual(case.reports.count(), 2)
         self.assertIn(f"เพิ่มข้อมูลในเรื่อง {case.tracking_code}", self.last_answer()["text"])
+        # ...and gives the case the point it lacked, on its timeline, so the team sees where to go.
+        case.refresh_from_db()
+        self.assertEqual((float(case.latitude or 0), float(case.longitude or 0)), (LATITUDE, LONGITUDE))
+        self.assertIn("ปทุมวัน", case.location_text)
+        self.assertTrue(case.events.filter(kind="location_added").exists())
+        # A later pin does not move it.
+        self.says(location_message(13.80, 100.55))
+        case.refresh_from_db()
+        self.assertEqual(float(case.latitude or 0), LATITUDE)
 
     def test_send_now_sends_the_emergency_without_waiting(self):
         self.emergency_tapped("frenzy")
