@@ -31,8 +31,10 @@ from tests.intake.line.support import (
     USER,
     WebhookMixin,
     follow,
+    image_message,
     location_message,
     postback,
+    sticker_message,
     text_message,
     unfollow,
     user_source,
@@ -123,6 +125,23 @@ class WelcomeTests(ConversationTestCase):
         self.says(dict(first, deliveryContext={"isRedelivery": True}))
         self.assertEqual(len(self.answers()), 1)
         self.assertEqual(LineEvent.objects.count(), 1)
+
+    def test_a_sticker_or_a_picture_alone_is_answered_with_the_buttons(self):
+        self.says(sticker_message(), image_message(full=False))
+        answers = self.answers()
+        self.assertEqual(len(answers), 2)
+        self.assertEqual(self.quick_replies(answers[0])[0]["data"], "emergency=threat")
+
+    def test_a_sticker_in_an_open_case_is_kept_and_not_answered(self):
+        self.says(text_message(NEED))
+        self.says(sticker_message())
+        self.assertEqual(len(self.answers()), 1)
+        self.assertEqual(LineEvent.objects.filter(state="ignored").count(), 1)
+
+    def test_control_characters_in_a_text_do_not_lose_the_report(self):
+        self.says(text_message("ช่วยด้วย\x07 ยายอยู่คนเดียว\x00 ไม่มีรายได้"))
+        report = Report.objects.get()
+        self.assertEqual(report.text, "ช่วยด้วย ยายอยู่คนเดียว ไม่มีรายได้")
 
     def test_another_problem_asks_her_to_tell_it(self):
         self.says(postback("action=other"))

@@ -160,7 +160,8 @@ class StoringTests(WebhookMixin, TestCase):
 
     def test_unknown_event_and_message_types_are_stored_and_ignored(self):
         novel = event("somethingNew", somethingNew={"x": 1})
-        self.deliver(novel, image_message(), sticker_message())
+        hologram = event("message", message={"id": "1", "type": "hologram"})
+        self.deliver(novel, hologram)
         self.assertEqual(LineEvent.objects.get(webhook_event_id=novel["webhookEventId"]).state, "ignored")
         line_event_sweep()
         self.assertEqual(set(LineEvent.objects.values_list("state", flat=True)), {"ignored"})

@@ -25,6 +25,7 @@ import hmac
 import json
 import logging
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -59,6 +60,8 @@ RETRY_FIRST_SECONDS = 10
 RETRY_MAX_SECONDS = 3600
 SWEEP_CLAIM_SECONDS = 300
 SWEEP_BATCH = 100
+# Messages that say nothing in words: to someone with no case, the answer is the welcome and its buttons.
+_WORDLESS = frozenset({"sticker", "image", "video", "audio", "file"})
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -245,6 +248,10 @@ def _act(event: LineEvent, now: dt.datetime) -> bool:
             return _text(chat, event, str(message.get("text") or ""), now)
         if message.get("type") == "location":
             return _location(chat, event, message, now)
+        if message.get("type") in _WORDLESS and not chat.pending_emergency and _open_case(chat) is None:
+            # A sticker or a picture and nothing else: she may not be able to type; show her the buttons.
+            _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language), event)
+            return True
     return False
 
 
@@ -357,8 +364,13 @@ def _language_seen(chat: LineChat, text: str) -> None:
         chat.save(update_fields=["language", "updated_at"])
 
 
+def _printable(text: str) -> str:
+    """The text without control characters (the pipeline refuses them, and a report must not fail for one)."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
 def _text(chat: LineChat, event: LineEvent, text: str, now: dt.datetime) -> bool:
-    text = text.strip()[:REPORT_TEXT_MAX]
+    text = _printable(text).strip()[:REPORT_TEXT_MAX]
     if not text:
         return False
     _language_seen(chat, text)
