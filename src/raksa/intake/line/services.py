@@ -314,7 +314,8 @@ def _postback(chat: LineChat, event: LineEvent, data: str, now: dt.datetime) -> 
     if emergency in EmergencyType.values:
         chat.pending_emergency = emergency
         chat.pending_event_id = event.webhook_event_id
-        chat.pending_until = now + dt.timedelta(seconds=PENDING_SECONDS)
+        # The minute counts from the tap, not from when the worker got to it.
+        chat.pending_until = event.received_at + dt.timedelta(seconds=PENDING_SECONDS)
         chat.save(update_fields=["pending_emergency", "pending_event_id", "pending_until", "updated_at"])
         _say(
             chat,
