@@ -8,7 +8,7 @@ import json
 from unittest import mock
 
 from django.db import OperationalError
-from django.test import TestCase, override_settings
+from django.test import LiveServerTestCase, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from raksa.directory.models import Contact
 from raksa.intake.line.models import LineEvent, LineGroup
 from raksa.intake.line.services import line_event_sweep, line_group_attach, signature_valid
 from raksa.notify.models import Message
+from raksa.notify.standins import LineStandIn
 from tests.base import RaksaTestCase
 from tests.intake.line.support import (
     GROUP,
@@ -167,6 +168,11 @@ class StoringTests(WebhookMixin, TestCase):
         self.assertEqual(set(LineEvent.objects.values_list("state", flat=True)), {"ignored"})
         self.assertFalse(Message.objects.exists())
 
+    def test_a_nul_character_is_stored_not_refused(self):
+        # PostgreSQL's jsonb holds no NUL: refusing the body would have LINE redeliver it for ever.
+        self.assertEqual(self.deliver(text_message("ช่วย\x00ด้วย")).status_code, 200)
+        self.assertEqual(LineEvent.objects.get().raw["message"]["text"], "ช่วย\ufffdด้วย")
+
     def test_an_event_without_a_webhook_event_id_is_still_stored_once(self):
         raw = text_message("ช่วยด้วย")
         del raw["webhookEventId"]
@@ -265,3 +271,24 @@ class ProcessingFailureTests(WebhookMixin, RaksaTestCase):
         )
         self.assertEqual(line_event_sweep(), 0)
         self.assertEqual(LineEvent.objects.get(webhook_event_id=second).state, "received")
+
+
+class StandInDeliveryTests(LiveServerTestCase):
+    """The LINE stand-in delivers signed events to the running app over HTTP, as LINE does."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.line = LineStandIn().start()
+        self.addCleanup(self.line.stop)
+        overrides = override_settings(LINE_CHANNEL_SECRET=SECRET)
+        overrides.enable()
+        self.addCleanup(overrides.disable)
+
+    def test_it_delivers_signed_events_and_redeliveries_which_are_stored_once(self):
+        url = self.live_server_url + "/line/webhook"
+        events = [follow(), text_message("ช่วยด้วย")]
+        self.assertEqual(self.line.webhook_deliver(url, events, secret=SECRET), 200)
+        self.assertEqual(self.line.webhook_deliver(url, events, secret=SECRET, redelivery=True), 200)
+        self.assertEqual(self.line.webhook_deliver(url, events, secret="not-the-secret"), 400)
+        self.assertEqual(LineEvent.objects.count(), 2)
+        self.assertFalse(LineEvent.objects.filter(redelivered=True).exists())  # the first delivery was kept

@@ -102,7 +102,20 @@ def _part(raw: dict[str, Any], name: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _storable(value: Any) -> Any:
+    """The JSON with NUL characters replaced (U+FFFD): PostgreSQL's jsonb cannot hold one, and an event that
+    cannot be stored would be refused with a 503 and redelivered for ever."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
+
+
 def line_event_row(raw: dict[str, Any], now: dt.datetime) -> LineEvent:
+    raw = _storable(raw)
     source = _part(raw, "source")
     kind = str(raw.get("type") or "")[:32]
     mode = str(raw.get("mode") or "")[:16]
@@ -366,8 +379,9 @@ def _language_seen(chat: LineChat, text: str) -> None:
 
 
 def _printable(text: str) -> str:
-    """The text without control characters (the pipeline refuses them, and a report must not fail for one)."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    """The text without control characters (the pipeline refuses them, and a report must not fail for one), nor
+    the replacement characters that stand for NULs in the stored event."""
+    return "".join(ch for ch in text if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch != "\ufffd"))
 
 
 def _text(chat: LineChat, event: LineEvent, text: str, now: dt.datetime) -> bool:
