@@ -403,3 +403,27 @@ class EndToEndTests(ConversationTestCase):
         last = self.line.received(USER)[-1]["messages"][0]["text"]
         self.assertIn(case.tracking_code, last)
         self.assertIn("เจ้าหน้าที่ลงพื้นที่แล้ว", last)
+
+
+class RepeatTests(ConversationTestCase):
+    def test_the_same_emergency_tapped_again_while_open_joins_her_case_and_sends_no_second_team(self):
+        self.says(postback("emergency=threat"))
+        self.says(postback("action=send_now"))
+        case = Report.objects.get().case
+        assert case is not None
+        self.at(DAY + dt.timedelta(minutes=3))
+        self.says(postback("emergency=threat"))
+        self.says(location_message())
+        self.assertEqual(Case.objects.count(), 1)
+        self.assertEqual(case.reports.count(), 2)
+        self.assertEqual(Dispatch.objects.filter(case=case).count(), 1)
+        case.refresh_from_db()
+        self.assertIsNotNone(case.latitude)  # the pin of the second tap gave the case its place
+        text = self.last_answer()["text"]
+        self.assertIn(f"รหัส {case.tracking_code} อยู่กับทีมช่วยเหลือแล้ว", text)
+
+    def test_another_emergency_while_one_is_open_is_a_new_case(self):
+        self.says(postback("emergency=threat"), postback("action=send_now"))
+        self.says(postback("emergency=frenzy"), postback("action=send_now"))
+        self.assertEqual(sorted(Case.objects.values_list("emergency_type", flat=True)), ["frenzy", "threat"])
+        self.assertEqual(Dispatch.objects.count(), 2)

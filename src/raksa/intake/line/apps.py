@@ -9,5 +9,5 @@ class LineConfig(AppConfig):
     # an emergency whose location never came is submitted without one when its minute is up.
     sweeps = (
         ("raksa.intake.line.services.line_event_sweep", 1),
-        ("raksa.intake.line.services.line_pending_sweep", 5),
+        ("raksa.intake.line.services.line_pending_sweep", 2),
     )

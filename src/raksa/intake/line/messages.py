@@ -129,6 +129,23 @@ def emergency_sent(
     return payload
 
 
+def emergency_again(
+    language: str, emergency_type: str, code: str, url: str, *, located: bool
+) -> dict[str, Any]:
+    thai, english = EMERGENCY_LABELS[emergency_type]
+    text = _pick(
+        language,
+        f"เรื่องเหตุฉุกเฉิน ({thai}) ของคุณ รหัส {code} อยู่กับทีมช่วยเหลือแล้ว "
+        f"เราเพิ่มการแจ้งครั้งนี้ในเรื่องเดิมให้ทีมเห็นแล้ว\nดูสถานะ: {url}\nหากเร่งด่วนมาก โทร {HOTLINE}",
+        f"Your emergency ({english}), case {code}, is already with a help team. We have added this to it so "
+        f"the team sees it.\nStatus: {url}\nIf it is very urgent, call {HOTLINE}",
+    )
+    payload: dict[str, Any] = {"text": text}
+    if not located:
+        payload["quick_reply"] = _location_buttons(language, send_now=False)
+    return payload
+
+
 def report_received(language: str, code: str, url: str, *, dispatched: bool) -> dict[str, Any]:
     if language == ENGLISH:
         first = (

@@ -496,6 +496,11 @@ def _emergency_submit(
     if cleared != 1:
         return None
     chat.refresh_from_db()
+    open_case = _open_case(chat)
+    if open_case is not None and open_case.emergency_type == emergency:
+        # The same emergency tapped again while her case is open (nothing seems to happen, she is still in
+        # danger): the same matter, added to that case, never a second team sent.
+        return _emergency_again(chat, open_case, location=location, text=text, key=pending_id, event=event)
     report = _submit_with_place(
         location,
         channel="line",
@@ -516,6 +521,41 @@ def _emergency_submit(
         f"{pending_id}:sent",
         messages.emergency_sent(
             chat.language, emergency, report.case.tracking_code, track_url(report.case), located=located
+        ),
+        event,
+    )
+    return report
+
+
+def _emergency_again(
+    chat: LineChat,
+    case: Case,
+    *,
+    location: dict[str, Any] | None,
+    text: str,
+    key: str,
+    event: LineEvent | None,
+) -> Report:
+    report = _submit_with_place(
+        location,
+        channel="line",
+        source=SOURCE,
+        idempotency_key=key,
+        text=text,
+        emergency_type=case.emergency_type,
+        reporter=_reporter(chat),
+        joins=case,
+    )
+    case.refresh_from_db()
+    _say(
+        chat,
+        f"{key}:sent",
+        messages.emergency_again(
+            chat.language,
+            case.emergency_type,
+            case.tracking_code,
+            track_url(case),
+            located=case.latitude is not None,
         ),
         event,
     )
