@@ -29,6 +29,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -254,13 +255,13 @@ def _act(event: LineEvent, now: dt.datetime) -> bool:
         subscriptions_stop(transport=Subscription.Transport.LINE, address=chat.user_id)
         return True
     if event.type == "postback":
-        return _postback(chat, event, str(_part(raw, "postback").get("data") or ""), now)
+        return _postback(chat, event, str(_part(raw, "postback").get("data") or ""))
     if event.type == "message":
         message = _part(raw, "message")
         if message.get("type") == "text":
-            return _text(chat, event, str(message.get("text") or ""), now)
+            return _text(chat, event, str(message.get("text") or ""))
         if message.get("type") == "location":
-            return _location(chat, event, message, now)
+            return _location(chat, event, message)
         if message.get("type") in _WORDLESS and not chat.pending_emergency and _open_case(chat) is None:
             # A sticker or a picture and nothing else: she may not be able to type; show her the buttons.
             _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language), event)
@@ -321,7 +322,7 @@ def _reporter(chat: LineChat) -> dict[str, str]:
     return {"line_user_id": chat.user_id}
 
 
-def _postback(chat: LineChat, event: LineEvent, data: str, now: dt.datetime) -> bool:
+def _postback(chat: LineChat, event: LineEvent, data: str) -> bool:
     fields = parse_qs(data)
     emergency = (fields.get("emergency") or [""])[0]
     if emergency in EmergencyType.values:
@@ -366,8 +367,6 @@ def _postback(chat: LineChat, event: LineEvent, data: str, now: dt.datetime) -> 
 
 
 def _track_page() -> str:
-    from django.conf import settings
-
     return f"{settings.RAKSA_PUBLIC_URL}/track/"
 
 
@@ -384,7 +383,7 @@ def _printable(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch != "\ufffd"))
 
 
-def _text(chat: LineChat, event: LineEvent, text: str, now: dt.datetime) -> bool:
+def _text(chat: LineChat, event: LineEvent, text: str) -> bool:
     text = _printable(text).strip()[:REPORT_TEXT_MAX]
     if not text:
         return False
@@ -440,7 +439,7 @@ def _place(message: dict[str, Any]) -> dict[str, Any]:
     return {"latitude": message.get("latitude"), "longitude": message.get("longitude"), "text": text[:200]}
 
 
-def _location(chat: LineChat, event: LineEvent, message: dict[str, Any], now: dt.datetime) -> bool:
+def _location(chat: LineChat, event: LineEvent, message: dict[str, Any]) -> bool:
     location = _place(message)
     if chat.pending_emergency:
         _emergency_submit(chat, location=location, text="", event=event)
