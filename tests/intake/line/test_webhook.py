@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from raksa.accounts.models import User
+from raksa.core.worker import sweeps_declared
 from raksa.directory.models import Contact
 from raksa.intake.line.models import LineEvent, LineGroup
 from raksa.intake.line.services import line_event_sweep, line_group_attach, signature_valid
@@ -299,3 +300,10 @@ class StandInDeliveryTests(LiveServerTestCase):
         self.assertEqual(self.line.webhook_deliver(url, events, secret="not-the-secret"), 400)
         self.assertEqual(LineEvent.objects.count(), 2)
         self.assertFalse(LineEvent.objects.filter(redelivered=True).exists())  # the first delivery was kept
+
+
+class WorkerTests(TestCase):
+    def test_the_worker_runs_both_line_sweeps(self):
+        declared = {sweep.path: sweep.every for sweep in sweeps_declared()}
+        self.assertEqual(declared["raksa.intake.line.services.line_event_sweep"], 1)
+        self.assertEqual(declared["raksa.intake.line.services.line_pending_sweep"], 2)
