@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from raksa.accounts.models import User
+from raksa.cases.models import EmergencyType
 from raksa.core.worker import sweeps_declared
 from raksa.directory.models import Contact
+from raksa.intake.line import messages
 from raksa.intake.line.models import LineEvent, LineGroup
 from raksa.intake.line.services import line_event_sweep, line_group_attach, signature_valid
 from raksa.notify.models import Message
 from raksa.notify.standins import LineStandIn
+from raksa.notify.transports import transport_for
 from tests.base import RaksaTestCase
 from tests.intake.line.support import (
     GROUP,
@@ -307,3 +310,23 @@ class WorkerTests(TestCase):
         declared = {sweep.path: sweep.every for sweep in sweeps_declared()}
         self.assertEqual(declared["raksa.intake.line.services.line_event_sweep"], 1)
         self.assertEqual(declared["raksa.intake.line.services.line_pending_sweep"], 2)
+
+
+class AnswerShapeTests(TestCase):
+    def test_every_answer_in_both_languages_is_a_message_line_accepts(self):
+        for language in (messages.THAI, messages.ENGLISH):
+            for kind in EmergencyType.values:
+                for payload in (
+                    messages.welcome(language),
+                    messages.ask_location(language, kind),
+                    messages.emergency_sent(language, kind, "RK7Q-M2XW-9", "http://x/track/", located=False),
+                    messages.emergency_again(language, kind, "RK7Q-M2XW-9", "http://x/track/", located=False),
+                    messages.report_received(language, "RK7Q-M2XW-9", "http://x/track/", dispatched=True),
+                    messages.report_waiting(language),
+                    messages.added_to_case(language, "RK7Q-M2XW-9"),
+                    messages.tell_more(language),
+                    messages.case_status(language, "RK7Q-M2XW-9", "รับเรื่องแล้ว", "http://x/track/"),
+                    messages.no_case(language, "http://x/track/"),
+                ):
+                    with self.subTest(language=language, kind=kind, text=payload["text"][:30]):
+                        transport_for("line").check(to=USER, payload=payload)
