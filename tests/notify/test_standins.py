@@ -120,6 +120,21 @@ class LineStandInTests(SimpleTestCase):
         properties = [d["property"] for d in answer["details"]]  # type: ignore[index]
         self.assertEqual(properties, ["replyToken", "messages[0].text"])
 
+    def test_it_takes_a_loading_animation_for_a_user_as_line_does(self):
+        url = self.line.base_url + "/v2/bot/chat/loading/start"
+        status, _, answer = post(url, {"chatId": USER, "loadingSeconds": 10}, self.auth)
+        self.assertEqual((status, answer), (202, {}))
+        for body in (
+            {"chatId": GROUP},
+            {"chatId": USER, "loadingSeconds": 7},
+            {"chatId": USER, "loadingSeconds": 65},
+        ):
+            with self.subTest(body=body):
+                self.assertEqual(post(url, body, self.auth)[0], 400)
+        self.assertEqual(post(url, {"chatId": USER}, {})[0], 401)
+        self.assertEqual(self.line.loading, [{"chatId": USER, "loadingSeconds": 10}])
+        self.assertEqual(self.line.received(), [])  # not a message
+
     def test_it_shows_what_it_received_per_recipient(self):
         self.push({"to": GROUP, "messages": [{"type": "text", "text": "one"}]})
         self.push({"to": USER, "messages": [{"type": "text", "text": "two"}]})

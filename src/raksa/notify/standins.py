@@ -45,6 +45,7 @@ LINE_TOKEN = "standin-line-channel-access-token"
 SMS_TOKEN = "standin-sms-gateway-token"
 PUSH_PATH = "/v2/bot/message/push"
 REPLY_PATH = "/v2/bot/message/reply"
+LOADING_PATH = "/v2/bot/chat/loading/start"
 # A reply token is good for about a minute after its event, and for one reply.
 REPLY_TOKEN_SECONDS = 60
 SMS_PATH = "/v1/messages"
@@ -264,7 +265,8 @@ def _utf16(text: str) -> int:
 
 
 class LineStandIn(StandIn):
-    """`POST /v2/bot/message/push` and `POST /v2/bot/message/reply` of the LINE Messaging API.
+    """`POST /v2/bot/message/push`, `POST /v2/bot/message/reply` and `POST /v2/bot/chat/loading/start` of the
+    LINE Messaging API.
 
     Requires `Authorization: Bearer <token>`; checks the body (`to` a user, group or room id; `messages` 1 to 5,
     each of a known type with its required properties, texts within LINE's limits) and answers 400 or 401 in
@@ -275,7 +277,8 @@ class LineStandIn(StandIn):
     A reply needs a token the stand-in issued (`reply_token_issue`, as LINE issues one with each webhook event
     that can be answered): good for one reply within REPLY_TOKEN_SECONDS; an unknown, used or expired token is
     answered 400 `{"message": "Invalid reply token"}`, as LINE does. Accepted replies are recorded like pushes,
-    `to` being the user the token was issued for and `via` "reply" (a push's is "push").
+    `to` being the user the token was issued for and `via` "reply" (a push's is "push"). A loading animation
+    (`chatId` a user id, `loadingSeconds` 5 to 60 in steps of 5) is answered 202 and kept in `loading`.
     """
 
     name = "line"
@@ -285,6 +288,7 @@ class LineStandIn(StandIn):
         self.token = token
         self._accepted: dict[str, dict[str, Any]] = {}
         self._reply_tokens: dict[str, tuple[str, float]] = {}  # token -> (user, good until), until used
+        self.loading: list[dict[str, Any]] = []  # the loading animations asked for, oldest first
 
     def reply_token_issue(self, token: str, *, to: str, seconds: float = REPLY_TOKEN_SECONDS) -> str:
         """Make `token` good for one reply to `to` for `seconds` from now (by time.time())."""
@@ -298,6 +302,7 @@ class LineStandIn(StandIn):
     def _forget(self) -> None:
         self._accepted.clear()
         self._reply_tokens.clear()
+        self.loading.clear()
 
     def webhook_deliver(
         self,
@@ -343,12 +348,14 @@ class LineStandIn(StandIn):
         request_id = str(uuid.uuid4())
         ids = {"x-line-request-id": request_id}
         path = urlsplit(request.path).path
-        if path not in (PUSH_PATH, REPLY_PATH):
+        if path not in (PUSH_PATH, REPLY_PATH, LOADING_PATH):
             return Answer(404, self.error_body(404), ids)
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return Answer(401, {"message": _LINE_ERRORS[401]}, ids)
         if path == REPLY_PATH:
             return self._reply(request, request_id)
+        if path == LOADING_PATH:
+            return self._loading(request, request_id)
         retry_key = request.headers.get("x-line-retry-key")
         if retry_key is not None and not _UUID.match(retry_key):
             return Answer(400, {"message": "The value for the 'X-Line-Retry-Key' header is invalid"}, ids)
@@ -386,6 +393,30 @@ class LineStandIn(StandIn):
                 self._accepted[retry_key] = item
             self._record(item)
         return Answer(200, {"sentMessages": sent}, ids)
+
+    def _loading(self, request: Request, request_id: str) -> Answer:
+        ids = {"x-line-request-id": request_id}
+        try:
+            body = request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return Answer(400, {"message": "The request body has 1 error(s)", "details": []}, ids)
+        problems = []
+        chat_id = body.get("chatId")
+        if not isinstance(chat_id, str) or not re.match(r"^U[0-9a-f]{32}$", chat_id):
+            problems.append(("chatId", "must be a user ID"))
+        seconds = body.get("loadingSeconds", 20)
+        if not isinstance(seconds, int) or not 5 <= seconds <= 60 or seconds % 5:
+            problems.append(("loadingSeconds", "must be a multiple of 5 between 5 and 60"))
+        if problems:
+            details = [{"message": message, "property": prop} for prop, message in problems]
+            return Answer(
+                400, {"message": f"The request body has {len(details)} error(s)", "details": details}, ids
+            )
+        with self._lock:
+            self.loading.append({"chatId": chat_id, "loadingSeconds": seconds})
+        return Answer(202, {}, ids)
 
     def _reply(self, request: Request, request_id: str) -> Answer:
         ids = {"x-line-request-id": request_id}

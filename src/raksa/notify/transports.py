@@ -39,6 +39,7 @@ from linebot.v3.messaging import (
     PushMessageRequest,
     QuickReply,
     ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
     TextMessage,
 )
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Transport",
     "TransportError",
+    "line_loading_show",
     "line_retry_key",
     "transport_for",
     "transport_kinds",
@@ -270,6 +272,45 @@ class LineReplyTransport:
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise TransportError(f"LINE did not answer: {exc}", permanent=False) from exc
         return "reply:" + str((response.headers or {}).get("x-line-request-id", ""))
+
+
+# The loading animation: a short call that must never hold up the work it decorates. After a failure it is
+# not tried again for a while, so a LINE that does not answer costs one timeout a minute, not one per event.
+LINE_LOADING_TIMEOUT_SECONDS = 1.0
+LINE_LOADING_QUIET_SECONDS = 60.0
+_loading_quiet_until = 0.0
+
+
+def line_loading_show(*, chat_id: str, seconds: int = 10) -> bool:
+    """Show the "..." loading animation in a LINE user's chat (`POST /v2/bot/chat/loading/start`) while an
+    answer is being made; whether LINE took it. Best effort: it is not a message and is never retried, so any
+    failure (not configured, a group id, LINE slow or down) is False and nothing else."""
+    global _loading_quiet_until
+    token = settings.LINE_CHANNEL_ACCESS_TOKEN
+    if not token or not chat_id.startswith("U") or not LINE_RECIPIENT.match(chat_id):
+        return False
+    if time.monotonic() < _loading_quiet_until:
+        return False
+    api = MessagingApi(_line_client(settings.LINE_API_BASE, token))
+    try:
+        api.show_loading_animation_with_http_info(
+            ShowLoadingAnimationRequest(chat_id=chat_id, loading_seconds=seconds),
+            _request_timeout=(LINE_LOADING_TIMEOUT_SECONDS, LINE_LOADING_TIMEOUT_SECONDS),
+        )
+    except ApiException as exc:
+        if not exc.status or exc.status >= 500 or exc.status == 429:
+            _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
+        return False
+    except (urllib3.exceptions.HTTPError, OSError, ValueError):
+        _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
+        return False
+    return True
+
+
+def line_loading_reset() -> None:
+    """Forget a recent failure (tests)."""
+    global _loading_quiet_until
+    _loading_quiet_until = 0.0
 
 
 def _reply_by(payload: dict[str, Any]) -> dt.datetime:

@@ -22,6 +22,7 @@ from raksa.intake.line.services import PURPOSE, line_event_sweep, line_pending_s
 from raksa.intake.models import Report
 from raksa.notify.models import Message
 from raksa.notify.services import outbox_sweep
+from raksa.notify.transports import line_loading_reset
 from raksa.tracking.models import Subscription
 from tests.base import RaksaTestCase
 from tests.intake.line.support import (
@@ -59,6 +60,8 @@ class ConversationTestCase(WebhookMixin, StandInsMixin, RaksaTestCase):
         self.clock.start()
         self.addCleanup(self.clock.stop)
         self.addCleanup(case_services._SEQUENCES_SEEN.clear)
+        line_loading_reset()
+        self.addCleanup(line_loading_reset)
 
     def at(self, when: dt.datetime) -> None:
         self.clock.stop()
@@ -114,6 +117,16 @@ class WelcomeTests(ConversationTestCase):
             [("postback", "ปัญหาอื่น"), ("postback", "ติดตามเรื่อง"), ("uri", "โทร 1300")],
         )
         self.assertEqual(actions[7]["uri"], "tel:1300")
+
+    def test_the_loading_animation_shows_while_the_answer_is_made(self):
+        self.says(follow(), unfollow())
+        self.assertEqual(self.line.loading, [{"chatId": USER, "loadingSeconds": 10}])  # not for the unfollow
+
+    def test_line_not_answering_the_loading_call_does_not_stop_the_answer(self):
+        self.line.fail_next(1, status=500)  # the loading call
+        self.says(follow(), text_message(NEED))
+        self.assertEqual(self.line.loading, [])  # quiet for a minute after the failure
+        self.assertEqual(len(self.answers()), 2)
 
     def test_a_follow_without_its_optional_detail_is_welcomed_too(self):
         self.says(follow(full=False))

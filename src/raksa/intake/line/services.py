@@ -42,6 +42,7 @@ from raksa.intake.line.models import LineChat, LineEvent, LineGroup
 from raksa.intake.models import Report
 from raksa.intake.services import REPORT_TEXT_MAX, report_submit
 from raksa.notify.services import message_queue
+from raksa.notify.transports import line_loading_show
 from raksa.tracking.models import Subscription
 from raksa.tracking.services import subscriptions_stop, track_url
 
@@ -56,6 +57,8 @@ REPLY_SECONDS = 50
 # Events that need the worker; everything else is stored and ignored at once.
 _USER_EVENTS = frozenset({"follow", "unfollow", "message", "postback"})
 _GROUP_EVENTS = frozenset({"join", "leave"})
+# Events a user is answered for: the loading animation shows while the answer is made.
+_ANSWERED = frozenset({"follow", "message", "postback"})
 # Retries after a processing failure: 10 s, 40 s, 160 s ... at most an hour.
 RETRY_FIRST_SECONDS = 10
 RETRY_MAX_SECONDS = 3600
@@ -190,7 +193,10 @@ def line_event_sweep(*, now: dt.datetime | None = None) -> int:
         claim = now + dt.timedelta(seconds=SWEEP_CLAIM_SECONDS)
         if not LineEvent.objects.filter(_due(now), pk=pk).update(next_attempt_at=claim):
             continue  # another worker took it
-        line_event_process_attempt(event=LineEvent.objects.get(pk=pk), now=now)
+        event = LineEvent.objects.get(pk=pk)
+        if event.source_type == "user" and event.type in _ANSWERED and event.attempts == 0:
+            line_loading_show(chat_id=event.user_id)  # "..." in her chat until the answer comes
+        line_event_process_attempt(event=event, now=now)
         taken += 1
     return taken
 
