@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -134,6 +135,23 @@ class LineStandInTests(SimpleTestCase):
         self.assertEqual(post(url, {"chatId": USER}, {})[0], 401)
         self.assertEqual(self.line.loading, [{"chatId": USER, "loadingSeconds": 10}])
         self.assertEqual(self.line.received(), [])  # not a message
+
+    def test_it_answers_a_profile_it_was_given_and_404_for_anyone_else(self):
+        self.line.profile_set(USER, display_name="สมศรี", language="th")
+        request = urllib.request.Request(self.line.base_url + f"/v2/bot/profile/{USER}", headers=self.auth)
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            self.assertEqual(
+                json.loads(answer.read()), {"userId": USER, "displayName": "สมศรี", "language": "th"}
+            )
+        for path, headers, status in (
+            (f"/v2/bot/profile/{GROUP}", self.auth, 404),
+            (f"/v2/bot/profile/{USER}", {}, 401),
+        ):
+            with self.subTest(path=path), self.assertRaises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(
+                    urllib.request.Request(self.line.base_url + path, headers=headers), timeout=5
+                )
+            self.assertEqual(caught.exception.code, status)
 
     def test_it_shows_what_it_received_per_recipient(self):
         self.push({"to": GROUP, "messages": [{"type": "text", "text": "one"}]})

@@ -46,6 +46,7 @@ SMS_TOKEN = "standin-sms-gateway-token"
 PUSH_PATH = "/v2/bot/message/push"
 REPLY_PATH = "/v2/bot/message/reply"
 LOADING_PATH = "/v2/bot/chat/loading/start"
+PROFILE_PATH = "/v2/bot/profile/"
 # A reply token is good for about a minute after its event, and for one reply.
 REPLY_TOKEN_SECONDS = 60
 SMS_PATH = "/v1/messages"
@@ -166,6 +167,10 @@ class StandIn:
     def answer(self, request: Request) -> Answer:
         raise NotImplementedError
 
+    def answer_get(self, request: Request) -> Answer | None:
+        """A GET of the provider's API (None: not one it has, 404)."""
+        return None
+
     def error_body(self, status: int) -> Any:
         return {"message": f"status {status}"}
 
@@ -209,7 +214,9 @@ class StandIn:
             def do_GET(self) -> None:  # noqa: N802
                 parts = urlsplit(self.path)
                 if parts.path != RECEIVED_PATH:
-                    self._reply(Answer(404, stand_in.error_body(404)))
+                    headers = {name.lower(): value for name, value in self.headers.items()}
+                    request = Request(method="GET", path=self.path, headers=headers, body=b"")
+                    self._reply(stand_in.answer_get(request) or Answer(404, stand_in.error_body(404)))
                     return
                 to = parse_qs(parts.query).get("to", [None])[0]
                 if to is None:
@@ -279,6 +286,7 @@ class LineStandIn(StandIn):
     answered 400 `{"message": "Invalid reply token"}`, as LINE does. Accepted replies are recorded like pushes,
     `to` being the user the token was issued for and `via` "reply" (a push's is "push"). A loading animation
     (`chatId` a user id, `loadingSeconds` 5 to 60 in steps of 5) is answered 202 and kept in `loading`.
+    `GET /v2/bot/profile/{userId}` answers what `profile_set` gave for that user, else 404.
     """
 
     name = "line"
@@ -289,6 +297,28 @@ class LineStandIn(StandIn):
         self._accepted: dict[str, dict[str, Any]] = {}
         self._reply_tokens: dict[str, tuple[str, float]] = {}  # token -> (user, good until), until used
         self.loading: list[dict[str, Any]] = []  # the loading animations asked for, oldest first
+        self.profiles: dict[str, dict[str, Any]] = {}
+
+    def profile_set(self, user: str, *, display_name: str = "ผู้ใช้ LINE", language: str | None = "th") -> None:
+        """What `GET /v2/bot/profile/{user}` answers for a user (who then counts as a friend of the account)."""
+        profile: dict[str, Any] = {"userId": user, "displayName": display_name}
+        if language is not None:
+            profile["language"] = language
+        with self._lock:
+            self.profiles[user] = profile
+
+    def answer_get(self, request: Request) -> Answer | None:
+        path = urlsplit(request.path).path
+        if not path.startswith(PROFILE_PATH):
+            return None
+        ids = {"x-line-request-id": str(uuid.uuid4())}
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return Answer(401, {"message": _LINE_ERRORS[401]}, ids)
+        with self._lock:
+            profile = self.profiles.get(path[len(PROFILE_PATH) :])
+        if profile is None:  # not a friend, blocked, or no such user: LINE's 404
+            return Answer(404, {"message": "Not found"}, ids)
+        return Answer(200, profile, ids)
 
     def reply_token_issue(self, token: str, *, to: str, seconds: float = REPLY_TOKEN_SECONDS) -> str:
         """Make `token` good for one reply to `to` for `seconds` from now (by time.time())."""
@@ -303,6 +333,7 @@ class LineStandIn(StandIn):
         self._accepted.clear()
         self._reply_tokens.clear()
         self.loading.clear()
+        self.profiles.clear()
 
     def webhook_deliver(
         self,

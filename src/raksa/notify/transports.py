@@ -53,6 +53,7 @@ __all__ = [
     "Transport",
     "TransportError",
     "line_loading_show",
+    "line_profile_language",
     "line_retry_key",
     "transport_for",
     "transport_kinds",
@@ -305,6 +306,31 @@ def line_loading_show(*, chat_id: str, seconds: int = 10) -> bool:
         _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
         return False
     return True
+
+
+def line_profile_language(*, user_id: str) -> str | None:
+    """The language of a LINE user's app, from her profile (`GET /v2/bot/profile/{userId}`: "th", "en"...), or
+    None when it cannot be known (not configured, not a friend, no language given, LINE slow). Best effort, as
+    `line_loading_show`, and quiet with it after a failure."""
+    global _loading_quiet_until
+    token = settings.LINE_CHANNEL_ACCESS_TOKEN
+    if not token or not user_id.startswith("U") or not LINE_RECIPIENT.match(user_id):
+        return None
+    if time.monotonic() < _loading_quiet_until:
+        return None
+    api = MessagingApi(_line_client(settings.LINE_API_BASE, token))
+    try:
+        profile = api.get_profile(
+            user_id, _request_timeout=(LINE_LOADING_TIMEOUT_SECONDS, LINE_LOADING_TIMEOUT_SECONDS)
+        )
+    except ApiException as exc:
+        if not exc.status or exc.status >= 500 or exc.status == 429:
+            _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
+        return None
+    except (urllib3.exceptions.HTTPError, OSError, ValueError):
+        _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
+        return None
+    return profile.language or None
 
 
 def line_loading_reset() -> None:

@@ -128,6 +128,19 @@ class WelcomeTests(ConversationTestCase):
         self.assertEqual(self.line.loading, [])  # quiet for a minute after the failure
         self.assertEqual(len(self.answers()), 2)
 
+    def test_her_line_apps_language_chooses_the_welcomes(self):
+        self.line.profile_set(USER, language="en")
+        self.line.profile_set(OTHER_USER, language="th")
+        self.says(follow(), follow(source=user_source(OTHER_USER)))
+        english = self.last_answer()
+        self.assertTrue(english["text"].startswith("Raksa, the 1300 social help centre."), english["text"])
+        self.assertEqual(self.quick_replies(english)[0]["label"], "Threatened")
+        self.assertTrue(self.last_answer(OTHER_USER)["text"].startswith("รักษา"))
+
+    def test_without_a_profile_she_is_welcomed_in_thai(self):
+        self.says(follow())  # the stand-in has no profile for her: LINE's 404
+        self.assertTrue(self.last_answer()["text"].startswith("รักษา"))
+
     def test_a_follow_without_its_optional_detail_is_welcomed_too(self):
         self.says(follow(full=False))
         self.assertEqual(len(self.answers()), 1)

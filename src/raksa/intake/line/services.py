@@ -42,7 +42,7 @@ from raksa.intake.line.models import LineChat, LineEvent, LineGroup
 from raksa.intake.models import Report
 from raksa.intake.services import REPORT_TEXT_MAX, report_submit
 from raksa.notify.services import message_queue
-from raksa.notify.transports import line_loading_show
+from raksa.notify.transports import line_loading_show, line_profile_language
 from raksa.tracking.models import Subscription
 from raksa.tracking.services import subscriptions_stop, track_url
 
@@ -196,6 +196,8 @@ def line_event_sweep(*, now: dt.datetime | None = None) -> int:
         event = LineEvent.objects.get(pk=pk)
         if event.source_type == "user" and event.type in _ANSWERED and event.attempts == 0:
             line_loading_show(chat_id=event.user_id)  # "..." in her chat until the answer comes
+            if event.type == "follow":
+                _language_learn(event.user_id)
         line_event_process_attempt(event=event, now=now)
         taken += 1
     return taken
@@ -374,6 +376,16 @@ def _postback(chat: LineChat, event: LineEvent, data: str) -> bool:
 
 def _track_page() -> str:
     return f"{settings.RAKSA_PUBLIC_URL}/track/"
+
+
+def _language_learn(user_id: str) -> None:
+    """Her LINE app's language, from her profile, asked once when she adds the account (outside any transaction:
+    it is a network call); English for an English app, else Thai."""
+    language = line_profile_language(user_id=user_id)
+    if language is None:
+        return
+    chosen = messages.ENGLISH if language.lower().startswith("en") else messages.THAI
+    LineChat.objects.update_or_create(user_id=user_id, defaults={"language": chosen})
 
 
 def _language_seen(chat: LineChat, text: str) -> None:
