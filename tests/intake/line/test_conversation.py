@@ -14,6 +14,7 @@ import time_machine
 from raksa.cases import services as case_services
 from raksa.cases.models import Case, PublicStage
 from raksa.cases.services import case_close
+from raksa.core.ids import new_tracking_code
 from raksa.directory.models import Contact
 from raksa.dispatch.models import Dispatch
 from raksa.dispatch.services import dispatch_acknowledge, dispatch_on_scene
@@ -345,6 +346,30 @@ class FreeTextTests(ConversationTestCase):
         text = self.last_answer()["text"]
         self.assertIn(case.tracking_code, text)
         self.assertIn(str(PublicStage(case.public_stage).label), text)
+
+    def test_her_own_tracking_code_typed_answers_its_status(self):
+        self.says(text_message(NEED))
+        case = Report.objects.get().case
+        assert case is not None
+        typed = case.tracking_code.replace("-", " ").lower()  # as people type it
+        self.says(text_message(typed))
+        text = self.last_answer()["text"]
+        self.assertTrue(text.startswith(f"เรื่อง {case.tracking_code}: "), text)
+        self.assertEqual(Report.objects.count(), 1)  # a question, not a report
+
+    def test_someone_elses_code_gets_only_the_tracking_pages_link(self):
+        self.says(text_message(NEED, source=user_source(OTHER_USER)))
+        case = Report.objects.get().case
+        assert case is not None
+        self.says(text_message(case.tracking_code))
+        text = self.last_answer()["text"]
+        self.assertIn(f"/track/?code={case.tracking_code}", text)
+        self.assertNotIn(str(PublicStage(case.public_stage).label), text)
+        # A code no case has is answered the same way: the chat is no oracle for codes.
+        nobodys = new_tracking_code()
+        self.says(text_message(nobodys))
+        self.assertIn(f"/track/?code={nobodys}", self.last_answer()["text"])
+        self.assertEqual(Report.objects.count(), 1)
 
     def test_two_users_are_two_conversations(self):
         self.says(text_message(NEED), text_message(NEED, source=user_source(OTHER_USER)))

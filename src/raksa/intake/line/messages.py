@@ -216,3 +216,13 @@ def no_case(language: str, url: str) -> dict[str, Any]:
             f"No case has been reported from this chat yet. Look up a tracking code at {url}",
         )
     }
+
+
+def code_elsewhere(language: str, url: str) -> dict[str, Any]:
+    return {
+        "text": _pick(
+            language,
+            f"ดูสถานะของเรื่องนี้ได้ที่ {url}\nสอบถาม โทร {HOTLINE}",
+            f"See the status of this case at {url}\nQuestions: call {HOTLINE}",
+        )
+    }

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from raksa.cases.models import Case, EmergencyType, PublicStage, Status
 from raksa.core.errors import InvalidInput
+from raksa.core.ids import normalize_tracking_code
 from raksa.directory.models import Contact, Unit
 from raksa.intake.line import messages
 from raksa.intake.line.models import LineChat, LineEvent, LineGroup
@@ -65,6 +66,8 @@ RETRY_MAX_SECONDS = 3600
 SWEEP_CLAIM_SECONDS = 300
 SWEEP_BATCH = 100
 # Messages that say nothing in words: to someone with no case, the answer is the welcome and its buttons.
+# A message this short that reads as a tracking code (with its check character) is a question about a case.
+TRACKING_CODE_TYPED_MAX = 16
 _WORDLESS = frozenset({"sticker", "image", "video", "audio", "file"})
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -405,10 +408,15 @@ def _text(chat: LineChat, event: LineEvent, text: str) -> bool:
     text = _printable(text).strip()[:REPORT_TEXT_MAX]
     if not text:
         return False
-    _language_seen(chat, text)
+    code = normalize_tracking_code(text) if len(text) <= TRACKING_CODE_TYPED_MAX else None
+    if code is None:
+        _language_seen(chat, text)  # a code's letters say nothing of her language
     if chat.pending_emergency:
         # She typed instead of sharing a place: that is what she can say now; the emergency goes at once with it.
         _emergency_submit(chat, location=None, text=text, event=event)
+        return True
+    if code is not None:
+        _code_status(chat, event, code)
         return True
     case = _open_case(chat)
     if case is not None:
@@ -450,6 +458,25 @@ def _text(chat: LineChat, event: LineEvent, text: str) -> bool:
         event,
     )
     return True
+
+
+def _code_status(chat: LineChat, event: LineEvent, code: str) -> None:
+    """A tracking code typed into the chat: the status here when it is a case she reported through LINE; for any
+    other code, only the public tracking page's link, whose rules apply there (the chat never says whether a
+    code exists, so it cannot be used to probe for cases)."""
+    case = Case.objects.filter(tracking_code=code).first()
+    hers = (
+        case is not None
+        and Report.objects.filter(
+            case=case, source=SOURCE, payload__reporter__line_user_id=chat.user_id
+        ).exists()
+    )
+    if case is not None and hers:
+        stage = str(PublicStage(case.public_stage).label)
+        payload = messages.case_status(chat.language, case.tracking_code, stage, track_url(case))
+    else:
+        payload = messages.code_elsewhere(chat.language, f"{_track_page()}?code={code}")
+    _say(chat, f"{event.webhook_event_id}:status", payload, event)
 
 
 def _place(message: dict[str, Any]) -> dict[str, Any]:
