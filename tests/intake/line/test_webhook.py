@@ -243,6 +243,25 @@ class GroupTests(WebhookMixin, RaksaTestCase):
         self.assertTrue(Contact.objects.filter(unit=self.bkk_rapid, kind="line_group", value=GROUP).exists())
 
 
+class AdminPagesTests(WebhookMixin, RaksaTestCase):
+    def test_the_line_pages_open_and_keep_events_and_chats_as_they_are(self):
+        root = User.objects.create_superuser(username="root", password="correct-horse-battery")
+        self.client.force_login(root)
+        self.deliver(follow(), join())
+        line_event_sweep()
+        for name in ("lineevent", "linechat", "linegroup"):
+            with self.subTest(page=name):
+                self.assertEqual(self.client.get(reverse(f"admin:line_{name}_changelist")).status_code, 200)
+        self.assertContains(self.client.get(reverse("admin:line_linechat_changelist")), USER)
+        self.assertEqual(self.client.get(reverse("admin:line_lineevent_add")).status_code, 403)
+        event = LineEvent.objects.first()
+        assert event is not None
+        answer = self.client.post(
+            reverse("admin:line_lineevent_change", args=[event.pk]), {"state": "failed"}
+        )
+        self.assertEqual(answer.status_code, 403)
+
+
 class ProcessingFailureTests(WebhookMixin, RaksaTestCase):
     def test_a_failing_event_is_kept_with_its_error_and_retried_with_backoff(self):
         now = timezone.now()
