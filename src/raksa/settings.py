@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "raksa.dispatch",
     "raksa.tracking",
     "raksa.intake",
+    "raksa.intake.line",
     "raksa.workspace",
     "raksa.api",
     "raksa.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/", include("raksa.intake.console.urls")),
     path("dispatch/", include("raksa.dispatch.urls")),
     path("volunteer/", include("raksa.intake.volunteer.urls")),
+    path("line/", include("raksa.intake.line.urls")),
     path("", include("raksa.accounts.urls")),
     path("", include("raksa.workspace.people_urls")),
     path("", include("raksa.workspace.notice_urls")),

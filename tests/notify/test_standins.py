@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -83,6 +84,74 @@ class LineStandInTests(SimpleTestCase):
         self.assertEqual(answer["message"], "The retry key is already accepted")  # type: ignore[index]
         self.assertEqual(len(self.line.received(USER)), 1)
         self.assertEqual(len(self.line.requests), 2)
+
+    def reply(self, token: str, text: str = "สวัสดี") -> tuple[int, dict[str, str], object]:
+        body = {"replyToken": token, "messages": [{"type": "text", "text": text}]}
+        return post(self.line.base_url + "/v2/bot/message/reply", body, self.auth)
+
+    def test_it_accepts_one_reply_per_token_it_issued_as_line_does(self):
+        self.line.reply_token_issue("token-1", to=USER)
+        status, headers, answer = self.reply("token-1")
+        self.assertEqual(status, 200)
+        self.assertEqual(len(answer["sentMessages"]), 1)  # type: ignore[index]
+        [received] = self.line.received(USER)
+        self.assertEqual((received["via"], received["reply_token"]), ("reply", "token-1"))
+        self.assertEqual(received["request_id"], headers["x-line-request-id"])
+        status, _, answer = self.reply("token-1")  # used
+        self.assertEqual((status, answer), (400, {"message": "Invalid reply token"}))
+        status, _, answer = self.reply("never-issued")
+        self.assertEqual((status, answer), (400, {"message": "Invalid reply token"}))
+        self.assertEqual(len(self.line.received()), 1)
+
+    def test_an_expired_reply_token_is_refused(self):
+        self.line.reply_token_issue("token-2", to=USER, seconds=-1)
+        status, _, answer = self.reply("token-2")
+        self.assertEqual((status, answer), (400, {"message": "Invalid reply token"}))
+        self.assertEqual(self.line.received(), [])
+
+    def test_a_reply_is_checked_as_a_push_is(self):
+        status, _, _ = post(
+            self.line.base_url + "/v2/bot/message/reply", {"replyToken": "t", "messages": []}, {}
+        )
+        self.assertEqual(status, 401)
+        status, _, answer = post(
+            self.line.base_url + "/v2/bot/message/reply", {"messages": [{"type": "text"}]}, self.auth
+        )
+        self.assertEqual(status, 400)
+        properties = [d["property"] for d in answer["details"]]  # type: ignore[index]
+        self.assertEqual(properties, ["replyToken", "messages[0].text"])
+
+    def test_it_takes_a_loading_animation_for_a_user_as_line_does(self):
+        url = self.line.base_url + "/v2/bot/chat/loading/start"
+        status, _, answer = post(url, {"chatId": USER, "loadingSeconds": 10}, self.auth)
+        self.assertEqual((status, answer), (202, {}))
+        for body in (
+            {"chatId": GROUP},
+            {"chatId": USER, "loadingSeconds": 7},
+            {"chatId": USER, "loadingSeconds": 65},
+        ):
+            with self.subTest(body=body):
+                self.assertEqual(post(url, body, self.auth)[0], 400)
+        self.assertEqual(post(url, {"chatId": USER}, {})[0], 401)
+        self.assertEqual(self.line.loading, [{"chatId": USER, "loadingSeconds": 10}])
+        self.assertEqual(self.line.received(), [])  # not a message
+
+    def test_it_answers_a_profile_it_was_given_and_404_for_anyone_else(self):
+        self.line.profile_set(USER, display_name="สมศรี", language="th")
+        request = urllib.request.Request(self.line.base_url + f"/v2/bot/profile/{USER}", headers=self.auth)
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            self.assertEqual(
+                json.loads(answer.read()), {"userId": USER, "displayName": "สมศรี", "language": "th"}
+            )
+        for path, headers, status in (
+            (f"/v2/bot/profile/{GROUP}", self.auth, 404),
+            (f"/v2/bot/profile/{USER}", {}, 401),
+        ):
+            with self.subTest(path=path), self.assertRaises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(
+                    urllib.request.Request(self.line.base_url + path, headers=headers), timeout=5
+                )
+            self.assertEqual(caught.exception.code, status)
 
     def test_it_shows_what_it_received_per_recipient(self):
         self.push({"to": GROUP, "messages": [{"type": "text", "text": "one"}]})

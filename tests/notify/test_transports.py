@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.core import mail
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from raksa.notify.models import Message
 from raksa.notify.services import message_queue
@@ -36,8 +38,8 @@ def free_port() -> int:
 
 
 class TransportRegistryTests(TestCase):
-    def test_it_knows_the_four_kinds(self):
-        for kind in ("line", "sms", "email", "webhook"):
+    def test_it_knows_the_five_kinds(self):
+        for kind in ("line", "line_reply", "sms", "email", "webhook"):
             self.assertEqual(transport_for(kind).kind, kind)
         with self.assertRaises(KeyError):
             transport_for("fax")
@@ -132,6 +134,56 @@ class LineTransportTests(StandInsMixin, TestCase):
         with self.assertRaises(TransportError) as caught:
             self.send(message)
         self.assertFalse(caught.exception.permanent)
+
+
+class LineReplyTransportTests(StandInsMixin, TestCase):
+    def answer(self, key: str = "line:answer", seconds: int = 50, **payload: Any) -> Message:
+        payload = {
+            "text": "รับเรื่องแล้ว",
+            "reply_token": "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+            "reply_by": (timezone.now() + dt.timedelta(seconds=seconds)).isoformat(),
+            **payload,
+        }
+        return message_queue(key=key, transport="line_reply", to=USER, payload=payload)
+
+    def test_it_replies_with_the_token_while_it_is_fresh(self):
+        message = self.answer()
+        self.line.reply_token_issue(message.payload["reply_token"], to=USER)
+        reference = transport_for("line_reply").send(message)
+        [request] = self.line.requests
+        self.assertEqual(request.path, "/v2/bot/message/reply")
+        self.assertEqual(request.json()["messages"], [{"type": "text", "text": "รับเรื่องแล้ว"}])
+        [item] = self.line.received(USER)
+        self.assertEqual((item["via"], reference), ("reply", "reply:" + item["request_id"]))
+
+    def test_a_stale_or_refused_token_is_pushed_instead_once(self):
+        stale = self.answer(key="line:stale", seconds=-1)
+        refused = self.answer(key="line:refused")  # never issued: LINE answers 400 Invalid reply token
+        for message in (stale, refused, refused):
+            transport_for("line_reply").send(message)
+        self.assertEqual([i["via"] for i in self.line.received(USER)], ["push", "push"])
+        self.assertEqual(self.line.received(USER)[1]["retry_key"], line_retry_key(refused))
+        self.assertEqual(
+            [r.path for r in self.line.requests],
+            ["/v2/bot/message/push", "/v2/bot/message/reply", "/v2/bot/message/push"]
+            + ["/v2/bot/message/reply", "/v2/bot/message/push"],
+        )
+
+    def test_line_down_is_transient(self):
+        message = self.answer()
+        self.line.fail_next(1, status=500)
+        with self.assertRaises(TransportError) as caught:
+            transport_for("line_reply").send(message)
+        self.assertFalse(caught.exception.permanent)
+
+    def test_it_refuses_an_answer_without_a_token_or_a_deadline(self):
+        for payload in (
+            {"text": "x", "reply_by": timezone.now().isoformat()},
+            {"text": "x", "reply_token": "t"},
+            {"text": "x", "reply_token": "t", "reply_by": "2026-03-10T10:00:00"},
+        ):
+            with self.subTest(payload=payload), self.assertRaises(ValueError):
+                message_queue(key="line:bad", transport="line_reply", to=USER, payload=payload)
 
 
 class SmsTransportTests(StandInsMixin, TestCase):

@@ -23,3 +23,13 @@ JOINED_INTO = event_type_declare(
     title=_("รวมเข้ากับเรื่องของเหตุการณ์เดียวกัน"),
     fields=(text_field("into_number", pgettext_lazy("timeline", "รวมเข้ากับเรื่อง: %s")),),
 )
+LOCATION_ADDED = event_type_declare(
+    kind="location_added",
+    title=_("ได้รับตำแหน่งของเหตุ"),
+    fields=(
+        text_field("location_text", pgettext_lazy("timeline", "สถานที่: %s")),
+        kept("latitude"),
+        kept("longitude"),
+        kept("report_id"),
+    ),
+)

@@ -431,6 +431,7 @@ def report_submit(
     process: bool = True,
     urgency: str | None = None,
     updates_by_sms: bool = False,
+    joins: Case | None = None,
 ) -> Submitted:
     """Check, store and (unless `process` is False) process one report; see the module's docstring.
 
@@ -440,6 +441,9 @@ def report_submit(
     `urgency` (a staff member's correction of triage's) sets the case's urgency when it is not an emergency.
     `updates_by_sms`: the reporter agreed to a text at each new stage of her case (tracking), to the phone she
     gave; a reporter whose LINE id is given (or who came through LINE) gets a LINE push without asking here.
+    `joins` (a channel, never staff) is the reporter's own open case that this report adds to, as the channel
+    knows it: a LINE chat's later messages join the case its first report made. The channel vouches for it, so
+    no staff access is checked; a closed case is refused (`case_not_open`).
     """
     if channel not in Channel.values:
         raise INVALID_CHOICE.error(field="channel", what_th="ช่องทาง", what_en="channel", value=shown(channel))
@@ -464,6 +468,11 @@ def report_submit(
         attach_to = Case.objects.filter(pk=attach_to.pk).first() or attach_to
         _attachable(actor, attach_to)
         payload["attach_to"] = attach_to.number
+    elif joins is not None:
+        joins = Case.objects.filter(pk=joins.pk).first() or joins
+        if joins.status == Status.CLOSED:
+            raise CASE_NOT_OPEN.error(field="joins")
+        payload["attach_to"] = joins.number
     if call_id:
         payload["call_id"] = call_id
     text_value = payload.pop("text")
@@ -811,7 +820,32 @@ def _attach(*, report: Report, number: str, actor: User | None, people: Sequence
         unit=actor.unit if actor is not None else case.owning_unit,
         data={"channel": report.channel, "report_id": report.public_id},
     )
+    _location_fill(report=report, case=case, actor=actor)
     return case
+
+
+def _location_fill(*, report: Report, case: Case, actor: User | None) -> None:
+    """A case made without a point (an emergency whose location never came) takes the first one a later report
+    brings, so the team sees where to go; a point already there is never moved by a report."""
+    location = report.payload.get("location") or {}
+    if case.latitude is not None or location.get("latitude") in (None, ""):
+        return
+    case.latitude, case.longitude = Decimal(location["latitude"]), Decimal(location["longitude"])
+    if not case.location_text and location.get("text"):
+        case.location_text = location["text"][:LOCATION_TEXT_MAX]
+    case.save(update_fields=["latitude", "longitude", "location_text", "updated_at"])
+    event_record(
+        case=case,
+        kind=events.LOCATION_ADDED.kind,
+        actor=actor,
+        unit=actor.unit if actor is not None else case.owning_unit,
+        data={
+            "location_text": case.location_text,
+            "latitude": location["latitude"],
+            "longitude": location["longitude"],
+            "report_id": report.public_id,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ class Message(TimeStampedModel):
 
     class Transport(models.TextChoices):
         LINE = "line", _("LINE")
+        LINE_REPLY = "line_reply", _("LINE (ตอบกลับ หรือส่งเมื่อหมดเวลาตอบ)")
         SMS = "sms", _("SMS")
         EMAIL = "email", _("อีเมล")
         WEBHOOK = "webhook", _("เว็บฮุก")

@@ -17,10 +17,14 @@ or to drop the connection before or after accepting them, to exercise retries.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 import secrets
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -28,7 +32,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
+from urllib.error import HTTPError
 from urllib.parse import parse_qs, urlsplit
+from urllib.request import Request as UrlRequest
+from urllib.request import urlopen
 
 from raksa.core.identifiers import normalize_phone
 
@@ -37,6 +44,11 @@ __all__ = ["LineStandIn", "Request", "SmsStandIn", "StandIn"]
 LINE_TOKEN = "standin-line-channel-access-token"
 SMS_TOKEN = "standin-sms-gateway-token"
 PUSH_PATH = "/v2/bot/message/push"
+REPLY_PATH = "/v2/bot/message/reply"
+LOADING_PATH = "/v2/bot/chat/loading/start"
+PROFILE_PATH = "/v2/bot/profile/"
+# A reply token is good for about a minute after its event, and for one reply.
+REPLY_TOKEN_SECONDS = 60
 SMS_PATH = "/v1/messages"
 RECEIVED_PATH = "/_received"
 # How often the server loop looks for a stop request: stop() waits up to this long (tests stop many servers).
@@ -155,6 +167,10 @@ class StandIn:
     def answer(self, request: Request) -> Answer:
         raise NotImplementedError
 
+    def answer_get(self, request: Request) -> Answer | None:
+        """A GET of the provider's API (None: not one it has, 404)."""
+        return None
+
     def error_body(self, status: int) -> Any:
         return {"message": f"status {status}"}
 
@@ -198,7 +214,9 @@ class StandIn:
             def do_GET(self) -> None:  # noqa: N802
                 parts = urlsplit(self.path)
                 if parts.path != RECEIVED_PATH:
-                    self._reply(Answer(404, stand_in.error_body(404)))
+                    headers = {name.lower(): value for name, value in self.headers.items()}
+                    request = Request(method="GET", path=self.path, headers=headers, body=b"")
+                    self._reply(stand_in.answer_get(request) or Answer(404, stand_in.error_body(404)))
                     return
                 to = parse_qs(parts.query).get("to", [None])[0]
                 if to is None:
@@ -254,13 +272,21 @@ def _utf16(text: str) -> int:
 
 
 class LineStandIn(StandIn):
-    """`POST /v2/bot/message/push` of the LINE Messaging API.
+    """`POST /v2/bot/message/push`, `POST /v2/bot/message/reply` and `POST /v2/bot/chat/loading/start` of the
+    LINE Messaging API.
 
     Requires `Authorization: Bearer <token>`; checks the body (`to` a user, group or room id; `messages` 1 to 5,
     each of a known type with its required properties, texts within LINE's limits) and answers 400 or 401 in
     LINE's error shape, `{"message": ..., "details": [{"message": ..., "property": ...}]}`. Accepted: 200
     `{"sentMessages": [{"id", "quoteToken"}]}` with `x-line-request-id`. A repeated `X-Line-Retry-Key` is
     answered 409 with `x-line-accepted-request-id` (the first request's id) and not recorded again.
+
+    A reply needs a token the stand-in issued (`reply_token_issue`, as LINE issues one with each webhook event
+    that can be answered): good for one reply within REPLY_TOKEN_SECONDS; an unknown, used or expired token is
+    answered 400 `{"message": "Invalid reply token"}`, as LINE does. Accepted replies are recorded like pushes,
+    `to` being the user the token was issued for and `via` "reply" (a push's is "push"). A loading animation
+    (`chatId` a user id, `loadingSeconds` 5 to 60 in steps of 5) is answered 202 and kept in `loading`.
+    `GET /v2/bot/profile/{userId}` answers what `profile_set` gave for that user, else 404.
     """
 
     name = "line"
@@ -269,20 +295,98 @@ class LineStandIn(StandIn):
         super().__init__(host=host, port=port)
         self.token = token
         self._accepted: dict[str, dict[str, Any]] = {}
+        self._reply_tokens: dict[str, tuple[str, float]] = {}  # token -> (user, good until), until used
+        self.loading: list[dict[str, Any]] = []  # the loading animations asked for, oldest first
+        self.profiles: dict[str, dict[str, Any]] = {}
+
+    def profile_set(self, user: str, *, display_name: str = "ผู้ใช้ LINE", language: str | None = "th") -> None:
+        """What `GET /v2/bot/profile/{user}` answers for a user (who then counts as a friend of the account)."""
+        profile: dict[str, Any] = {"userId": user, "displayName": display_name}
+        if language is not None:
+            profile["language"] = language
+        with self._lock:
+            self.profiles[user] = profile
+
+    def answer_get(self, request: Request) -> Answer | None:
+        path = urlsplit(request.path).path
+        if not path.startswith(PROFILE_PATH):
+            return None
+        ids = {"x-line-request-id": str(uuid.uuid4())}
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return Answer(401, {"message": _LINE_ERRORS[401]}, ids)
+        with self._lock:
+            profile = self.profiles.get(path[len(PROFILE_PATH) :])
+        if profile is None:  # not a friend, blocked, or no such user: LINE's 404
+            return Answer(404, {"message": "Not found"}, ids)
+        return Answer(200, profile, ids)
+
+    def reply_token_issue(self, token: str, *, to: str, seconds: float = REPLY_TOKEN_SECONDS) -> str:
+        """Make `token` good for one reply to `to` for `seconds` from now (by time.time())."""
+        with self._lock:
+            self._reply_tokens[token] = (to, time.time() + seconds)
+        return token
 
     def error_body(self, status: int) -> Any:
         return {"message": _LINE_ERRORS.get(status, "An error occurred."), "details": []}
 
     def _forget(self) -> None:
         self._accepted.clear()
+        self._reply_tokens.clear()
+        self.loading.clear()
+        self.profiles.clear()
+
+    def webhook_deliver(
+        self,
+        url: str,
+        events: list[dict[str, Any]],
+        *,
+        secret: str,
+        redelivery: bool = False,
+        destination: str = "U" + "0" * 32,
+        timeout: float = 5,
+    ) -> int:
+        """Deliver events to a bot's webhook as LINE does; the status it answered.
+
+        The body is `{"destination", "events"}`, signed in `x-line-signature` (Base64 of the HMAC-SHA256 of the
+        exact bytes, keyed with the channel secret). Each event's `deliveryContext.isRedelivery` is set to
+        `redelivery`; on a first delivery, each event's reply token is issued here, so the bot can reply to it.
+        """
+        sent = [{**one, "deliveryContext": {"isRedelivery": redelivery}} for one in events]
+        if not redelivery:
+            for one in sent:
+                user = (one.get("source") or {}).get("userId")
+                if one.get("replyToken") and user:
+                    self.reply_token_issue(str(one["replyToken"]), to=str(user))
+        body = json.dumps({"destination": destination, "events": sent}, ensure_ascii=False).encode("utf-8")
+        signature = base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode()
+        request = UrlRequest(
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "x-line-signature": signature,
+                "User-Agent": "LineBotWebhook/2.0",
+            },
+        )
+        try:
+            with urlopen(request, timeout=timeout) as answer:
+                return int(answer.status)
+        except HTTPError as exc:
+            return int(exc.code)
 
     def answer(self, request: Request) -> Answer:
         request_id = str(uuid.uuid4())
         ids = {"x-line-request-id": request_id}
-        if urlsplit(request.path).path != PUSH_PATH:
+        path = urlsplit(request.path).path
+        if path not in (PUSH_PATH, REPLY_PATH, LOADING_PATH):
             return Answer(404, self.error_body(404), ids)
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return Answer(401, {"message": _LINE_ERRORS[401]}, ids)
+        if path == REPLY_PATH:
+            return self._reply(request, request_id)
+        if path == LOADING_PATH:
+            return self._loading(request, request_id)
         retry_key = request.headers.get("x-line-retry-key")
         if retry_key is not None and not _UUID.match(retry_key):
             return Answer(400, {"message": "The value for the 'X-Line-Retry-Key' header is invalid"}, ids)
@@ -314,10 +418,71 @@ class LineStandIn(StandIn):
                 "retry_key": retry_key,
                 "request_id": request_id,
                 "sentMessages": sent,
+                "via": "push",
             }
             if retry_key is not None:
                 self._accepted[retry_key] = item
             self._record(item)
+        return Answer(200, {"sentMessages": sent}, ids)
+
+    def _loading(self, request: Request, request_id: str) -> Answer:
+        ids = {"x-line-request-id": request_id}
+        try:
+            body = request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return Answer(400, {"message": "The request body has 1 error(s)", "details": []}, ids)
+        problems = []
+        chat_id = body.get("chatId")
+        if not isinstance(chat_id, str) or not re.match(r"^U[0-9a-f]{32}$", chat_id):
+            problems.append(("chatId", "must be a user ID"))
+        seconds = body.get("loadingSeconds", 20)
+        if not isinstance(seconds, int) or not 5 <= seconds <= 60 or seconds % 5:
+            problems.append(("loadingSeconds", "must be a multiple of 5 between 5 and 60"))
+        if problems:
+            details = [{"message": message, "property": prop} for prop, message in problems]
+            return Answer(
+                400, {"message": f"The request body has {len(details)} error(s)", "details": details}, ids
+            )
+        with self._lock:
+            self.loading.append({"chatId": chat_id, "loadingSeconds": seconds})
+        return Answer(202, {}, ids)
+
+    def _reply(self, request: Request, request_id: str) -> Answer:
+        ids = {"x-line-request-id": request_id}
+        try:
+            body = request.json()
+        except ValueError:
+            return Answer(400, {"message": "The request body is not valid JSON", "details": []}, ids)
+        if not isinstance(body, dict):
+            return Answer(400, {"message": "The request body has 1 error(s)", "details": []}, ids)
+        problems = [] if body.get("replyToken") else [("replyToken", "must be specified")]
+        problems += self._check_messages(body)
+        if problems:
+            details = [{"message": message, "property": prop} for prop, message in problems]
+            return Answer(
+                400, {"message": f"The request body has {len(details)} error(s)", "details": details}, ids
+            )
+        with self._lock:
+            issued = self._reply_tokens.pop(str(body["replyToken"]), None)
+            if issued is None or issued[1] < time.time():
+                return Answer(400, {"message": "Invalid reply token"}, ids)
+            sent = [
+                {"id": str(secrets.randbelow(9 * 10**17) + 10**17), "quoteToken": secrets.token_urlsafe(24)}
+                for _ in body["messages"]
+            ]
+            self._record(
+                {
+                    "to": issued[0],
+                    "messages": body["messages"],
+                    "retry_key": None,
+                    "request_id": request_id,
+                    "sentMessages": sent,
+                    "via": "reply",
+                    "reply_token": body["replyToken"],
+                }
+            )
         return Answer(200, {"sentMessages": sent}, ids)
 
     def _check(self, body: Any) -> list[tuple[str, str]]:
@@ -329,6 +494,10 @@ class LineStandIn(StandIn):
             problems.append(("to", "must be specified"))
         elif not _LINE_TO.match(to):
             problems.append(("to", "The property, 'to', in the request body is invalid"))
+        return problems + self._check_messages(body)
+
+    def _check_messages(self, body: dict[str, Any]) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
             problems.append(("messages", "must be specified"))

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import URLValidator, validate_email
+from django.utils import timezone
 from linebot.v3.messaging import (
     ApiClient,
     ApiException,
@@ -36,6 +37,9 @@ from linebot.v3.messaging import (
     FlexMessage,
     MessagingApi,
     PushMessageRequest,
+    QuickReply,
+    ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
     TextMessage,
 )
 
@@ -48,6 +52,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Transport",
     "TransportError",
+    "line_loading_show",
+    "line_profile_language",
     "line_retry_key",
     "transport_for",
     "transport_kinds",
@@ -61,6 +67,9 @@ _RETRYABLE_STATUSES = frozenset({408, 425, 429})
 # text, a flex message's alternative text.
 LINE_TEXT_MAX = 5000
 LINE_ALT_TEXT_MAX = 1500
+# Quick reply: at most 13 buttons under a message, each label at most 20 characters.
+LINE_QUICK_REPLY_MAX = 13
+LINE_QUICK_REPLY_LABEL_MAX = 20
 # A user (U), group (C) or multi-person chat (R) id, as the Messaging API's webhooks give them.
 LINE_RECIPIENT = re.compile(r"^[UCR][0-9a-f]{32}$")
 # X-Line-Retry-Key is a UUID; ours are derived from the message, in this namespace.
@@ -142,9 +151,30 @@ def _line_error(exc: ApiException) -> str:
     return f"LINE answered {exc.status}" + (f": {detail}" if detail else f" ({exc.reason})")
 
 
+def _quick_reply(raw: Any) -> QuickReply | None:
+    if raw is None:
+        return None
+    items = raw.get("items") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= LINE_QUICK_REPLY_MAX:
+        raise ValueError(
+            f"payload 'quick_reply' must be {{'items': [...]}} with 1 to {LINE_QUICK_REPLY_MAX} items"
+        )
+    for item in items:
+        label = (item.get("action") or {}).get("label", "") if isinstance(item, dict) else ""
+        if not isinstance(label, str) or utf16_length(label) > LINE_QUICK_REPLY_LABEL_MAX:
+            raise ValueError(
+                f"a quick reply button's label holds at most {LINE_QUICK_REPLY_LABEL_MAX} characters"
+            )
+    try:
+        return QuickReply.from_dict(raw)
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # the SDK's pydantic checks
+        raise ValueError(f"payload 'quick_reply' is not a valid quick reply: {exc}") from exc
+
+
 class LineTransport:
     """A push message through the LINE Messaging API (line-bot-sdk v3): a text message, or a flex message when
     the payload has `flex` (a bubble or carousel; `alt_text`, else the text, is what a notification shows).
+    `quick_reply` (LINE's quick reply object, `{"items": [...]}`, at most 13) puts buttons under it.
 
     LINE answers 409 with `x-line-accepted-request-id` when the retry key was accepted before (an earlier attempt
     got through but its answer was lost): that is the success of that attempt, and its id is the reference.
@@ -160,10 +190,11 @@ class LineTransport:
     def _message(self, payload: dict[str, Any]) -> TextMessage | FlexMessage:
         text = _text(payload)
         flex = payload.get("flex")
+        quick_reply = _quick_reply(payload.get("quick_reply"))
         if flex is None:
             if utf16_length(text) > LINE_TEXT_MAX:
                 raise ValueError(f"a LINE text message holds at most {LINE_TEXT_MAX} characters")
-            return TextMessage(text=text)
+            return TextMessage(text=text, quick_reply=quick_reply)
         if not isinstance(flex, dict):
             raise ValueError("payload 'flex' must be a flex container (a bubble or a carousel)")
         alt_text = payload.get("alt_text") or text
@@ -173,7 +204,7 @@ class LineTransport:
             contents = FlexContainer.from_dict(flex)
         except (ValueError, TypeError, AttributeError, KeyError) as exc:  # the SDK's pydantic checks
             raise ValueError(f"payload 'flex' is not a valid flex container: {exc}") from exc
-        return FlexMessage(alt_text=alt_text, contents=contents)
+        return FlexMessage(alt_text=alt_text, contents=contents, quick_reply=quick_reply)
 
     def send(self, message: Message) -> str:
         token = settings.LINE_CHANNEL_ACCESS_TOKEN
@@ -199,6 +230,123 @@ class LineTransport:
         except (urllib3.exceptions.HTTPError, OSError) as exc:  # refused, timed out, cut off mid-answer
             raise TransportError(f"LINE did not answer: {exc}", permanent=False) from exc
         return str((response.headers or {}).get("x-line-request-id", ""))
+
+
+class LineReplyTransport:
+    """An answer to a LINE webhook event: a reply with its reply token while the token is fresh, else a push.
+
+    The payload is a `line` one plus `reply_token` and `reply_by` (an ISO time, a little inside the token's
+    minute). Until `reply_by` the message goes by `POST /v2/bot/message/reply`; LINE's 400 (an invalid, used or
+    expired token) and any attempt after `reply_by` push it instead to `to`, with the message's own
+    X-Line-Retry-Key, so a push retried after a lost answer still arrives once. A reply has no retry key: a
+    reply LINE accepted whose answer was lost is retried as a push, and arrives twice (the only duplicate).
+    Replies are free of the push quota, which is why they come first.
+    """
+
+    kind = "line_reply"
+
+    def check(self, *, to: str, payload: dict[str, Any]) -> None:
+        LineTransport().check(to=to, payload=payload)
+        if not isinstance(payload.get("reply_token"), str) or not payload["reply_token"]:
+            raise ValueError("payload must have the event's 'reply_token'")
+        _reply_by(payload)
+
+    def send(self, message: Message) -> str:
+        token = settings.LINE_CHANNEL_ACCESS_TOKEN
+        push = LineTransport()
+        if not token or timezone.now() >= _reply_by(message.payload):
+            return push.send(message)
+        try:
+            request = ReplyMessageRequest(
+                reply_token=message.payload["reply_token"], messages=[push._message(message.payload)]
+            )
+        except ValueError as exc:
+            raise TransportError(f"cannot make a LINE message: {exc}", permanent=True) from exc
+        api = MessagingApi(_line_client(settings.LINE_API_BASE, token))
+        try:
+            response = api.reply_message_with_http_info(request, _request_timeout=(_timeout(), _timeout()))
+        except ApiException as exc:
+            if exc.status == 400:  # the token is spent or stale: the push carries it instead
+                return push.send(message)
+            permanent = bool(exc.status) and _status_permanent(int(exc.status))
+            raise TransportError(_line_error(exc), permanent=permanent) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise TransportError(f"LINE did not answer: {exc}", permanent=False) from exc
+        return "reply:" + str((response.headers or {}).get("x-line-request-id", ""))
+
+
+# The loading animation: a short call that must never hold up the work it decorates. After a failure it is
+# not tried again for a while, so a LINE that does not answer costs one timeout a minute, not one per event.
+LINE_LOADING_TIMEOUT_SECONDS = 1.0
+LINE_LOADING_QUIET_SECONDS = 60.0
+_loading_quiet_until = 0.0
+
+
+def line_loading_show(*, chat_id: str, seconds: int = 10) -> bool:
+    """Show the "..." loading animation in a LINE user's chat (`POST /v2/bot/chat/loading/start`) while an
+    answer is being made; whether LINE took it. Best effort: it is not a message and is never retried, so any
+    failure (not configured, a group id, LINE slow or down) is False and nothing else."""
+    global _loading_quiet_until
+    token = settings.LINE_CHANNEL_ACCESS_TOKEN
+    if not token or not chat_id.startswith("U") or not LINE_RECIPIENT.match(chat_id):
+        return False
+    if time.monotonic() < _loading_quiet_until:
+        return False
+    api = MessagingApi(_line_client(settings.LINE_API_BASE, token))
+    try:
+        api.show_loading_animation_with_http_info(
+            ShowLoadingAnimationRequest(chat_id=chat_id, loading_seconds=seconds),
+            _request_timeout=(LINE_LOADING_TIMEOUT_SECONDS, LINE_LOADING_TIMEOUT_SECONDS),
+        )
+    except ApiException as exc:
+        if not exc.status or exc.status >= 500 or exc.status == 429:
+            _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
+        return False
+    except (urllib3.exceptions.HTTPError, OSError, ValueError):
+        _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
+        return False
+    return True
+
+
+def line_profile_language(*, user_id: str) -> str | None:
+    """The language of a LINE user's app, from her profile (`GET /v2/bot/profile/{userId}`: "th", "en"...), or
+    None when it cannot be known (not configured, not a friend, no language given, LINE slow). Best effort, as
+    `line_loading_show`, and quiet with it after a failure."""
+    global _loading_quiet_until
+    token = settings.LINE_CHANNEL_ACCESS_TOKEN
+    if not token or not user_id.startswith("U") or not LINE_RECIPIENT.match(user_id):
+        return None
+    if time.monotonic() < _loading_quiet_until:
+        return None
+    api = MessagingApi(_line_client(settings.LINE_API_BASE, token))
+    try:
+        profile = api.get_profile(
+            user_id, _request_timeout=(LINE_LOADING_TIMEOUT_SECONDS, LINE_LOADING_TIMEOUT_SECONDS)
+        )
+    except ApiException as exc:
+        if not exc.status or exc.status >= 500 or exc.status == 429:
+            _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
+        return None
+    except (urllib3.exceptions.HTTPError, OSError, ValueError):
+        _loading_quiet_until = time.monotonic() + LINE_LOADING_QUIET_SECONDS
+        return None
+    return profile.language or None
+
+
+def line_loading_reset() -> None:
+    """Forget a recent failure (tests)."""
+    global _loading_quiet_until
+    _loading_quiet_until = 0.0
+
+
+def _reply_by(payload: dict[str, Any]) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(str(payload.get("reply_by")))
+    except ValueError:
+        raise ValueError("payload 'reply_by' must be an ISO date and time") from None
+    if timezone.is_naive(when):
+        raise ValueError("payload 'reply_by' must have a time zone")
+    return when
 
 
 class SmsTransport:
@@ -356,6 +504,7 @@ def _post(what: str, url: str, body: Any, headers: dict[str, str]) -> str:
 
 _TRANSPORTS: dict[str, type[Transport]] = {
     LineTransport.kind: LineTransport,
+    LineReplyTransport.kind: LineReplyTransport,
     SmsTransport.kind: SmsTransport,
     EmailTransport.kind: EmailTransport,
     WebhookTransport.kind: WebhookTransport,
@@ -367,7 +516,7 @@ def transport_kinds() -> tuple[str, ...]:
 
 
 def transport_for(kind: str) -> Transport:
-    """The transport of this kind (line, sms, email, webhook); KeyError for an unknown kind."""
+    """The transport of this kind (line, line_reply, sms, email, webhook); KeyError for an unknown kind."""
     try:
         return _TRANSPORTS[kind]()
     except KeyError:

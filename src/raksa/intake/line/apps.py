@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class LineConfig(AppConfig):
+    name = "raksa.intake.line"
+    label = "line"
+    verbose_name = "LINE"
+    # Stored webhook events are processed by the worker, not in the request (LINE waits at most 2 s for the 200);
+    # an emergency whose location never came is submitted without one when its minute is up.
+    sweeps = (
+        ("raksa.intake.line.services.line_event_sweep", 1),
+        ("raksa.intake.line.services.line_pending_sweep", 2),
+    )

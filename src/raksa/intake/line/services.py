@@ -1,0 +1,640 @@
+"""The LINE channel: store webhook events once, process them in the worker, answer through the notify outbox.
+
+The webhook (views.py) checks the signature and stores every event of a body in one transaction
+(`line_events_store`): nothing else happens in the request, so LINE has its 200 in milliseconds whatever the
+pipeline, triage or dispatch are doing. `line_event_sweep` (the worker, every second) processes what was stored,
+oldest first, claiming each event with a conditional update so two workers never take the same one; a failure
+is kept on the event with its error and retried with a growing delay, and the admin lists it. An event is
+processed in one transaction: its report, the conversation's state and its answers commit together, so a retry
+after a failure neither answers twice nor reports twice.
+
+The conversation (docs/line.md): follow -> a welcome with the five emergencies as quick replies; an emergency
+tapped -> asked for the location and remembered on the user's LineChat for 60 s; the location -> the report
+through the intake pipeline (dispatched there at once), or, when no location comes, `line_pending_sweep` submits
+it without one. A first free text goes through triage; later messages join the case the chat made while it is
+open. Every answer is a LINE push queued in the outbox with a key derived from the event: a redelivered event is
+stored once, so it is answered once.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import parse_qs
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from raksa.cases.models import Case, EmergencyType, PublicStage, Status
+from raksa.core.errors import InvalidInput
+from raksa.core.ids import normalize_tracking_code
+from raksa.directory.models import Contact, Unit
+from raksa.intake.line import messages
+from raksa.intake.line.models import LineChat, LineEvent, LineGroup
+from raksa.intake.models import Report
+from raksa.intake.services import REPORT_TEXT_MAX, report_submit
+from raksa.notify.services import message_queue
+from raksa.notify.transports import line_loading_show, line_profile_language
+from raksa.tracking.models import Subscription
+from raksa.tracking.services import subscriptions_stop, track_url
+
+log = logging.getLogger(__name__)
+
+SOURCE = "line"
+PURPOSE = "line_answer"
+# How long an emergency waits for its location before it is submitted without one.
+PENDING_SECONDS = 60
+# A reply token is good for about a minute after its event: an answer still queued after this long is pushed.
+REPLY_SECONDS = 50
+# Events that need the worker; everything else is stored and ignored at once.
+_USER_EVENTS = frozenset({"follow", "unfollow", "message", "postback"})
+_GROUP_EVENTS = frozenset({"join", "leave"})
+# Events a user is answered for: the loading animation shows while the answer is made.
+_ANSWERED = frozenset({"follow", "message", "postback"})
+# Retries after a processing failure: 10 s, 40 s, 160 s ... at most an hour.
+RETRY_FIRST_SECONDS = 10
+RETRY_MAX_SECONDS = 3600
+SWEEP_CLAIM_SECONDS = 300
+SWEEP_BATCH = 100
+# Messages that say nothing in words: to someone with no case, the answer is the welcome and its buttons.
+# A message this short that reads as a tracking code (with its check character) is a question about a case.
+TRACKING_CODE_TYPED_MAX = 16
+_WORDLESS = frozenset({"sticker", "image", "video", "audio", "file"})
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the webhook
+
+
+def signature_valid(*, secret: str, body: bytes, signature: str) -> bool:
+    """Whether `x-line-signature` is Base64(HMAC-SHA256(channel secret, raw body)), compared in constant time."""
+    if not secret or not signature:
+        return False
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()
+    return hmac.compare_digest(base64.b64encode(digest), signature.strip().encode("ascii", "replace"))
+
+
+def _event_id(raw: dict[str, Any]) -> str:
+    given = raw.get("webhookEventId")
+    if isinstance(given, str) and given:
+        return given[:64]
+    # LINE always sends one; an event without it is still kept once, by what it says.
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()[:56]
+
+
+def _first_state(kind: str, mode: str, source_type: str) -> str:
+    if mode == "standby":  # another channel (a chat operator) has the conversation: listen, say nothing
+        return LineEvent.State.IGNORED
+    if source_type == "user" and kind in _USER_EVENTS:
+        return LineEvent.State.RECEIVED
+    if source_type in ("group", "room") and kind in _GROUP_EVENTS:
+        return LineEvent.State.RECEIVED
+    return LineEvent.State.IGNORED
+
+
+def _part(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    value = raw.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def _storable(value: Any) -> Any:
+    """The JSON with NUL characters replaced (U+FFFD): PostgreSQL's jsonb cannot hold one, and an event that
+    cannot be stored would be refused with a 503 and redelivered for ever."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
+
+
+def line_event_row(raw: dict[str, Any], now: dt.datetime) -> LineEvent:
+    raw = _storable(raw)
+    source = _part(raw, "source")
+    kind = str(raw.get("type") or "")[:32]
+    mode = str(raw.get("mode") or "")[:16]
+    source_type = str(source.get("type") or "")[:16]
+    group = source.get("groupId") or source.get("roomId") or ""
+    context = _part(raw, "deliveryContext")
+    return LineEvent(
+        webhook_event_id=_event_id(raw),
+        type=kind,
+        mode=mode,
+        source_type=source_type,
+        user_id=str(source.get("userId") or "")[:64],
+        group_id=str(group)[:64],
+        redelivered=context.get("isRedelivery") is True,
+        raw=raw,
+        received_at=now,
+        state=_first_state(kind, mode, source_type),
+    )
+
+
+def line_events_store(*, events: list[dict[str, Any]], now: dt.datetime | None = None) -> int:
+    """Store a webhook body's events in one transaction, each once; how many were new.
+
+    A duplicate (the same webhookEventId in this body, or stored before: a redelivery) is skipped by the
+    database's unique constraint, so two web processes storing the same event at once store it once.
+    """
+    now = now or timezone.now()
+    rows: dict[str, LineEvent] = {}
+    for raw in events:
+        if isinstance(raw, dict):
+            row = line_event_row(raw, now)
+            rows.setdefault(row.webhook_event_id, row)
+    if not rows:
+        return 0
+    with transaction.atomic():
+        known = set(
+            LineEvent.objects.filter(webhook_event_id__in=list(rows)).values_list(
+                "webhook_event_id", flat=True
+            )
+        )
+        fresh = [row for key, row in rows.items() if key not in known]
+        LineEvent.objects.bulk_create(fresh, ignore_conflicts=True)
+    return len(fresh)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the worker
+
+
+def _due(now: dt.datetime) -> Q:
+    waiting = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return Q(state__in=(LineEvent.State.RECEIVED, LineEvent.State.FAILED)) & waiting
+
+
+def line_event_sweep(*, now: dt.datetime | None = None) -> int:
+    """The worker's pass: process stored events that are due, oldest first; how many it took.
+
+    One user's events are taken in the order LINE sent them: an event waits while an earlier one of the same
+    user is still unprocessed (a location must not overtake the emergency it answers), unless that one failed
+    and is waiting for its retry.
+    """
+    now = now or timezone.now()
+    taken = 0
+    due = LineEvent.objects.filter(_due(now)).order_by("id")
+    for pk, user_id in list(due.values_list("pk", "user_id")[:SWEEP_BATCH]):
+        if (
+            user_id
+            and LineEvent.objects.filter(user_id=user_id, pk__lt=pk, state=LineEvent.State.RECEIVED).exists()
+        ):
+            continue
+        claim = now + dt.timedelta(seconds=SWEEP_CLAIM_SECONDS)
+        if not LineEvent.objects.filter(_due(now), pk=pk).update(next_attempt_at=claim):
+            continue  # another worker took it
+        event = LineEvent.objects.get(pk=pk)
+        if event.source_type == "user" and event.type in _ANSWERED and event.attempts == 0:
+            line_loading_show(chat_id=event.user_id)  # "..." in her chat until the answer comes
+            if event.type == "follow":
+                _language_learn(event.user_id)
+        line_event_process_attempt(event=event, now=now)
+        taken += 1
+    return taken
+
+
+def line_event_process_attempt(*, event: LineEvent, now: dt.datetime | None = None) -> LineEvent:
+    """Process the event; on failure keep it, with its error, for a later retry."""
+    now = now or timezone.now()
+    try:
+        return line_event_process(event=event, now=now)
+    except Exception as exc:  # any failure: the event stays, marked, and is retried
+        log.exception("LINE event %s failed to process", event.webhook_event_id)
+        return _failure_record(event, exc, now)
+
+
+def _failure_record(event: LineEvent, error: BaseException, now: dt.datetime) -> LineEvent:
+    with transaction.atomic():
+        locked = LineEvent.objects.select_for_update().get(pk=event.pk)
+        if locked.state in (LineEvent.State.PROCESSED, LineEvent.State.IGNORED):
+            return locked
+        locked.attempts += 1
+        delay = min(RETRY_FIRST_SECONDS * 4 ** (locked.attempts - 1), RETRY_MAX_SECONDS)
+        locked.state = LineEvent.State.FAILED
+        locked.last_error = f"{type(error).__name__}: {error}"[:2000]
+        locked.next_attempt_at = now + dt.timedelta(seconds=delay)
+        locked.save(update_fields=["attempts", "state", "last_error", "next_attempt_at", "updated_at"])
+    return locked
+
+
+def line_event_process(*, event: LineEvent, now: dt.datetime | None = None) -> LineEvent:
+    """Act on one event, in one transaction on the locked event row; an event already done is left alone."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = LineEvent.objects.select_for_update().get(pk=event.pk)
+        if event.state in (LineEvent.State.PROCESSED, LineEvent.State.IGNORED):
+            return event
+        acted = _act(event, now)
+        event.state = LineEvent.State.PROCESSED if acted else LineEvent.State.IGNORED
+        event.processed_at = now
+        event.last_error = ""
+        event.next_attempt_at = None
+        event.save(update_fields=["state", "processed_at", "last_error", "next_attempt_at", "updated_at"])
+    return event
+
+
+def _act(event: LineEvent, now: dt.datetime) -> bool:
+    raw = event.raw
+    if event.type in _GROUP_EVENTS and event.group_id:
+        _group_seen(event, now)
+        return True
+    if event.source_type != "user" or not event.user_id:
+        return False
+    chat, _ = LineChat.objects.get_or_create(user_id=event.user_id)
+    chat = LineChat.objects.select_for_update().get(pk=chat.pk)
+    if event.type == "follow":
+        chat.following = True
+        chat.save(update_fields=["following", "updated_at"])
+        _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language), event)
+        return True
+    if event.type == "unfollow":
+        chat.following = False
+        chat.save(update_fields=["following", "updated_at"])
+        subscriptions_stop(transport=Subscription.Transport.LINE, address=chat.user_id)
+        return True
+    if event.type == "postback":
+        return _postback(chat, event, str(_part(raw, "postback").get("data") or ""))
+    if event.type == "message":
+        message = _part(raw, "message")
+        if message.get("type") == "text":
+            return _text(chat, event, str(message.get("text") or ""))
+        if message.get("type") == "location":
+            return _location(chat, event, message)
+        if message.get("type") in _WORDLESS and not chat.pending_emergency and _open_case(chat) is None:
+            # A sticker or a picture and nothing else: she may not be able to type; show her the buttons.
+            _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language), event)
+            return True
+    return False
+
+
+def _group_seen(event: LineEvent, now: dt.datetime) -> None:
+    if event.type == "join":
+        group, created = LineGroup.objects.get_or_create(
+            group_id=event.group_id, defaults={"source_type": event.source_type, "joined_at": now}
+        )
+        if not created and group.left_at is not None:
+            group.left_at = None
+            group.joined_at = now
+            group.save(update_fields=["left_at", "joined_at", "updated_at"])
+    else:
+        LineGroup.objects.filter(group_id=event.group_id, left_at__isnull=True).update(
+            left_at=now, updated_at=now
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the conversation
+
+
+def _say(chat: LineChat, key: str, payload: dict[str, Any], event: LineEvent | None = None) -> None:
+    """Queue one answer. `key` is the event's id (or the pending emergency's) and a name: queued once.
+
+    An answer to an event that came with a reply token goes as a reply while the token is fresh (notify's
+    `line_reply`, which pushes once the token is stale or refused); any other goes as a push. A redelivered
+    event's token is as old as its first delivery, so its answer is pushed.
+    """
+    token = event.raw.get("replyToken") if event is not None else None
+    transport = "line"
+    if event is not None and isinstance(token, str) and token and not event.redelivered:
+        transport = "line_reply"
+        reply_by = event.received_at + dt.timedelta(seconds=REPLY_SECONDS)
+        payload = {**payload, "reply_token": token, "reply_by": reply_by.isoformat()}
+    message_queue(
+        key=f"line:{key}"[:200],
+        transport=transport,
+        to=chat.user_id,
+        payload=payload,
+        purpose=PURPOSE,
+        ref=key.rpartition(":")[0][:100],
+    )
+
+
+def _open_case(chat: LineChat) -> Case | None:
+    if chat.case_id is None:
+        return None
+    case = Case.objects.filter(pk=chat.case_id).first()
+    return case if case is not None and case.status != Status.CLOSED else None
+
+
+def _reporter(chat: LineChat) -> dict[str, str]:
+    return {"line_user_id": chat.user_id}
+
+
+def _postback(chat: LineChat, event: LineEvent, data: str) -> bool:
+    fields = parse_qs(data)
+    emergency = (fields.get("emergency") or [""])[0]
+    if emergency in EmergencyType.values:
+        chat.pending_emergency = emergency
+        chat.pending_event_id = event.webhook_event_id
+        # The minute counts from the tap, not from when the worker got to it.
+        chat.pending_until = event.received_at + dt.timedelta(seconds=PENDING_SECONDS)
+        chat.save(update_fields=["pending_emergency", "pending_event_id", "pending_until", "updated_at"])
+        _say(
+            chat,
+            f"{event.webhook_event_id}:ask_location",
+            messages.ask_location(chat.language, emergency),
+            event,
+        )
+        return True
+    if data == messages.SEND_NOW:
+        if chat.pending_emergency:
+            _emergency_submit(chat, location=None, text="", event=event)
+        return True
+    if data == messages.OTHER:
+        _say(chat, f"{event.webhook_event_id}:tell_more", messages.tell_more(chat.language), event)
+        return True
+    if data == messages.TRACK:
+        case = Case.objects.filter(pk=chat.case_id).first() if chat.case_id else None
+        if case is None:
+            _say(
+                chat,
+                f"{event.webhook_event_id}:no_case",
+                messages.no_case(chat.language, _track_page()),
+                event,
+            )
+        else:
+            stage = str(PublicStage(case.public_stage).label)
+            _say(
+                chat,
+                f"{event.webhook_event_id}:status",
+                messages.case_status(chat.language, case.tracking_code, stage, track_url(case)),
+                event,
+            )
+        return True
+    return False
+
+
+def _track_page() -> str:
+    return f"{settings.RAKSA_PUBLIC_URL}/track/"
+
+
+def _language_learn(user_id: str) -> None:
+    """Her LINE app's language, from her profile, asked once when she adds the account (outside any transaction:
+    it is a network call); English for an English app, else Thai."""
+    language = line_profile_language(user_id=user_id)
+    if language is None:
+        return
+    chosen = messages.ENGLISH if language.lower().startswith("en") else messages.THAI
+    LineChat.objects.update_or_create(user_id=user_id, defaults={"language": chosen})
+
+
+def _language_seen(chat: LineChat, text: str) -> None:
+    language = messages.ENGLISH if _LATIN.search(text) and not _THAI.search(text) else messages.THAI
+    if language != chat.language:
+        chat.language = language
+        chat.save(update_fields=["language", "updated_at"])
+
+
+def _printable(text: str) -> str:
+    """The text without control characters (the pipeline refuses them, and a report must not fail for one), nor
+    the replacement characters that stand for NULs in the stored event."""
+    return "".join(ch for ch in text if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch != "\ufffd"))
+
+
+def _text(chat: LineChat, event: LineEvent, text: str) -> bool:
+    text = _printable(text).strip()[:REPORT_TEXT_MAX]
+    if not text:
+        return False
+    code = normalize_tracking_code(text) if len(text) <= TRACKING_CODE_TYPED_MAX else None
+    if code is None:
+        _language_seen(chat, text)  # a code's letters say nothing of her language
+    if chat.pending_emergency:
+        # She typed instead of sharing a place: that is what she can say now; the emergency goes at once with it.
+        _emergency_submit(chat, location=None, text=text, event=event)
+        return True
+    if code is not None:
+        _code_status(chat, event, code)
+        return True
+    case = _open_case(chat)
+    if case is not None:
+        report_submit(
+            channel="line",
+            source=SOURCE,
+            idempotency_key=event.webhook_event_id,
+            text=text,
+            reporter=_reporter(chat),
+            joins=case,
+        )
+        _say(
+            chat,
+            f"{event.webhook_event_id}:added",
+            messages.added_to_case(chat.language, case.tracking_code),
+            event,
+        )
+        return True
+    submitted = report_submit(
+        channel="line",
+        source=SOURCE,
+        idempotency_key=event.webhook_event_id,
+        text=text,
+        reporter=_reporter(chat),
+    )
+    report = submitted.report
+    if report.case is None:
+        _say(chat, f"{event.webhook_event_id}:waiting", messages.report_waiting(chat.language), event)
+        return True
+    chat.case = report.case
+    chat.save(update_fields=["case", "updated_at"])
+    dispatched = bool(report.case.emergency_type)
+    _say(
+        chat,
+        f"{event.webhook_event_id}:received",
+        messages.report_received(
+            chat.language, report.case.tracking_code, track_url(report.case), dispatched=dispatched
+        ),
+        event,
+    )
+    return True
+
+
+def _code_status(chat: LineChat, event: LineEvent, code: str) -> None:
+    """A tracking code typed into the chat: the status here when it is a case she reported through LINE; for any
+    other code, only the public tracking page's link, whose rules apply there (the chat never says whether a
+    code exists, so it cannot be used to probe for cases)."""
+    case = Case.objects.filter(tracking_code=code).first()
+    hers = (
+        case is not None
+        and Report.objects.filter(
+            case=case, source=SOURCE, payload__reporter__line_user_id=chat.user_id
+        ).exists()
+    )
+    if case is not None and hers:
+        stage = str(PublicStage(case.public_stage).label)
+        payload = messages.case_status(chat.language, case.tracking_code, stage, track_url(case))
+    else:
+        payload = messages.code_elsewhere(chat.language, f"{_track_page()}?code={code}")
+    _say(chat, f"{event.webhook_event_id}:status", payload, event)
+
+
+def _place(message: dict[str, Any]) -> dict[str, Any]:
+    text = " ".join(str(message.get(k) or "").strip() for k in ("title", "address")).strip()
+    return {"latitude": message.get("latitude"), "longitude": message.get("longitude"), "text": text[:200]}
+
+
+def _location(chat: LineChat, event: LineEvent, message: dict[str, Any]) -> bool:
+    location = _place(message)
+    if chat.pending_emergency:
+        _emergency_submit(chat, location=location, text="", event=event)
+        return True
+    case = _open_case(chat)
+    if case is None:
+        # A place with nothing else: she may not be able to say more; show her the buttons.
+        _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language), event)
+        return True
+    shown = location["text"] or f"{location['latitude']}, {location['longitude']}"
+    _submit_with_place(
+        location,
+        channel="line",
+        source=SOURCE,
+        idempotency_key=event.webhook_event_id,
+        text=f"ตำแหน่งที่ส่งทาง LINE: {shown}",
+        reporter=_reporter(chat),
+        joins=case,
+    )
+    _say(
+        chat,
+        f"{event.webhook_event_id}:added",
+        messages.added_to_case(chat.language, case.tracking_code),
+        event,
+    )
+    return True
+
+
+def _submit_with_place(location: dict[str, Any] | None, **fields: Any) -> Report:
+    """Submit with the place; a place the pipeline refuses (outside Thailand, a broken pin) must not lose the
+    report, which then goes with the place's name only."""
+    try:
+        return report_submit(location=location, **fields).report
+    except InvalidInput:
+        if location is None:
+            raise
+        named = {"text": location["text"]} if location.get("text") else None
+        return report_submit(location=named, **fields).report
+
+
+def _emergency_submit(
+    chat: LineChat, *, location: dict[str, Any] | None, text: str, event: LineEvent | None
+) -> Report | None:
+    """Submit the chat's pending emergency, once: claimed by clearing it with a conditional update, so the
+    location, a typed text, the "send now" button and the timeout sweep never submit it twice. `event` is what
+    submitted it (the answer replies to it), None for the timeout."""
+    pending_id, emergency = chat.pending_event_id, chat.pending_emergency
+    if not pending_id or not emergency:
+        return None
+    cleared = LineChat.objects.filter(pk=chat.pk, pending_event_id=pending_id).update(
+        pending_emergency="", pending_event_id="", pending_until=None, updated_at=timezone.now()
+    )
+    if cleared != 1:
+        return None
+    chat.refresh_from_db()
+    open_case = _open_case(chat)
+    if open_case is not None and open_case.emergency_type == emergency:
+        # The same emergency tapped again while her case is open (nothing seems to happen, she is still in
+        # danger): the same matter, added to that case, never a second team sent.
+        return _emergency_again(chat, open_case, location=location, text=text, key=pending_id, event=event)
+    report = _submit_with_place(
+        location,
+        channel="line",
+        source=SOURCE,
+        idempotency_key=pending_id,
+        text=text,
+        emergency_type=emergency,
+        reporter=_reporter(chat),
+    )
+    if report.case is None:
+        _say(chat, f"{pending_id}:sent", messages.report_waiting(chat.language), event)
+        return report
+    chat.case = report.case
+    chat.save(update_fields=["case", "updated_at"])
+    located = bool((report.payload.get("location") or {}).get("latitude"))
+    _say(
+        chat,
+        f"{pending_id}:sent",
+        messages.emergency_sent(
+            chat.language, emergency, report.case.tracking_code, track_url(report.case), located=located
+        ),
+        event,
+    )
+    return report
+
+
+def _emergency_again(
+    chat: LineChat,
+    case: Case,
+    *,
+    location: dict[str, Any] | None,
+    text: str,
+    key: str,
+    event: LineEvent | None,
+) -> Report:
+    report = _submit_with_place(
+        location,
+        channel="line",
+        source=SOURCE,
+        idempotency_key=key,
+        text=text,
+        emergency_type=case.emergency_type,
+        reporter=_reporter(chat),
+        joins=case,
+    )
+    case.refresh_from_db()
+    _say(
+        chat,
+        f"{key}:sent",
+        messages.emergency_again(
+            chat.language,
+            case.emergency_type,
+            case.tracking_code,
+            track_url(case),
+            located=case.latitude is not None,
+        ),
+        event,
+    )
+    return report
+
+
+def line_pending_sweep(*, now: dt.datetime | None = None) -> int:
+    """The worker's pass: submit, without a location, each emergency whose minute has passed; how many."""
+    now = now or timezone.now()
+    done = 0
+    due = (
+        LineChat.objects.filter(pending_until__lte=now)
+        .exclude(pending_emergency="")
+        .order_by("pending_until")
+    )
+    for pk in list(due.values_list("pk", flat=True)[:SWEEP_BATCH]):
+        try:
+            with transaction.atomic():
+                chat = LineChat.objects.select_for_update().get(pk=pk)
+                if not chat.pending_emergency or chat.pending_until is None or chat.pending_until > now:
+                    continue
+                if _emergency_submit(chat, location=None, text="", event=None) is not None:
+                    done += 1
+        except Exception:  # one bad chat must not stop the others; it stays pending and is tried next pass
+            log.exception("LINE chat %s: the pending emergency could not be submitted", pk)
+    return done
+
+
+def line_group_attach(*, group: LineGroup, unit: Unit) -> Contact:
+    """Make a group the account was invited to one of the unit's LINE group contacts (alerts go to it)."""
+    with transaction.atomic():
+        if group.unit_id != unit.pk:
+            group.unit = unit
+            group.save(update_fields=["unit", "updated_at"])
+        contact, _ = Contact.objects.get_or_create(
+            unit=unit, kind=Contact.Kind.LINE_GROUP, value=group.group_id, defaults={"label": "LINE"}
+        )
+    return contact
