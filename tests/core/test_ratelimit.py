@@ -11,7 +11,7 @@ from django.test import RequestFactory, TransactionTestCase, override_settings
 
 from raksa.core.client import client_address
 from raksa.core.models import RateCount
-from raksa.core.ratelimit import Limit, rate_give_back, rate_take
+from raksa.core.ratelimit import Limit, rate_check, rate_give_back, rate_take
 from tests.base import RaksaTestCase
 
 TEN_MINUTES = Limit(count=3, seconds=600)
@@ -61,6 +61,23 @@ class RateTakeTests(RaksaTestCase):
             rate_give_back(self.take())
             self.assertTrue(self.take().allowed)
             self.assertFalse(self.take().allowed)
+
+    def test_a_check_counts_nothing_and_refuses_once_the_takes_reach_the_limit(self) -> None:
+        with time_machine.travel(NOON, tick=False):
+            check = rate_check(scope="test", client="203.0.113.7", limits=(TEN_MINUTES, DAY))
+            self.assertTrue(check.allowed)
+            self.assertFalse(RateCount.objects.exists())
+            for _ in range(3):
+                self.take()
+            refused = rate_check(scope="test", client="203.0.113.7", limits=(TEN_MINUTES, DAY))
+            self.assertFalse(refused.allowed)
+            self.assertEqual(refused.retry_after, 7 * 60)
+            self.assertTrue(
+                rate_check(scope="test", client="198.51.100.9", limits=(TEN_MINUTES, DAY)).allowed
+            )
+        self.assertEqual(sum(RateCount.objects.values_list("count", flat=True)), 6)  # 3 takes x 2 limits
+        with time_machine.travel(NOON + dt.timedelta(minutes=10), tick=False):  # a new short window
+            self.assertTrue(rate_check(scope="test", client="203.0.113.7", limits=(TEN_MINUTES,)).allowed)
 
     def test_it_never_stores_the_address(self) -> None:
         self.take(client="203.0.113.7")

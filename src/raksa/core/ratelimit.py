@@ -105,6 +105,30 @@ def rate_take(
     return RateDecision(allowed=retry_after == 0, retry_after=retry_after, counted=tuple(counted))
 
 
+def rate_check(
+    *, scope: str, client: str, limits: Sequence[Limit], now: dt.datetime | None = None
+) -> RateDecision:
+    """Whether `client` is still allowed in `scope`, counting nothing: one read of its current windows.
+
+    For requests that count only when they fail (`rate_take` after the failure): a hot path that writes nothing.
+    Requests sent at once all pass a check made before any of them failed, so use `rate_take` first wherever an
+    allowance must hold exactly under concurrent guessing.
+    """
+    now = now or timezone.now()
+    key = rate_key(client)
+    starts = {limit.seconds: _window_start(now, limit.seconds) for limit in limits}
+    rows = RateCount.objects.filter(scope=scope, key=key, seconds__in=list(starts)).values_list(
+        "seconds", "window_start", "count"
+    )
+    counts = {seconds: count for seconds, start, count in rows if start == starts.get(seconds)}
+    retry_after = 0
+    for limit in limits:
+        if counts.get(limit.seconds, 0) >= limit.count:
+            ends = starts[limit.seconds] + dt.timedelta(seconds=limit.seconds)
+            retry_after = max(retry_after, max(1, int((ends - now).total_seconds() + 0.999)))
+    return RateDecision(allowed=retry_after == 0, retry_after=retry_after)
+
+
 def rate_give_back(decision: RateDecision) -> None:
     """Hand back what `rate_take` counted, for a request that in the end did nothing worth counting."""
     for scope, key, seconds, start in decision.counted:

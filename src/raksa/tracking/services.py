@@ -6,15 +6,16 @@ reporter each time her case reaches a new public stage.
 `track_lookup`, in this order:
 1. the code is read forgivingly (core.ids); one that cannot be a code Raksa gave ("check the code") and a second
    factor of the wrong shape are refused before anything is counted or looked up;
-2. the client address's failures, then (with a second factor) the code's, are counted (core.ratelimit: in the
-   database, so they hold across every web process): over RAKSA_TRACK_FAILURES in a window of
-   RAKSA_TRACK_FAILURE_MINUTES, or RAKSA_TRACK_FAILURES_DAY in a day, is a 429 with the seconds to wait. Every
-   request is counted before the look-up and a found one hands its counts back, so concurrent guesses are held
-   to the limit exactly;
-3. the case is looked up. Without a second factor a known code answers its current stage; with one, the same
-   work is done whether the code is known or not (the reporter's phones are read by the code, a PIN hash is
-   always computed) and an unknown code and a wrong second factor get the one same answer;
-4. a look-up that found its case hands its counts back: only failures use up the allowance.
+2. without a second factor, the client address is only checked (core.ratelimit `rate_check`, one read): a
+   known code answers its current stage and writes nothing, an unknown one is counted against the address. A
+   code is 40 random bits, not found by trying, and counting every look-up would put all of one address's
+   look-ups (a mobile network's shared address) in the queue for one counter row;
+3. with a second factor (it can be guessed: 4 digits, or 6), every try is counted first against the address and
+   the code (`rate_take`; in the database, so it holds across every web process): over RAKSA_TRACK_FAILURES in a
+   window of RAKSA_TRACK_FAILURE_MINUTES, or RAKSA_TRACK_FAILURES_DAY in a day, is a 429 with the seconds to
+   wait, so concurrent guesses are held to the limit exactly. The same work is done whether the code is known or
+   not (the reporter's phones are read by the code, a PIN hash is always computed), an unknown code and a wrong
+   second factor get the one same answer, and a try that matched hands its counts back.
 
 ## Telling the reporter
 
@@ -48,7 +49,7 @@ from raksa.accounts.models import User
 from raksa.cases.models import Case, PublicStage, Urgency
 from raksa.core.errors import RaksaError
 from raksa.core.ids import normalize_tracking_code
-from raksa.core.ratelimit import Limit, RateDecision, rate_give_back, rate_take
+from raksa.core.ratelimit import Limit, RateDecision, rate_check, rate_give_back, rate_take
 from raksa.notify.services import message_queue
 from raksa.notify.transports import transport_for
 from raksa.tracking import factors
@@ -258,28 +259,39 @@ def track_lookup(*, code: str, secret: str | None = None, client: str | None = N
         digits = factors.secret_read(secret)
         if digits is None:
             raise TRACKING_SECRET_INVALID.error(field="secret")
-    taken = [rate_take(scope=SCOPE_ADDRESS, client=client or "unknown", limits=_limits())]
-    if taken[0].allowed and digits is not None:
+    address = client or "unknown"
+    if digits is None:
+        # A code alone: 40 random bits are not guessed by trying, so a look-up that finds its case writes nothing
+        # (every look-up from one address counting on one row would queue them all behind its lock). The address
+        # is checked, and an unknown code counted against it.
+        checked = rate_check(scope=SCOPE_ADDRESS, client=address, limits=_limits())
+        if not checked.allowed:
+            raise _too_many([checked])
+        case = case_for_code(canonical)
+        if case is None:
+            rate_take(scope=SCOPE_ADDRESS, client=address, limits=_limits())
+            raise TRACKING_NOT_FOUND.error()
+        return tracked(case, verified=False)
+    # A second factor (4 digits of a phone, a 6-digit PIN) can be guessed: every try is counted first, against
+    # the address and the code, so guesses sent at once are held to the limit exactly.
+    taken = [rate_take(scope=SCOPE_ADDRESS, client=address, limits=_limits())]
+    if taken[0].allowed:
         # A code's own limit guards its second factor: without one, a code is found or not however often asked.
         taken.append(rate_take(scope=SCOPE_CODE, client=canonical, limits=_limits()))
     refused = [decision for decision in taken if not decision.allowed]
     if refused:
         raise _too_many(refused)
     case = case_for_code(canonical)
-    if digits is None:
-        found = case is not None
-    else:
-        matched = factors.secret_matches(
-            phones=reporter_phones(canonical),
-            stored_pin=case.tracking_pin if case is not None else "",
-            secret=digits,
-        )
-        found = matched and case is not None
-    if case is None or not found:
-        raise (TRACKING_NOT_FOUND if digits is None else TRACKING_NO_MATCH).error()
+    matched = factors.secret_matches(
+        phones=reporter_phones(canonical),
+        stored_pin=case.tracking_pin if case is not None else "",
+        secret=digits,
+    )
+    if case is None or not matched:
+        raise TRACKING_NO_MATCH.error()
     for decision in taken:
         rate_give_back(decision)
-    return tracked(case, verified=digits is not None)
+    return tracked(case, verified=True)
 
 
 def tracking_pin_issue(*, case: Case) -> str | None:
