@@ -237,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             rng = random.Random(11)
             schedule = [(start_at + i / rate, codes[rng.randrange(len(codes))]) for i in range(total)]
             shares = [schedule[i :: args.client_processes] for i in range(args.client_processes)]
-            threads = max(4, int(rate * 0.05 / args.client_processes) + 4)
+            # Enough senders that none waits for an answer before its next turn (a quarter second of latency each).
+            threads = max(8, int(rate * 0.25 / args.client_processes) + 4)
             outs = list(
                 pool.map(
                     open_loop,
