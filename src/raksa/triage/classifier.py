@@ -37,11 +37,13 @@ URGENCY_CLASSES: tuple[str, ...] = ("normal", "urgent")
 
 
 def normalize_for_model(text: str) -> str:
-    """The text the model and the lexicon read: Thai typed in English layout read as Thai, then normalised."""
+    """The text the model and the lexicon read: Thai typed in English layout and romanised Thai read as Thai,
+    then normalised."""
     from raksa.triage.layout import read_layout
     from raksa.triage.normalize import normalize
+    from raksa.triage.romanised import read_romanised
 
-    return normalize(read_layout(text))
+    return read_romanised(normalize(read_layout(text)))
 
 
 def char_ngrams(text: str, ngram_range: tuple[int, int] = NGRAM_RANGE) -> dict[str, int]:
