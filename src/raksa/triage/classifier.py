@@ -221,4 +221,31 @@ def _distinct(phrases: list[str]) -> tuple[str, ...]:
 
 def classify_offline(text: str, model: Model | None = None) -> TriageResult:
     model = model or shipped_model()
-    return decide(model, model.scores(text or ""))
+    scores = model.scores(text or "")
+    result = decide(model, scores)
+    if result.emergency_type is None:
+        result = _with_live_clause(model, scores, result)
+    return result
+
+
+def _with_live_clause(model: Model, scores: Scores, result: TriageResult) -> TriageResult:
+    """A long report answered "none" as a whole is an emergency when one of its clauses reads as one now."""
+    from dataclasses import replace
+
+    from raksa.triage.clauses import live_clause
+
+    def score(text: str) -> tuple[dict[str, float], lexicon.Reading]:
+        clause_scores = model.scores(text)
+        return clause_scores.emergency, clause_scores.reading
+
+    found = live_clause(scores.normalized, score, model.threshold)
+    if found is None:
+        return result
+    return replace(
+        result,
+        emergency_type=found.emergency_type,
+        urgency="emergency",
+        confidence=round(found.scores[found.emergency_type], 4),
+        evidence=_distinct([*found.cues, *result.evidence])[:8],
+        emergency_scores={k: round(v, 4) for k, v in found.scores.items()},
+    )
