@@ -224,8 +224,30 @@ def classify_offline(text: str, model: Model | None = None) -> TriageResult:
     scores = model.scores(text or "")
     result = decide(model, scores)
     if result.emergency_type is None:
-        result = _with_live_clause(model, scores, result)
-    return result
+        return _with_live_clause(model, scores, result)
+    return _without_false_alarm(scores, result)
+
+
+def _without_false_alarm(scores: Scores, result: TriageResult) -> TriageResult:
+    """An emergency reading framed as a question, a joke, a story or a denial, with nothing live outside it,
+    is lowered to the urgency head's answer (hypothetical.py)."""
+    from dataclasses import replace
+
+    from raksa.triage.hypothetical import lowers_emergency
+
+    frame = lowers_emergency(scores.normalized, scores.reading)
+    if frame is None:
+        return result
+    category = result.category
+    return replace(
+        result,
+        emergency_type=None,
+        urgency=max(URGENCY_CLASSES, key=lambda u: scores.urgency[u]),
+        confidence=round(float(scores.emergency["none"] * scores.category[category]), 4),
+        evidence=_distinct(
+            [*frame.phrases, *(c.phrase for c in scores.reading.category if c.label == category)]
+        )[:8],
+    )
 
 
 def _with_live_clause(model: Model, scores: Scores, result: TriageResult) -> TriageResult:
@@ -233,12 +255,16 @@ def _with_live_clause(model: Model, scores: Scores, result: TriageResult) -> Tri
     from dataclasses import replace
 
     from raksa.triage.clauses import live_clause
+    from raksa.triage.hypothetical import clause_is_framed, read_frame
 
     def score(text: str) -> tuple[dict[str, float], lexicon.Reading]:
         clause_scores = model.scores(text)
         return clause_scores.emergency, clause_scores.reading
 
-    found = live_clause(scores.normalized, score, model.threshold)
+    frame = read_frame(scores.normalized, scores.reading)
+    found = live_clause(
+        scores.normalized, score, model.threshold, skip=lambda clause: clause_is_framed(clause, frame)
+    )
     if found is None:
         return result
     return replace(
