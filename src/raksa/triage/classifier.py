@@ -261,9 +261,15 @@ def _with_live_clause(model: Model, scores: Scores, result: TriageResult) -> Tri
         clause_scores = model.scores(text)
         return clause_scores.emergency, clause_scores.reading
 
+    if not scores.reading.emergency:
+        return result
     frame = read_frame(scores.normalized, scores.reading)
     found = live_clause(
-        scores.normalized, score, model.threshold, skip=lambda clause: clause_is_framed(clause, frame)
+        scores.normalized,
+        score,
+        model.threshold,
+        reading=scores.reading,
+        skip=lambda clause: clause_is_framed(clause, frame),
     )
     if found is None:
         return result

@@ -95,6 +95,12 @@ def _add(clauses: list[Clause], text: str, start: int, end: int) -> None:
         clauses.append(Clause(stripped, at, at + len(stripped)))
 
 
+def _may_say_now(clause: str) -> bool:
+    """A cheap look for a now-word before the clause is read in full."""
+    padded = f" {clause}"
+    return any(word in padded for word in (*_NOW, *lexicon.PRESENT_MARKERS, *lexicon.IMMINENT_MARKERS))
+
+
 def _says_now(clause: str, reading: lexicon.Reading) -> bool:
     return reading.present or reading.imminent or any(word in f" {clause}" for word in _NOW)
 
@@ -107,12 +113,13 @@ def live_clause(
     score: Scorer,
     threshold: float,
     *,
+    reading: lexicon.Reading | None = None,
     skip: Callable[[str], bool] | None = None,
 ) -> LiveClause | None:
     """The first clause of a long report that reads, on its own, as an emergency happening now; else None.
 
-    `score` gives the model's emergency probabilities and the lexicon reading for a text; `threshold` is the
-    model's own ("none" only when P(none) reaches it). A clause counts when it holds a live emergency cue, says
+    `score` gives the model's emergency probabilities and the lexicon reading for a text; `reading` is the
+    lexicon's reading of the whole report, when the caller has it; `threshold` is the model's own ("none" only when P(none) reaches it). A clause counts when it holds a live emergency cue, says
     it is happening now, the report does not say it is over, and the model, reading it with the clause before it (where Thai puts the subject or
     the time), does not answer "none". `skip` leaves out clauses that frame the danger as not real (a question
     about procedure, a hypothetical, a joke).
@@ -120,11 +127,17 @@ def live_clause(
     clauses = split_clauses(normalized)
     if len(clauses) < MIN_CLAUSES:
         return None
-    whole = lexicon.read(normalized)
-    if whole.resolved:
+    whole = reading if reading is not None else lexicon.read(normalized)
+    if whole.resolved or not whole.emergency:
         # "เรื่องจบไปแล้ว", "ตอนนี้ไม่เป็นไรแล้ว": the story says it is over, and its "กำลัง" is a story told.
         return None
+    # Only clauses holding a cue of the whole reading (live or not) can hold one alone: the others are not read.
+    cue_starts = [c.start for c in whole.emergency]
     for i, clause in enumerate(clauses):
+        if not any(clause.start <= at < clause.end for at in cue_starts):
+            continue
+        if not _may_say_now(clause.text):
+            continue
         alone = lexicon.read(clause.text)
         cues = [c for c in alone.emergency if c.live]
         if not cues or not _says_now(clause.text, alone) or alone.resolved:

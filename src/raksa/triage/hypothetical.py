@@ -142,7 +142,11 @@ def lowers_emergency(normalized: str, reading: lexicon.Reading) -> Frame | None:
         blanket = any(p.startswith(_BLANKET) for p in frame.phrases)
         return frame if blanket or not reading.present else None
     clauses = split_clauses(normalized) or [Clause(normalized, 0, len(normalized))]
+    cue_starts = [c.start for c in reading.emergency if c.live]
     for clause in clauses:
+        if not any(clause.start <= at < clause.end for at in cue_starts):
+            # A clause without a live cue of the whole reading holds none alone: nothing to read.
+            continue
         if frame.kind == "hypothetical" and clause_is_framed(clause.text, frame):
             if any(word in f" {clause.text}" for word in _NOW):
                 return None

@@ -104,11 +104,19 @@ def read_layout(text: str) -> str:
         return text
     parts = re.split(r"(\s+)", text)
     words = parts[0::2]
-    converted: list[str | None] = [_convert(w) if _candidate(w) else None for w in words]
-    sure = [c is not None and not _ENGLISH_SHAPED.fullmatch(w) for w, c in zip(words, converted, strict=True)]
+    candidates = [_candidate(w) for w in words]
+    english = sum(1 for w in words if _ENGLISH_SHAPED.fullmatch(w))
+    possible = sum(
+        1 for w, c in zip(words, candidates, strict=True) if c and not _ENGLISH_SHAPED.fullmatch(w)
+    )
     # In an English message a typo with a comma in it ("a lo,t") or a brand ("TikTok") can read as Thai ("สนมะ",
-    # split into rare short words): where English words outnumber the sure ones, nothing is converted.
-    if sum(1 for w in words if _ENGLISH_SHAPED.fullmatch(w)) > sum(sure):
+    # split into rare short words): where English words outnumber the sure ones, nothing is converted. Counted
+    # first on what could be sure, so that English is passed through without converting a word.
+    if not possible or english > possible:
+        return text
+    converted: list[str | None] = [_convert(w) if c else None for w, c in zip(words, candidates, strict=True)]
+    sure = [c is not None and not _ENGLISH_SHAPED.fullmatch(w) for w, c in zip(words, converted, strict=True)]
+    if english > sum(sure):
         return text
     keep = list(sure)
     # An English-shaped word is read as Thai only next to one that surely is ("wxwso =j;yfh;y": ไปไหน ช่วยด้วย).
