@@ -255,7 +255,7 @@ def _with_live_clause(model: Model, scores: Scores, result: TriageResult) -> Tri
     from dataclasses import replace
 
     from raksa.triage.clauses import live_clause
-    from raksa.triage.hypothetical import clause_is_framed, read_frame
+    from raksa.triage.hypothetical import Frame, clause_is_framed, read_frame
 
     def score(text: str) -> tuple[dict[str, float], lexicon.Reading]:
         clause_scores = model.scores(text)
@@ -263,13 +263,20 @@ def _with_live_clause(model: Model, scores: Scores, result: TriageResult) -> Tri
 
     if not scores.reading.emergency:
         return result
-    frame = read_frame(scores.normalized, scores.reading)
+    frames: list[Frame | None] = []
+
+    def framed(clause: str) -> bool:
+        # Read the frame only when a clause is a candidate: most reports never get that far.
+        if not frames:
+            frames.append(read_frame(scores.normalized, scores.reading))
+        return clause_is_framed(clause, frames[0])
+
     found = live_clause(
         scores.normalized,
         score,
         model.threshold,
         reading=scores.reading,
-        skip=lambda clause: clause_is_framed(clause, frame),
+        skip=framed,
     )
     if found is None:
         return result
