@@ -83,7 +83,7 @@ def triage_warm() -> None:
     from raksa.triage.romanised import read_romanised
 
     _with_entities(_WARM_TEXT, classify_offline(_WARM_TEXT), with_routing=True)
-    # The readers of romanised Thai and of Thai on Latin keys load their tables (and PyThaiNLP's dictionary)
+    # The readers of romanised Thai and of Thai on Latin keys load their tables (and PyThaiNLP's word list)
     # only when a report has Latin letters; a report made up here loads them now.
     read_romanised("chuay duay")
     read_layout(_WARM_LAYOUT)

@@ -44,6 +44,8 @@ _STRETCHED = re.compile(r"(\D)\1{2,}")
 # At least this share of a word's letters must fall in dictionary words of two letters or more.
 MIN_COVERAGE = 0.75
 MIN_LETTERS = 3
+# The longest word looked up when measuring coverage (longer dictionary entries are compounds of shorter ones).
+_LONGEST = 20
 # A word shaped like English (letters, perhaps an apostrophe and a closing mark: "ago,", "don't") is converted
 # only beside a word that is surely on the wrong layout: "leave" -> "สำฟอำ" and "ok" -> "นา" are well-formed, and
 # นา (rice field) is even a word. Thai on Latin keys nearly always holds a digit or a mark inside a word
@@ -61,14 +63,26 @@ def _words() -> frozenset[str]:
 
 
 def _coverage(thai: str) -> float:
-    from raksa.triage.normalize import _tokenizer
+    """The share of letters that dictionary words of two letters or more can cover, at best.
 
+    A small dynamic programme over a word list rather than PyThaiNLP's tokenizer: its load costs over a second,
+    which `raksa triage` would pay on its first mis-layouted report, and a word list is all this needs.
+    """
     thai = _STRETCHED.sub(r"\1", thai.replace(".", " ").replace("(", "").replace(")", ""))
     letters = len(thai.replace(" ", ""))
     if not letters:
         return 0.0
     words = _words()
-    known = sum(len(t) for t in _tokenizer().word_tokenize(thai) if len(t) >= 2 and t in words)
+    known = 0
+    for chunk in thai.split():
+        # best[i]: the most letters of chunk[i:] that words can cover.
+        best = [0] * (len(chunk) + 1)
+        for i in range(len(chunk) - 1, -1, -1):
+            best[i] = best[i + 1]
+            for length in range(2, min(_LONGEST, len(chunk) - i) + 1):
+                if chunk[i : i + length] in words:
+                    best[i] = max(best[i], length + best[i + length])
+        known += best[0]
     return known / letters
 
 
