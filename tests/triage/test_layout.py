@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from pythainlp.util import thai_to_eng
 
@@ -57,3 +60,26 @@ class LayoutReaderTests:
         result = classify_offline(thai_to_eng("ช่วยด้วย มีคนถือมีดจะฆ่าแม่อยู่หน้าบ้าน"))
         assert result.emergency_type == "threat"
         assert any("มีด" in phrase for phrase in result.evidence)
+
+
+OFFLINE_PROBE = """
+import socket
+
+def refuse(*args, **kwargs):
+    raise OSError("no network at run time")
+
+socket.socket = refuse
+socket.create_connection = refuse
+from raksa.triage import triage
+for text in ("=j;pfh;p ,u8o5nv,ufvp^jsohk[hko", "chuay duay phua mao tee mae", "ถ้ามีคนขู่ ต้องโทรหาใคร"):
+    triage(text)
+print("offline")
+"""
+
+
+class OfflineTests:
+    def test_the_readers_need_no_network(self) -> None:
+        out = subprocess.run(
+            [sys.executable, "-c", OFFLINE_PROBE], capture_output=True, text=True, timeout=120
+        )
+        assert (out.returncode, out.stdout.strip()) == (0, "offline"), out.stderr
