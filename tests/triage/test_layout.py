@@ -83,3 +83,14 @@ class OfflineTests:
             [sys.executable, "-c", OFFLINE_PROBE], capture_output=True, text=True, timeout=120
         )
         assert (out.returncode, out.stdout.strip()) == (0, "offline"), out.stderr
+
+
+class LayoutEntitiesTests:
+    def test_it_finds_the_place_of_a_mislayouted_report_and_keeps_its_phone(self) -> None:
+        from raksa.triage import triage
+
+        typed = thai_to_eng("ช่วยด้วย ผัวถือมีด บ้านอยู่ อำเภอสันทราย จังหวัดเชียงใหม่") + " 081-234-5678"
+        result = triage(typed)
+        assert result.emergency_type == "threat"
+        assert result.entities.province_codes == ("50",)
+        assert result.entities.phones == ("0812345678",)

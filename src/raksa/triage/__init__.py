@@ -58,9 +58,11 @@ def _with_entities(text: str, result: TriageResult, *, with_routing: bool) -> Tr
     from dataclasses import replace
 
     from raksa.triage.entities import extract_entities
+    from raksa.triage.layout import read_layout
 
-    # Entities read the raw text: normalising collapses repeated characters, which would damage numbers.
-    entities = extract_entities(text)
+    # Entities read the raw text: normalising collapses repeated characters, which would damage numbers. Thai
+    # typed on Latin keys is read back first, so its places are found; a number is never converted.
+    entities = extract_entities(read_layout(text))
     routing = None
     if with_routing:
         from raksa.triage.routing import suggest_routing
