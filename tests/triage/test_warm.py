@@ -10,8 +10,10 @@ import sys
 # Run in a fresh interpreter: this test process has long since loaded everything.
 PROBE = """
 import json
-from raksa.triage import classifier, lexicon, places, routing, triage, triage_warm
+from raksa.triage import classifier, layout, lexicon, places, romanised, routing, triage, triage_warm
 loaders = {
+    "romanised": romanised._matcher,
+    "layout_words": layout._words,
     "model": classifier.shipped_model,
     "lexicon": lexicon._matchers,
     "places": places._data,

@@ -27,6 +27,8 @@ __all__ = [
 
 # A report that names a place, a phone and a threat: reading it offline loads every piece triage keeps (model,
 # lexicon, geothai's place indexes, the routing table).
+# "ช่วยด้วย" typed with the keyboard in English layout.
+_WARM_LAYOUT = "=j;pfh;p"
 _WARM_TEXT = "มีคนถือมีดขู่จะทำร้าย ที่บ้านเลขที่ 5 ตำบลบางรัก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ โทร 0812345678"
 
 
@@ -56,9 +58,11 @@ def _with_entities(text: str, result: TriageResult, *, with_routing: bool) -> Tr
     from dataclasses import replace
 
     from raksa.triage.entities import extract_entities
+    from raksa.triage.layout import read_layout
 
-    # Entities read the raw text: normalising collapses repeated characters, which would damage numbers.
-    entities = extract_entities(text)
+    # Entities read the raw text: normalising collapses repeated characters, which would damage numbers. Thai
+    # typed on Latin keys is read back first, so its places are found; a number is never converted.
+    entities = extract_entities(read_layout(text))
     routing = None
     if with_routing:
         from raksa.triage.routing import suggest_routing
@@ -77,8 +81,14 @@ def triage_warm() -> None:
     sends a made-up report to the LLM back-end.
     """
     from raksa.triage.classifier import classify_offline
+    from raksa.triage.layout import read_layout
+    from raksa.triage.romanised import read_romanised
 
     _with_entities(_WARM_TEXT, classify_offline(_WARM_TEXT), with_routing=True)
+    # The readers of romanised Thai and of Thai on Latin keys load their tables (and PyThaiNLP's word list)
+    # only when a report has Latin letters; a report made up here loads them now.
+    read_romanised("chuay duay")
+    read_layout(_WARM_LAYOUT)
 
 
 def __getattr__(name: str) -> Any:

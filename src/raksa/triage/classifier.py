@@ -37,9 +37,13 @@ URGENCY_CLASSES: tuple[str, ...] = ("normal", "urgent")
 
 
 def normalize_for_model(text: str) -> str:
+    """The text the model and the lexicon read: Thai typed in English layout and romanised Thai read as Thai,
+    then normalised."""
+    from raksa.triage.layout import read_layout
     from raksa.triage.normalize import normalize
+    from raksa.triage.romanised import read_romanised
 
-    return normalize(text)
+    return read_romanised(normalize(read_layout(text)))
 
 
 def char_ngrams(text: str, ngram_range: tuple[int, int] = NGRAM_RANGE) -> dict[str, int]:
@@ -217,4 +221,70 @@ def _distinct(phrases: list[str]) -> tuple[str, ...]:
 
 def classify_offline(text: str, model: Model | None = None) -> TriageResult:
     model = model or shipped_model()
-    return decide(model, model.scores(text or ""))
+    scores = model.scores(text or "")
+    result = decide(model, scores)
+    if result.emergency_type is None:
+        return _with_live_clause(model, scores, result)
+    return _without_false_alarm(scores, result)
+
+
+def _without_false_alarm(scores: Scores, result: TriageResult) -> TriageResult:
+    """An emergency reading framed as a question, a joke, a story or a denial, with nothing live outside it,
+    is lowered to the urgency head's answer (hypothetical.py)."""
+    from dataclasses import replace
+
+    from raksa.triage.hypothetical import lowers_emergency
+
+    frame = lowers_emergency(scores.normalized, scores.reading)
+    if frame is None:
+        return result
+    category = result.category
+    return replace(
+        result,
+        emergency_type=None,
+        urgency=max(URGENCY_CLASSES, key=lambda u: scores.urgency[u]),
+        confidence=round(float(scores.emergency["none"] * scores.category[category]), 4),
+        evidence=_distinct(
+            [*frame.phrases, *(c.phrase for c in scores.reading.category if c.label == category)]
+        )[:8],
+    )
+
+
+def _with_live_clause(model: Model, scores: Scores, result: TriageResult) -> TriageResult:
+    """A long report answered "none" as a whole is an emergency when one of its clauses reads as one now."""
+    from dataclasses import replace
+
+    from raksa.triage.clauses import live_clause
+    from raksa.triage.hypothetical import Frame, clause_is_framed, read_frame
+
+    def score(text: str) -> tuple[dict[str, float], lexicon.Reading]:
+        clause_scores = model.scores(text)
+        return clause_scores.emergency, clause_scores.reading
+
+    if not scores.reading.emergency:
+        return result
+    frames: list[Frame | None] = []
+
+    def framed(clause: str) -> bool:
+        # Read the frame only when a clause is a candidate: most reports never get that far.
+        if not frames:
+            frames.append(read_frame(scores.normalized, scores.reading))
+        return clause_is_framed(clause, frames[0])
+
+    found = live_clause(
+        scores.normalized,
+        score,
+        model.threshold,
+        reading=scores.reading,
+        skip=framed,
+    )
+    if found is None:
+        return result
+    return replace(
+        result,
+        emergency_type=found.emergency_type,
+        urgency="emergency",
+        confidence=round(found.scores[found.emergency_type], 4),
+        evidence=_distinct([*found.cues, *result.evidence])[:8],
+        emergency_scores={k: round(v, 4) for k, v in found.scores.items()},
+    )
