@@ -3,7 +3,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/live_screens_bench.py
 
-The board (`/dispatch/live`, every 2 s) and the 1300 console's caller pop (`/console/live`, every 1 s) are
+The board (`/dispatch/live`, every 1.5 s) and the 1300 console's caller pop (`/console/live`, every 1 s) are
 conditional polls: the page sends the ETag it has and mostly gets a 304 from one indexed query. This bench puts a
 number on what they cost the rest of the server.
 
@@ -13,7 +13,7 @@ number on what they cost the rest of the server.
 2. The API probe, open loop at --rate requests/s all the time: `GET /api/v1/cases` (a unit's newest cases) and,
    one request in --report-every, `POST /api/v1/reports` with an emergency (so the boards have something new to
    fetch now and then, as on a real night).
-3. Blocks of --block seconds, alternately quiet (no screens) and busy (--boards boards polling every 2 s and
+3. Blocks of --block seconds, alternately quiet (no screens) and busy (--boards boards polling every 1.5 s and
    --consoles consoles every 1 s, each with its own connection and ETag, as the pages poll), --rounds of each.
    Alternating blocks, not one long run of each, so that whatever else the machine is doing falls on both alike.
    The pages run in a process of their own, so their threads never hold up the probe's own timing; they still
@@ -58,7 +58,7 @@ from dispatch_bench import (  # noqa: E402  (the bench directory is not a packag
 )
 
 OUT = ROOT / "bench" / "out" / "live_screens_results.json"
-BOARD_POLL_S = 2.0
+BOARD_POLL_S = 1.5  # as dispatch.js polls
 CONSOLE_POLL_S = 1.0
 SETTLE_S = 3.0
 

@@ -5,7 +5,7 @@
   if (!board) return;
   var url = board.getAttribute("data-live-url");
   var etag = board.getAttribute("data-version") || "";
-  var POLL_MS = 2000;
+  var POLL_MS = 1500;
   var HIDDEN_POLL_MS = 10000;
 
   // One audio context for the page's life. Browsers start it suspended until someone clicks or types on the
