@@ -16,6 +16,8 @@ trap 'kill "$STANDINS" 2>/dev/null || true' EXIT
 
 export LINE_API_BASE=${LINE_API_BASE:-http://127.0.0.1:$LINE_PORT}
 export LINE_CHANNEL_ACCESS_TOKEN=${LINE_CHANNEL_ACCESS_TOKEN:-standin-line-channel-access-token}
+# The webhook checks signatures with this secret; LINE events signed with it (the stand-in's webhook_deliver) pass.
+export LINE_CHANNEL_SECRET=${LINE_CHANNEL_SECRET:-standin-line-channel-secret}
 export RAKSA_SMS_GATEWAY_URL=${RAKSA_SMS_GATEWAY_URL:-http://127.0.0.1:$SMS_PORT/v1/messages}
 export RAKSA_SMS_GATEWAY_TOKEN=${RAKSA_SMS_GATEWAY_TOKEN:-standin-sms-gateway-token}
 export RAKSA_STANDINS_URLS=${RAKSA_STANDINS_URLS:-http://127.0.0.1:$LINE_PORT,http://127.0.0.1:$SMS_PORT}
