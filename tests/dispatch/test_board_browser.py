@@ -22,15 +22,14 @@ from raksa.dispatch.models import Dispatch, DispatchState
 from raksa.intake.services import report_submit
 from raksa.notify.models import Message
 from tests.base import BANGKOK, RaksaTestCase
+from tests.browser import BANGKOK_POSITION, CHROMIUM, CHROMIUM_ARGS, LISTEN, SCREENSHOTS, THAI_PHONE
 from tests.dispatch.test_services import OFFICE_GROUP, RAPID_GROUP
-from tests.intake.web.test_report_browser import BANGKOK_POSITION, LISTEN
-from tests.workspace.test_workspace_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, THAI_PHONE
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 DESK = {"width": 1280, "height": 900}
-# The board polls every 2 s; a loaded machine may add a little to the first answer.
+# The board polls every 1.5 s; a loaded machine may add a little to the first answer.
 LIVE_MS = 10_000
 CHATUCHAK = {"latitude": 13.8, "longitude": 100.553}
 POPUP_SETTLED = """() => {

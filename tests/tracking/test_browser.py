@@ -6,45 +6,15 @@ English keeping the case. Screenshots go to RAKSA_SCREENSHOT_DIR."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from raksa.cases.services import case_change_status, case_create, public_note_add
 from raksa.people.services import person_create
 from raksa.tracking.services import tracking_pin_issue
-from tests.base import BANGKOK, RaksaTestCase
+from tests.base import BANGKOK
+from tests.browser import CHROMIUM, SCREENSHOTS, PhoneBrowserCase
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-THAI_PHONE = {
-    "viewport": {"width": 375, "height": 812},
-    "locale": "th-TH",
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
-SCREENSHOTS = Path(os.environ.get("RAKSA_SCREENSHOT_DIR", "/tmp"))
-LISTEN = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI || "inline"}`);
-});
-"""
 PHONE = "0812345678"
 NOTE = "นัดเยี่ยมบ้านวันที่ 5 เวลา 10 โมง"
 AGENCY = "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์ กรุงเทพมหานคร"
@@ -54,10 +24,9 @@ AGENCY = "สำนักงานพัฒนาสังคมและคว�
 @pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"Chromium is not installed at {CHROMIUM} (make browser)"
 )
-class TrackingBrowserTests(StaticLiveServerTestCase):
+class TrackingBrowserTests(PhoneBrowserCase):
     def setUp(self) -> None:
-        # The shared personas, created for real here: the browser talks to the server over a real connection.
-        RaksaTestCase.setUpTestData.__func__(type(self))  # type: ignore[attr-defined]
+        super().setUp()
         self.bkk_office.name_th = AGENCY
         self.bkk_office.save(update_fields=["name_th"])
         mother = person_create(
@@ -76,21 +45,6 @@ class TrackingBrowserTests(StaticLiveServerTestCase):
         )
         case_change_status(actor=self.case_worker, case=self.case, status="active")
         public_note_add(actor=self.case_worker, case=self.case, text=NOTE)
-
-    @contextmanager
-    def phone(self, **options) -> Iterator:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                context = browser.new_context(**THAI_PHONE, **options)
-                page = context.new_page()
-                if options.get("java_script_enabled", True):
-                    page.add_init_script(LISTEN)
-                yield page
-            finally:
-                browser.close()
 
     def assertFitsThePhone(self, page) -> None:
         self.assertEqual(page.evaluate("document.documentElement.scrollWidth"), 375)
@@ -132,7 +86,7 @@ class TrackingBrowserTests(StaticLiveServerTestCase):
             self.assertNotIn(PHONE[-4:], page.url)  # the second factor never stands in the address
             self.assertFitsThePhone(page)
             page.screenshot(path=str(SCREENSHOTS / "raksa-track-375-details.png"), full_page=True)
-            self.assertEqual(page.evaluate("window.cspViolations"), [])
+            self.assertNoViolation(page)
 
             page.click(".lang a[lang=en]")
             expect(page.locator("#stage-title")).to_have_text("Help under way")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
@@ -14,30 +13,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from raksa.cases import services
 from raksa.people.services import person_create
 from tests.base import BANGKOK, RaksaTestCase
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 375, "height": 812}
-# A phone set to Thai; LocaleMiddleware follows Accept-Language until the user picks a language.
-THAI_PHONE = {
-    "viewport": PHONE,
-    "locale": "th-TH",
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
-SCREENSHOTS = Path(os.environ.get("RAKSA_SCREENSHOT_DIR", "/tmp"))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, THAI_PHONE
 
 
 @pytest.mark.browser

@@ -22,7 +22,7 @@ from raksa.intake.console.spelling import spoken
 from raksa.intake.models import Call, Report
 from raksa.people.services import person_create
 from tests.base import BANGKOK, RaksaTestCase, make_user
-from tests.workspace.test_workspace_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

@@ -11,7 +11,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from raksa.accounts.models import Role
 from tests.base import RaksaTestCase, make_user
-from tests.workspace.test_workspace_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, THAI_PHONE
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, THAI_PHONE
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
