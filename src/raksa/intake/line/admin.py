@@ -10,12 +10,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from raksa.cases.admin import ReadOnlyMixin
 from raksa.intake.line.models import LineChat, LineEvent, LineGroup
 from raksa.intake.line.services import line_event_process_attempt, line_group_attach
 
 
 @admin.register(LineEvent)
-class LineEventAdmin(admin.ModelAdmin):
+class LineEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "webhook_event_id",
         "type",
@@ -32,15 +33,6 @@ class LineEventAdmin(admin.ModelAdmin):
     ordering = ("-received_at", "-id")
     actions = ["retry_now"]
     readonly_fields = [f.name for f in LineEvent._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description=_("ลองดำเนินการอีกครั้งเดี๋ยวนี้"))
     def retry_now(self, request: HttpRequest, queryset: QuerySet[LineEvent]) -> None:
