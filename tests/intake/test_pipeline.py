@@ -8,7 +8,9 @@ from unittest import mock
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from raksa.cases.models import Attachment, Case, CaseParty, Status
 from raksa.core.errors import Conflict, InvalidInput
@@ -18,6 +20,7 @@ from raksa.intake.services import (
     SAFETY_NET_SECONDS,
     SWEEP_CLAIM_SECONDS,
     incident_join,
+    report_process,
     report_submit,
     report_sweep,
 )
@@ -128,6 +131,23 @@ class ReportSubmitTests(RaksaTestCase):
         attachment = Attachment.objects.get(case=report.case)
         self.assertIsNone(attachment.uploaded_by)
         self.assertEqual(attachment.original_name, "หลักฐาน.png")
+
+    def test_a_report_without_files_never_reads_the_files_table_and_one_stored_before_the_count_does(self):
+        with CaptureQueriesContext(connection) as queries:
+            report = submit().report
+        self.assertEqual(report.payload["files"], 0)
+        self.assertFalse([q for q in queries.captured_queries if "intake_reportfile" in q["sql"]])
+        # A report stored before the count was kept, with a photo: processing still finds and attaches it.
+        older = submit(
+            idempotency_key="key-2",
+            files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+            process=False,
+        ).report
+        del older.payload["files"]
+        older.save(update_fields=["payload"])
+        report_process(report=older)
+        older.refresh_from_db()
+        self.assertEqual(Attachment.objects.filter(case=older.case).count(), 1)
 
 
 class ReportInputTests(RaksaTestCase):
