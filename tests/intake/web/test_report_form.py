@@ -482,3 +482,43 @@ class EnglishTests(WebReportCase):
         page = self.client.get(response["Location"]).content.decode()
         self.assertIn("Emergency sent", page)
         self.assertIn("forwarded to a response team", page)
+
+
+class BlankPageTests(WebReportCase):
+    """The blank page is rendered once per process and language, then filled in for each visit."""
+
+    def test_each_visitor_gets_her_own_csrf_token_and_keys_and_can_send(self) -> None:
+        pages = []
+        for address in ("10.9.0.1", "10.9.0.2"):
+            client = Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
+            page = self.page(client)
+            csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            pages.append((csrf, token_of(page, "problem-form"), token_of(page, "emergency-form")))
+            response = client.post(
+                "/report/",
+                {
+                    "csrfmiddlewaretoken": csrf,
+                    "token": token_of(page, "problem-form"),
+                    "text": f"คนไร้บ้านนอนหน้าร้าน {address}",
+                },
+            )
+            self.sent_report(response)
+        self.assertEqual(len({value for visit in pages for value in visit}), 6)
+        self.assertEqual(Report.objects.count(), 2)
+
+    def test_the_page_from_memory_is_the_page_rendered_afresh(self) -> None:
+        def shape(page: str) -> str:
+            page = re.sub(r'(name="(?:csrfmiddlewaretoken|token|next)" value=")[^"]*"', r'\1"', page)
+            return re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', page)
+
+        remembered = self.page()
+        self.assertEqual(shape(self.page()), shape(remembered))
+        # A visit with a query string is always rendered afresh.
+        fresh = self.client.get("/report/?from=poster").content.decode()
+        self.assertEqual(shape(fresh), shape(remembered))
+        self.assertNotIn("raksaBlankPage", remembered)
+
+    def test_a_changed_limit_shows_at_once(self) -> None:
+        self.page()
+        with override_settings(RAKSA_REPORT_FILE_MAX_BYTES=2 * 1024 * 1024):
+            self.assertIn("2 MB", text_of(field_block(self.page(), "photos")))
