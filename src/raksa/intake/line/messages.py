@@ -281,3 +281,22 @@ def photo_refused(language: str, why: str, *, mb: float = 0) -> dict[str, Any]:
             f"{english}\nIf it is urgent, call {HOTLINE}.",
         )
     }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the team's progress
+
+
+def team_acknowledged(language: str, code: str, url: str) -> dict[str, Any]:
+    """A team took her emergency: the public stage stays "forwarded", so this is the news she waits for."""
+    return {
+        "text": _pick(
+            language,
+            f"ทีมช่วยเหลือรับเรื่อง {code} แล้ว และกำลังดำเนินการช่วยเหลือคุณ\n"
+            "หากปลอดภัย ส่งตำแหน่งหรือรายละเอียดเพิ่มเติมในแชทนี้ได้\n"
+            f"ดูสถานะ: {url}\nหากเร่งด่วนมาก โทร {HOTLINE}",
+            f"A help team has taken your case {code} and is acting on it now.\n"
+            "If it is safe, you can send your location or more details in this chat.\n"
+            f"Status: {url}\nIf it is very urgent, call {HOTLINE}",
+        )
+    }

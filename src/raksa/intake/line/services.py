@@ -39,6 +39,7 @@ from raksa.cases.models import Case, EmergencyType, PublicStage, Status
 from raksa.core.errors import InvalidInput
 from raksa.core.ids import normalize_tracking_code
 from raksa.directory.models import Contact, Unit
+from raksa.dispatch.models import Dispatch, DispatchState
 from raksa.intake.line import messages
 from raksa.intake.line.content import LineContent, line_content_fetch
 from raksa.intake.line.models import LineChat, LineEvent, LineGroup
@@ -773,3 +774,33 @@ def _photo_submit(
         messages.photo_received(chat.language, report.case.tracking_code, track_url(report.case)),
         event,
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the team's progress, told in the chat
+
+
+def line_dispatch_moved(dispatch: Dispatch, state: str) -> None:
+    """A team acknowledged her emergency: tell each LINE reporter of the case, by push, once per dispatch.
+
+    Registered with dispatch's `dispatch_move_register`, in the move's transaction. The public stage does not
+    change on acknowledging (a team alerted and a team that took it are both "forwarded"), so tracking's stage
+    notices say nothing; for someone waiting in danger, that a team has it is the one thing to hear.
+    """
+    if state != DispatchState.ACKNOWLEDGED:
+        return
+    case = dispatch.case
+    addresses = Subscription.objects.filter(
+        case=case, transport=Subscription.Transport.LINE, stopped_at__isnull=True
+    ).values_list("address", flat=True)
+    for address in addresses:
+        chat = LineChat.objects.filter(user_id=address).first()
+        language = chat.language if chat is not None else messages.THAI
+        message_queue(
+            key=f"line:dispatch:{dispatch.pk}:acknowledged:{address}",
+            transport="line",
+            to=address,
+            payload=messages.team_acknowledged(language, case.tracking_code, track_url(case)),
+            purpose=PURPOSE,
+            ref=f"dispatch:{dispatch.pk}",
+        )
