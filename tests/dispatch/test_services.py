@@ -21,6 +21,8 @@ from raksa.dispatch.services import (
     dispatch_decline,
     dispatch_en_route,
     dispatch_location_known,
+    dispatch_move_register,
+    dispatch_move_unregister,
     dispatch_on_scene,
     dispatch_request,
     dispatch_resolve,
@@ -351,3 +353,26 @@ class LateLocationTests(DispatchTestCase):
         case = self.emergency()
         dispatch_request(case=case)
         self.assertEqual(dispatch_location_known(case=case), 0)
+
+
+class MoveHandlerTests(DispatchTestCase):
+    def test_a_handler_hears_each_move_and_one_that_fails_does_not_undo_it(self):
+        heard: list[tuple[int, str]] = []
+
+        def listen(dispatch: Dispatch, state: str) -> None:
+            heard.append((dispatch.pk, state))
+
+        def broken(dispatch: Dispatch, state: str) -> None:
+            Message.objects.create(key="half-done", transport="line", to=RAPID_GROUP, payload={"text": "x"})
+            raise RuntimeError("the handler's own trouble")
+
+        for fn in (broken, listen):
+            dispatch_move_register(fn)
+            self.addCleanup(dispatch_move_unregister, fn)
+        dispatch_move_register(listen)  # twice: heard once
+        dispatch = dispatch_request(case=self.emergency())
+        with self.assertLogs("raksa.dispatch.services", level="ERROR"):
+            dispatch = dispatch_acknowledge(dispatch=dispatch, actor=self.responder)
+        self.assertEqual(dispatch.state, S.ACKNOWLEDGED)
+        self.assertEqual(heard, [(dispatch.pk, S.ACKNOWLEDGED)])
+        self.assertFalse(Message.objects.filter(key="half-done").exists())  # its savepoint rolled back

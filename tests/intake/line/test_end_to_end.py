@@ -18,7 +18,14 @@ from raksa.directory.models import Contact
 from raksa.dispatch.models import Dispatch, DispatchState
 from raksa.intake.line.services import line_pending_sweep
 from raksa.intake.models import Report
-from tests.intake.line.support import USER, follow, location_message, postback
+from tests.intake.line.support import (
+    USER,
+    follow,
+    location_message,
+    postback,
+    text_message,
+    unfollow,
+)
 from tests.intake.line.test_conversation import DAY, SECOND, ConversationTestCase
 from tests.notify.support import GROUP, line_id
 
@@ -126,3 +133,27 @@ class EndToEndTests(ConversationTestCase):
         alerts = self.group_alerts(CENTRE_GROUP)
         self.assertEqual(len(alerts), 2)
         self.assertIn("ทราบตำแหน่งเหตุ", texts(alerts[1:])[0])
+
+    def test_she_is_not_told_once_she_has_blocked_the_account(self):
+        self.says(postback("emergency=threat"))
+        self.says(location_message())
+        [alert] = self.group_alerts()
+        self.says(unfollow())
+        before = len(self.line.received(USER))
+        self.acknowledge_by_the_alerts_link(alert)
+        self.send_out()
+        self.assertEqual(len(self.line.received(USER)), before)
+
+    def test_an_english_chat_is_told_in_english(self):
+        self.says(text_message("My grandmother lives alone with no income and needs help", full=False))
+        self.says(postback("emergency=threat"))
+        self.says(location_message())
+        case = Case.objects.order_by("-id").first()
+        assert case is not None
+        alerts = [a for a in self.group_alerts() if case.number in json.dumps(a["messages"])]
+        self.acknowledge_by_the_alerts_link(alerts[0])
+        self.send_out()
+        told = texts(self.line.received(USER))
+        self.assertTrue(
+            any(t.startswith(f"A help team has taken your case {case.tracking_code}") for t in told)
+        )
