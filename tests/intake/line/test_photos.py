@@ -166,6 +166,17 @@ class RefusedPhotoTests(PhotoTestCase):
         self.assertIn("รูปนี้มีขนาดเกิน", text)
         self.assertIn("1300", text)
 
+    def test_a_refused_photo_while_the_location_is_awaited_still_sends_the_emergency(self):
+        self.says(postback("emergency=detention"))
+        self.line.content_put(MESSAGE_ID, GIF, "image/gif")
+        self.says(image(provider=LINE_PROVIDER))
+        case = Case.objects.get()
+        self.assertEqual(Dispatch.objects.filter(case=case).count(), 1)
+        self.assertFalse(Attachment.objects.exists())
+        texts = [a["text"] for a in self.answers()]
+        self.assertTrue(any("ส่งเรื่องเหตุฉุกเฉิน" in t for t in texts), texts)
+        self.assertIn("เก็บไม่ได้", texts[-1])
+
     def test_a_file_that_is_not_a_picture_is_refused_by_its_bytes_whatever_line_calls_it(self):
         case = self.open_case()
         self.line.content_put(MESSAGE_ID, GIF, "image/jpeg")  # a GIF, said to be a JPEG

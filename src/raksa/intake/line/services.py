@@ -699,6 +699,14 @@ def _photo(chat: LineChat, event: LineEvent, message: dict[str, Any], content: L
     limit apply), or refused with a clear answer and nothing saved. An external image is not fetched (a link
     the sender's app chose could point anywhere, our own network included): its https link is kept in the
     report's text for staff to open."""
+    if content is None and _photo_external(message) is None:
+        # Not fetched (a caller that skipped line_event_process's fetch): fail, to be retried with the fetch.
+        raise RuntimeError("the photo's content was not fetched")
+    if chat.pending_emergency:
+        # A photo instead of a place: what she can send now. The emergency goes at once (whatever becomes of the
+        # photo), and the photo joins it.
+        _emergency_submit(chat, location=None, text="", event=event)
+        chat.refresh_from_db()
     files: list[ContentFile[bytes]] = []
     text = PHOTO_TEXT
     external = _photo_external(message)
@@ -707,9 +715,7 @@ def _photo(chat: LineChat, event: LineEvent, message: dict[str, Any], content: L
         text = (
             f"{PHOTO_TEXT} (ลิงก์ภายนอก): {link}" if link else f"{PHOTO_TEXT} (ลิงก์ภายนอก ไม่ใช่ https จึงไม่ได้เก็บ)"
         )
-    else:
-        if content is None:  # not fetched (processed by a caller that skipped the fetch): fail, to be retried
-            raise RuntimeError("the photo's content was not fetched")
+    elif content is not None:
         mb = settings.RAKSA_REPORT_FILE_MAX_BYTES / (1024 * 1024)
         if content.gone or content.too_large:
             why = messages.PHOTO_GONE if content.gone else messages.PHOTO_TOO_LARGE
@@ -744,10 +750,6 @@ def _photo(chat: LineChat, event: LineEvent, message: dict[str, Any], content: L
 def _photo_submit(
     chat: LineChat, event: LineEvent, message: dict[str, Any], *, text: str, files: list[ContentFile[bytes]]
 ) -> None:
-    if chat.pending_emergency:
-        # A photo instead of a place: what she can send now. The emergency goes at once, and the photo with it.
-        _emergency_submit(chat, location=None, text="", event=event)
-        chat.refresh_from_db()
     key = _photo_key(event, message)
     fields: dict[str, Any] = {
         "channel": "line",
