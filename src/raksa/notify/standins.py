@@ -154,7 +154,8 @@ class StandIn:
         return grouped
 
     def fail_next(self, count: int = 1, *, status: int = 500) -> None:
-        """Answer the next `count` POSTs with this status (in the provider's error shape), accepting nothing."""
+        """Answer the next `count` POSTs (and the LINE stand-in's content GETs) with this status (in the
+        provider's error shape), accepting nothing."""
         with self._lock:
             self._failures.extend(_Failure(status=status) for _ in range(count))
 
