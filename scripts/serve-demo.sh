@@ -15,6 +15,7 @@ STANDINS=$!
 trap 'kill "$STANDINS" 2>/dev/null || true' EXIT
 
 export LINE_API_BASE=${LINE_API_BASE:-http://127.0.0.1:$LINE_PORT}
+export LINE_API_DATA_BASE=${LINE_API_DATA_BASE:-http://127.0.0.1:$LINE_PORT}
 export LINE_CHANNEL_ACCESS_TOKEN=${LINE_CHANNEL_ACCESS_TOKEN:-standin-line-channel-access-token}
 # The webhook checks signatures with this secret; LINE events signed with it (the stand-in's webhook_deliver) pass.
 export LINE_CHANNEL_SECRET=${LINE_CHANNEL_SECRET:-standin-line-channel-secret}

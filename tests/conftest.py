@@ -2,6 +2,7 @@ import os
 
 # Tests never reach the real LINE servers.
 os.environ.setdefault("LINE_API_BASE", "http://127.0.0.1:9")
+os.environ.setdefault("LINE_API_DATA_BASE", "http://127.0.0.1:9")
 
 
 def pytest_configure(config):

@@ -28,6 +28,7 @@ class SettingsTests:
             ("DATABASE_URL", "not a url"),
             ("RAKSA_DEBUG", "maybe"),
             ("LINE_API_BASE", "api.line.me"),
+            ("LINE_API_DATA_BASE", "api-data.line.me"),
             ("RAKSA_ATTACHMENT_MAX_BYTES", "ten megabytes"),
         ]:
             result = run_with({name: value})

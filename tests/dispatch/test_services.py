@@ -20,6 +20,9 @@ from raksa.dispatch.services import (
     dispatch_cancel,
     dispatch_decline,
     dispatch_en_route,
+    dispatch_location_known,
+    dispatch_move_register,
+    dispatch_move_unregister,
     dispatch_on_scene,
     dispatch_request,
     dispatch_resolve,
@@ -306,3 +309,70 @@ class FailedAlertTests(DispatchTestCase):
         dispatch = dispatch_request(case=self.emergency())
         dispatch_timer_sweep(now=timezone.now() + dt.timedelta(minutes=6))
         self.assertEqual(Dispatch.objects.get(escalated_from=dispatch).unit.code, "rru-10b")
+
+
+class LateLocationTests(DispatchTestCase):
+    """An emergency alerted without a place (the reporter's pin never came in time) whose place is learnt later."""
+
+    def located(self, case: Case) -> Case:
+        case.latitude, case.longitude, case.location_text = 13.7465, 100.5347, "ถนนพระรามที่ 1 ปทุมวัน"
+        case.save(update_fields=["latitude", "longitude", "location_text"])
+        return case
+
+    def told(self, dispatch: Dispatch) -> list[Message]:
+        return list(Message.objects.filter(purpose="dispatch_location", ref=str(dispatch.pk)))
+
+    def test_the_alerted_team_is_told_the_place_once_through_the_contact_its_alert_went_to(self):
+        case = self.emergency()
+        dispatch = dispatch_request(case=case)
+        self.assertNotIn("แผนที่", self.sent(dispatch)[0].payload["text"])  # alerted with no place
+        self.assertEqual(dispatch_location_known(case=self.located(case)), 1)
+        self.assertEqual(dispatch_location_known(case=case), 1)  # asked again: the same message
+        [message] = self.told(dispatch)
+        self.assertEqual((message.transport, message.to), ("line", RAPID_GROUP))
+        self.assertIn(case.number, message.payload["text"])
+        self.assertIn("ปทุมวัน", message.payload["text"])
+        self.assertIn("13.7465", message.payload["map"])
+        self.assertIn(message.payload["map"], message.payload["text"])
+        self.assertIn("/dispatch/", message.payload["link"])
+
+    def test_a_team_that_took_it_is_told_and_one_on_the_scene_is_not(self):
+        case = self.emergency()
+        taken = dispatch_acknowledge(dispatch=dispatch_request(case=case), actor=self.responder)
+        self.assertEqual(dispatch_location_known(case=self.located(case)), 1)
+        self.assertEqual(len(self.told(taken)), 1)
+        other = self.emergency()
+        done = dispatch_on_scene(
+            dispatch=dispatch_acknowledge(dispatch=dispatch_request(case=other), actor=self.responder),
+            actor=self.responder,
+        )
+        self.assertEqual(dispatch_location_known(case=self.located(other)), 0)
+        self.assertEqual(self.told(done), [])
+
+    def test_a_case_still_without_a_point_tells_nobody(self):
+        case = self.emergency()
+        dispatch_request(case=case)
+        self.assertEqual(dispatch_location_known(case=case), 0)
+
+
+class MoveHandlerTests(DispatchTestCase):
+    def test_a_handler_hears_each_move_and_one_that_fails_does_not_undo_it(self):
+        heard: list[tuple[int, str]] = []
+
+        def listen(dispatch: Dispatch, state: str) -> None:
+            heard.append((dispatch.pk, state))
+
+        def broken(dispatch: Dispatch, state: str) -> None:
+            Message.objects.create(key="half-done", transport="line", to=RAPID_GROUP, payload={"text": "x"})
+            raise RuntimeError("the handler's own trouble")
+
+        for fn in (broken, listen):
+            dispatch_move_register(fn)
+            self.addCleanup(dispatch_move_unregister, fn)
+        dispatch_move_register(listen)  # twice: heard once
+        dispatch = dispatch_request(case=self.emergency())
+        with self.assertLogs("raksa.dispatch.services", level="ERROR"):
+            dispatch = dispatch_acknowledge(dispatch=dispatch, actor=self.responder)
+        self.assertEqual(dispatch.state, S.ACKNOWLEDGED)
+        self.assertEqual(heard, [(dispatch.pk, S.ACKNOWLEDGED)])
+        self.assertFalse(Message.objects.filter(key="half-done").exists())  # its savepoint rolled back

@@ -49,6 +49,7 @@ class StandInsMixin:
         self.addCleanup(self.sms.stop)  # type: ignore[attr-defined]
         overrides = override_settings(
             LINE_API_BASE=self.line.base_url,
+            LINE_API_DATA_BASE=self.line.base_url,
             LINE_CHANNEL_ACCESS_TOKEN=self.line.token,
             RAKSA_SMS_GATEWAY_URL=self.sms.url,
             RAKSA_SMS_GATEWAY_TOKEN=self.sms.token,

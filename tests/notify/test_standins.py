@@ -255,3 +255,61 @@ class StandinsCommandTests(SimpleTestCase):
         self.assertEqual(process.returncode, 0, process.stderr.read() if process.stderr else "")
         with self.assertRaises(urllib.error.URLError):
             urllib.request.urlopen(line_base + "/_received", timeout=2)
+
+
+class LineContentStandInTests(SimpleTestCase):
+    """`GET /v2/bot/message/{messageId}/content` (api-data.line.me's), and the control call that fills it."""
+
+    JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 64
+
+    def setUp(self) -> None:
+        self.line = LineStandIn().start()
+        self.addCleanup(self.line.stop)
+        self.auth = {"Authorization": f"Bearer {self.line.token}"}
+
+    def fetch(self, message_id: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+        request = urllib.request.Request(
+            self.line.base_url + f"/v2/bot/message/{message_id}/content",
+            headers=self.auth if headers is None else headers,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                return answer.status, answer.headers["Content-Type"], answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers["Content-Type"], exc.read()
+
+    def test_it_answers_the_bytes_put_there_with_their_type(self):
+        self.line.content_put("100001", self.JPEG, "image/jpeg")
+        self.assertEqual(self.fetch("100001"), (200, "image/jpeg", self.JPEG))
+
+    def test_another_process_puts_content_through_the_control_call(self):
+        status, _, answer = post(
+            self.line.base_url + "/_content/100002", self.JPEG, {"Content-Type": "image/png"}
+        )
+        self.assertEqual((status, answer), (200, {}))
+        self.assertEqual(self.fetch("100002"), (200, "image/png", self.JPEG))
+        self.assertEqual(self.line.received(), [])  # a control call, not a message
+
+    def test_an_unknown_message_is_404_and_a_wrong_token_401_as_line_answers(self):
+        status, kind, body = self.fetch("999")
+        self.assertEqual((status, json.loads(body)), (404, {"message": "Not found"}))
+        self.assertTrue(kind.startswith("application/json"))
+        self.line.content_put("100003", self.JPEG, "image/jpeg")
+        self.assertEqual(self.fetch("100003", headers={})[0], 401)
+
+    def test_it_fails_the_next_requests_when_told(self):
+        self.line.content_put("100004", self.JPEG, "image/jpeg")
+        self.line.fail_next(1, status=500)
+        status, _, body = self.fetch("100004")
+        self.assertEqual(status, 500)
+        self.assertIn("internal server", json.loads(body)["message"])
+        self.line.drop_next(1)
+        with self.assertRaises((urllib.error.URLError, ConnectionError)):
+            self.fetch("100004")
+        self.assertEqual(self.fetch("100004")[0], 200)
+        # The control call spends no planned failure.
+        self.line.fail_next(1, status=500)
+        self.assertEqual(post(self.line.base_url + "/_content/100005", b"x")[0], 200)
+        self.assertEqual(self.fetch("100004")[0], 500)
+        self.line.reset()
+        self.assertEqual(self.fetch("100004")[0], 404)

@@ -21,6 +21,8 @@ restart, and each timer is claimed by an update that must change exactly one row
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -44,8 +46,12 @@ from raksa.dispatch.models import Dispatch, DispatchState, DispatchTimer
 from raksa.dispatch.routing import dispatch_route
 from raksa.notify.services import message_queue
 
+log = logging.getLogger(__name__)
+
 S = DispatchState
 PURPOSE = "dispatch_alert"
+# The place of an emergency that was alerted without one, told to the team when it becomes known.
+PURPOSE_LOCATION = "dispatch_location"
 NOTICE_ESCALATED = "dispatch_escalated"
 TIMER_BATCH = 100
 REASON_MAX = 500
@@ -453,6 +459,7 @@ def _move(
             _others_cancel(locked, actor=actor)
         if to_state == S.DECLINED:
             _after_decline(locked)
+        _moved(locked, to_state)
     return locked
 
 
@@ -578,3 +585,85 @@ def dispatch_cancel(*, dispatch: Dispatch, actor: User, reason: str) -> Dispatch
         ack_due_at=None,
         on_scene_due_at=None,
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# a place learnt after the alert
+
+
+# The teams told of a late place: alerted (or escalated past, and still able to take it), or on their way.
+_LOCATION_TOLD = (S.ALERTED, S.ESCALATED, S.ACKNOWLEDGED, S.EN_ROUTE)
+
+
+def location_payload(dispatch: Dispatch) -> dict[str, Any]:
+    """The short follow-up to an alert sent without a place: where it is now known to be, and the map link."""
+    case = dispatch.case
+    place = case.location_text or f"{case.latitude}, {case.longitude}"
+    where = map_url(case)
+    lines = [f"📍 ทราบตำแหน่งเหตุ {case.number} แล้ว / location now known", f"สถานที่: {place[:200]}"]
+    if where:
+        lines.append(f"แผนที่: {where}")
+    lines.append(f"รับเรื่อง: {link_url(dispatch)}")
+    return {"text": "\n".join(lines), "case_number": case.number, "link": link_url(dispatch), "map": where}
+
+
+def dispatch_location_known(*, case: Case) -> int:
+    """The case's point became known after its alert went out (the reporter's pin came after the silent minute):
+    tell each team alerted and not yet on the scene, once, through the contact its alert went to; how many.
+
+    Inside the caller's transaction (the one that gave the case its point), so the message leaves with it. A
+    dispatch still pending is not told: its alert, when it goes, carries the place. The outbox's key is one per
+    dispatch, so a place learnt twice (it is not: the first point stays) would not tell a team twice either.
+    """
+    if case.latitude is None or case.longitude is None:
+        return 0
+    told = 0
+    dispatches = Dispatch.objects.filter(case=case, state__in=_LOCATION_TOLD).select_related("case", "unit")
+    for dispatch in dispatches.order_by("level", "id"):
+        contacts = _contacts(dispatch.unit)
+        if not contacts:
+            continue
+        contact = contacts[dispatch.contact_index % len(contacts)]
+        message_queue(
+            key=f"dispatch:{dispatch.pk}:located",
+            transport=TRANSPORT_FOR_CONTACT[contact.kind],
+            to=contact.value,
+            payload=location_payload(dispatch),
+            purpose=PURPOSE_LOCATION,
+            ref=str(dispatch.pk),
+        )
+        told += 1
+    return told
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# a team's move, told to the apps above
+
+MoveHandler = Callable[[Dispatch, str], object]
+_move_handlers: list[MoveHandler] = []
+
+
+def dispatch_move_register(fn: MoveHandler) -> None:
+    """Have `fn(dispatch, state)` called after a team's move (acknowledged, en route, on scene, resolved,
+    declined, cancelled) in the transaction that makes it: what it queues commits with the move, or not at all.
+
+    Called from a higher app's `ready()` (the LINE channel tells its reporter that a team took her case, which
+    no public stage says); registering twice calls it once. Each handler runs in a savepoint of its own: one
+    that raises is rolled back to it and logged, and the move goes on.
+    """
+    if fn not in _move_handlers:
+        _move_handlers.append(fn)
+
+
+def dispatch_move_unregister(fn: MoveHandler) -> None:
+    if fn in _move_handlers:
+        _move_handlers.remove(fn)
+
+
+def _moved(dispatch: Dispatch, state: str) -> None:
+    for fn in tuple(_move_handlers):
+        try:
+            with transaction.atomic():
+                fn(dispatch, state)
+        except Exception:  # telling of a move must not undo the move
+            log.exception("dispatch: move handler %r failed for dispatch %s (%s)", fn, dispatch.pk, state)

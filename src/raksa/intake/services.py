@@ -53,7 +53,7 @@ from raksa.core.filetypes import sniff_content_type
 from raksa.core.text import clean_text, shown
 from raksa.directory.models import Category
 from raksa.dispatch import geo
-from raksa.dispatch.services import dispatch_request
+from raksa.dispatch.services import dispatch_location_known, dispatch_request
 from raksa.intake import events
 from raksa.intake.errors import (
     CASE_NOT_OPEN,
@@ -851,6 +851,9 @@ def _location_fill(*, report: Report, case: Case, actor: User | None) -> None:
             "report_id": report.public_id,
         },
     )
+    if case.emergency_type:
+        # The team was alerted without a place: it is told the place now, once.
+        dispatch_location_known(case=case)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -47,6 +47,10 @@ PUSH_PATH = "/v2/bot/message/push"
 REPLY_PATH = "/v2/bot/message/reply"
 LOADING_PATH = "/v2/bot/chat/loading/start"
 PROFILE_PATH = "/v2/bot/profile/"
+# The content API (api-data.line.me): what a user sent in an image, video, audio or file message.
+CONTENT_PATH = re.compile(r"^/v2/bot/message/([^/]+)/content$")
+# Where a test or the simulator, from another process, puts a message's content for the stand-in to serve.
+CONTENT_PUT_PATH = re.compile(r"^/_content/([^/]+)$")
 # A reply token is good for about a minute after its event, and for one reply.
 REPLY_TOKEN_SECONDS = 60
 SMS_PATH = "/v1/messages"
@@ -73,6 +77,11 @@ class Answer:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # sent as it is (a photo), with its own Content-Type in `headers`; else JSON
+
+
+# What `answer_get` returns to close the connection without an answer.
+DROP = Answer(0, None)
 
 
 @dataclass
@@ -145,7 +154,8 @@ class StandIn:
         return grouped
 
     def fail_next(self, count: int = 1, *, status: int = 500) -> None:
-        """Answer the next `count` POSTs with this status (in the provider's error shape), accepting nothing."""
+        """Answer the next `count` POSTs (and the LINE stand-in's content GETs) with this status (in the
+        provider's error shape), accepting nothing."""
         with self._lock:
             self._failures.extend(_Failure(status=status) for _ in range(count))
 
@@ -216,7 +226,11 @@ class StandIn:
                 if parts.path != RECEIVED_PATH:
                     headers = {name.lower(): value for name, value in self.headers.items()}
                     request = Request(method="GET", path=self.path, headers=headers, body=b"")
-                    self._reply(stand_in.answer_get(request) or Answer(404, stand_in.error_body(404)))
+                    answer = stand_in.answer_get(request)
+                    if answer is DROP:
+                        self.close_connection = True  # the client sees the connection close, no answer
+                        return
+                    self._reply(answer or Answer(404, stand_in.error_body(404)))
                     return
                 to = parse_qs(parts.query).get("to", [None])[0]
                 if to is None:
@@ -225,12 +239,19 @@ class StandIn:
                     self._reply(Answer(200, {to: stand_in.received(to)}))
 
             def _reply(self, answer: Answer) -> None:
-                data = json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
+                if answer.raw is not None:
+                    data = answer.raw
+                    kind = answer.headers.get("Content-Type", "application/octet-stream")
+                else:
+                    data = json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
+                    kind = "application/json; charset=utf-8"
                 try:
                     self.send_response(answer.status)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Type", kind)
                     self.send_header("Content-Length", str(len(data)))
                     for name, value in answer.headers.items():
+                        if name == "Content-Type":
+                            continue
                         self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(data)
@@ -287,6 +308,12 @@ class LineStandIn(StandIn):
     `to` being the user the token was issued for and `via` "reply" (a push's is "push"). A loading animation
     (`chatId` a user id, `loadingSeconds` 5 to 60 in steps of 5) is answered 202 and kept in `loading`.
     `GET /v2/bot/profile/{userId}` answers what `profile_set` gave for that user, else 404.
+
+    The content API (api-data.line.me, served on the same port: point LINE_API_DATA_BASE here too):
+    `GET /v2/bot/message/{messageId}/content` answers the bytes `content_put(message_id, data, content_type)`
+    gave, with that Content-Type, else 404 `{"message": "Not found"}`; `fail_next` and `drop_next` apply to it.
+    Another process (the chat simulator) puts content with `POST /_content/{messageId}`, the raw bytes as body
+    and their type as Content-Type: a control call, never recorded, never failed.
     """
 
     name = "line"
@@ -298,6 +325,7 @@ class LineStandIn(StandIn):
         self._reply_tokens: dict[str, tuple[str, float]] = {}  # token -> (user, good until), until used
         self.loading: list[dict[str, Any]] = []  # the loading animations asked for, oldest first
         self.profiles: dict[str, dict[str, Any]] = {}
+        self.contents: dict[str, tuple[bytes, str]] = {}  # message id -> (bytes, content type)
 
     def profile_set(self, user: str, *, display_name: str = "ผู้ใช้ LINE", language: str | None = "th") -> None:
         """What `GET /v2/bot/profile/{user}` answers for a user (who then counts as a friend of the account)."""
@@ -309,6 +337,8 @@ class LineStandIn(StandIn):
 
     def answer_get(self, request: Request) -> Answer | None:
         path = urlsplit(request.path).path
+        if CONTENT_PATH.match(path):
+            return self._content_get(request)
         if not path.startswith(PROFILE_PATH):
             return None
         ids = {"x-line-request-id": str(uuid.uuid4())}
@@ -334,6 +364,45 @@ class LineStandIn(StandIn):
         self._reply_tokens.clear()
         self.loading.clear()
         self.profiles.clear()
+        self.contents.clear()
+
+    # -- the content API
+
+    def content_put(self, message_id: str, data: bytes, content_type: str) -> None:
+        """What `GET /v2/bot/message/{message_id}/content` answers: the bytes a user sent in that message."""
+        with self._lock:
+            self.contents[message_id] = (bytes(data), content_type)
+
+    def _handle_post(self, request: Request) -> Answer | None:
+        put = CONTENT_PUT_PATH.match(urlsplit(request.path).path)
+        if put is None:
+            return super()._handle_post(request)
+        # A control call, not LINE's API: not recorded, and planned failures are not spent on it.
+        kind = request.headers.get("content-type") or "application/octet-stream"
+        self.content_put(put.group(1), request.body, kind)
+        return Answer(200, {})
+
+    def _content_get(self, request: Request) -> Answer | None:
+        """`GET /v2/bot/message/{messageId}/content` of api-data.line.me: the bytes with their Content-Type, or
+        404 `{"message": "Not found"}` for a message it has nothing for. The failures planned with `fail_next`
+        and `drop_next` apply to it as to the POSTs (LINE's content API down or slow)."""
+        with self._lock:
+            self.requests.append(request)
+            failure = self._failures.popleft() if self._failures else None
+        ids = {"x-line-request-id": str(uuid.uuid4())}
+        if failure is not None:
+            if failure.drop:
+                return DROP
+            return Answer(failure.status, self.error_body(failure.status), ids)
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return Answer(401, {"message": _LINE_ERRORS[401]}, ids)
+        match = CONTENT_PATH.match(urlsplit(request.path).path)
+        with self._lock:
+            found = self.contents.get(match.group(1)) if match else None
+        if found is None:
+            return Answer(404, {"message": "Not found"}, ids)
+        data, kind = found
+        return Answer(200, None, {**ids, "Content-Type": kind}, raw=data)
 
     def webhook_deliver(
         self,

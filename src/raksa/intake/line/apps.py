@@ -11,3 +11,10 @@ class LineConfig(AppConfig):
         ("raksa.intake.line.services.line_event_sweep", 1),
         ("raksa.intake.line.services.line_pending_sweep", 2),
     )
+
+    def ready(self) -> None:
+        from raksa.dispatch.services import dispatch_move_register
+        from raksa.intake.line.services import line_dispatch_moved
+
+        # dispatch may not import the LINE channel: it tells it, through this handler, that a team moved.
+        dispatch_move_register(line_dispatch_moved)

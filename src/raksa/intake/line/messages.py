@@ -226,3 +226,77 @@ def code_elsewhere(language: str, url: str) -> dict[str, Any]:
             f"See the status of this case at {url}\nQuestions: call {HOTLINE}",
         )
     }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# photos
+
+
+def photo_added(language: str, code: str) -> dict[str, Any]:
+    return {
+        "text": _pick(
+            language,
+            f"ได้รับรูปภาพแล้ว เพิ่มในเรื่อง {code} ให้เจ้าหน้าที่เห็นแล้ว ขอบคุณ",
+            f"We have your photo and added it to your case {code} for the staff to see. Thank you.",
+        )
+    }
+
+
+def photo_received(language: str, code: str, url: str) -> dict[str, Any]:
+    """A photo with nothing else (she may not be able to type): it is kept as a report, and the emergencies are
+    offered under the answer, as in the welcome."""
+    text = _pick(
+        language,
+        f"ได้รับรูปภาพแล้ว เก็บไว้เป็นเรื่องแจ้ง รหัสติดตามเรื่อง: {code}\n"
+        "หากตกอยู่ในอันตราย แตะประเภทเหตุด้านล่างได้เลย หรือพิมพ์เล่าเพิ่มเติม\n"
+        f"ดูสถานะ: {url}",
+        f"We have your photo and kept it as a report. Tracking code: {code}\n"
+        "If you are in danger, tap the kind of emergency below, or tell us more.\n"
+        f"Status: {url}",
+    )
+    return {"text": text, "quick_reply": _menu(language)}
+
+
+PHOTO_TOO_LARGE, PHOTO_NOT_A_PICTURE, PHOTO_GONE = "too_large", "not_a_picture", "gone"
+
+
+def photo_refused(language: str, why: str, *, mb: float = 0) -> dict[str, Any]:
+    """A photo that cannot be kept (too large, not a picture, or LINE no longer has it): nothing of it was
+    saved, and she is told what to do instead."""
+    if why == PHOTO_TOO_LARGE:
+        thai = f"รูปนี้มีขนาดเกิน {mb:g} MB จึงเก็บไม่ได้ ลองส่งรูปที่เล็กลง หรือพิมพ์เล่าแทน"
+        english = (
+            f"This photo is larger than {mb:g} MB, so it could not be kept. Try a smaller one, or tell us."
+        )
+    elif why == PHOTO_GONE:
+        thai = "ดึงรูปนี้จาก LINE ไม่ได้แล้ว กรุณาส่งรูปอีกครั้ง"
+        english = "We could not get this photo from LINE any more. Please send it again."
+    else:
+        thai = "ไฟล์นี้เก็บไม่ได้ รับเฉพาะรูปภาพ JPEG PNG WebP หรือ HEIC ลองส่งเป็นรูปภาพ หรือพิมพ์เล่าแทน"
+        english = "This file could not be kept: only JPEG, PNG, WebP or HEIC pictures can. Send a picture, or tell us."
+    return {
+        "text": _pick(
+            language,
+            f"{thai}\nหากเร่งด่วน โทร {HOTLINE}",
+            f"{english}\nIf it is urgent, call {HOTLINE}.",
+        )
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the team's progress
+
+
+def team_acknowledged(language: str, code: str, url: str) -> dict[str, Any]:
+    """A team took her emergency: the public stage stays "forwarded", so this is the news she waits for."""
+    return {
+        "text": _pick(
+            language,
+            f"ทีมช่วยเหลือรับเรื่อง {code} แล้ว และกำลังดำเนินการช่วยเหลือคุณ\n"
+            "หากปลอดภัย ส่งตำแหน่งหรือรายละเอียดเพิ่มเติมในแชทนี้ได้\n"
+            f"ดูสถานะ: {url}\nหากเร่งด่วนมาก โทร {HOTLINE}",
+            f"A help team has taken your case {code} and is acting on it now.\n"
+            "If it is safe, you can send your location or more details in this chat.\n"
+            f"Status: {url}\nIf it is very urgent, call {HOTLINE}",
+        )
+    }

@@ -27,9 +27,10 @@ import logging
 import re
 import unicodedata
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,7 +39,9 @@ from raksa.cases.models import Case, EmergencyType, PublicStage, Status
 from raksa.core.errors import InvalidInput
 from raksa.core.ids import normalize_tracking_code
 from raksa.directory.models import Contact, Unit
+from raksa.dispatch.models import Dispatch, DispatchState
 from raksa.intake.line import messages
+from raksa.intake.line.content import LineContent, line_content_fetch
 from raksa.intake.line.models import LineChat, LineEvent, LineGroup
 from raksa.intake.models import Report
 from raksa.intake.services import REPORT_TEXT_MAX, report_submit
@@ -233,11 +236,14 @@ def _failure_record(event: LineEvent, error: BaseException, now: dt.datetime) ->
 def line_event_process(*, event: LineEvent, now: dt.datetime | None = None) -> LineEvent:
     """Act on one event, in one transaction on the locked event row; an event already done is left alone."""
     now = now or timezone.now()
+    # A photo's bytes are fetched first, outside the transaction (a network call must not hold its locks); a
+    # failure to fetch them fails the event, which is retried, so the photo is not lost.
+    content = _photo_fetch(event)
     with transaction.atomic():
         event = LineEvent.objects.select_for_update().get(pk=event.pk)
         if event.state in (LineEvent.State.PROCESSED, LineEvent.State.IGNORED):
             return event
-        acted = _act(event, now)
+        acted = _act(event, now, content)
         event.state = LineEvent.State.PROCESSED if acted else LineEvent.State.IGNORED
         event.processed_at = now
         event.last_error = ""
@@ -246,7 +252,7 @@ def line_event_process(*, event: LineEvent, now: dt.datetime | None = None) -> L
     return event
 
 
-def _act(event: LineEvent, now: dt.datetime) -> bool:
+def _act(event: LineEvent, now: dt.datetime, content: LineContent | None = None) -> bool:
     raw = event.raw
     if event.type in _GROUP_EVENTS and event.group_id:
         _group_seen(event, now)
@@ -273,6 +279,8 @@ def _act(event: LineEvent, now: dt.datetime) -> bool:
             return _text(chat, event, str(message.get("text") or ""))
         if message.get("type") == "location":
             return _location(chat, event, message)
+        if message.get("type") == "image":
+            return _photo(chat, event, message, content)
         if message.get("type") in _WORDLESS and not chat.pending_emergency and _open_case(chat) is None:
             # A sticker or a picture and nothing else: she may not be able to type; show her the buttons.
             _say(chat, f"{event.webhook_event_id}:welcome", messages.welcome(chat.language), event)
@@ -638,3 +646,163 @@ def line_group_attach(*, group: LineGroup, unit: Unit) -> Contact:
             unit=unit, kind=Contact.Kind.LINE_GROUP, value=group.group_id, defaults={"label": "LINE"}
         )
     return contact
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# photos
+
+PHOTO_TEXT = "รูปภาพที่ส่งทาง LINE"
+# An external image's link (LINE allows 2000 characters) is kept only when it is https and this short.
+PHOTO_LINK_MAX = 1000
+
+
+def _photo_external(message: dict[str, Any]) -> str | None:
+    """The link of an image kept by another service (`contentProvider.type` "external": LINE has no bytes of
+    it), "" when it has none; None for an image LINE keeps (the usual case, `contentProvider` "line" or absent)."""
+    provider = _part(message, "contentProvider")
+    if provider.get("type") != "external":
+        return None
+    return str(provider.get("originalContentUrl") or "")
+
+
+def _photo_fetch(event: LineEvent) -> LineContent | None:
+    """The bytes of a user's photo, from LINE's content API, at most the web form's photo limit (and one byte to
+    know it was more); None when the event is not a photo LINE keeps, or is done already."""
+    if event.type != "message" or event.source_type != "user" or not event.user_id:
+        return None
+    if event.state in (LineEvent.State.PROCESSED, LineEvent.State.IGNORED):
+        return None
+    message = _part(event.raw, "message")
+    message_id = str(message.get("id") or "")
+    if message.get("type") != "image" or not message_id or _photo_external(message) is not None:
+        return None
+    return line_content_fetch(message_id=message_id, max_bytes=settings.RAKSA_REPORT_FILE_MAX_BYTES)
+
+
+def _photo_key(event: LineEvent, message: dict[str, Any]) -> str:
+    """What a photo's answer is keyed on: the set it came in (several photos sent at once are one event each,
+    sharing `imageSet.id`: they get one answer), else the event."""
+    image_set = str(_part(message, "imageSet").get("id") or "")[:64]
+    return f"imageset:{image_set}" if image_set else event.webhook_event_id
+
+
+def _photo_link(url: str) -> str:
+    parts = urlsplit(url)
+    printable = url.isprintable() and " " not in url
+    return (
+        url if parts.scheme == "https" and parts.netloc and printable and len(url) <= PHOTO_LINK_MAX else ""
+    )
+
+
+def _photo(chat: LineChat, event: LineEvent, message: dict[str, Any], content: LineContent | None) -> bool:
+    """A photo: kept as an attachment on her case through the pipeline (the web form's type sniffing and size
+    limit apply), or refused with a clear answer and nothing saved. An external image is not fetched (a link
+    the sender's app chose could point anywhere, our own network included): its https link is kept in the
+    report's text for staff to open."""
+    if content is None and _photo_external(message) is None:
+        # Not fetched (a caller that skipped line_event_process's fetch): fail, to be retried with the fetch.
+        raise RuntimeError("the photo's content was not fetched")
+    if chat.pending_emergency:
+        # A photo instead of a place: what she can send now. The emergency goes at once (whatever becomes of the
+        # photo), and the photo joins it.
+        _emergency_submit(chat, location=None, text="", event=event)
+        chat.refresh_from_db()
+    files: list[ContentFile[bytes]] = []
+    text = PHOTO_TEXT
+    external = _photo_external(message)
+    if external is not None:
+        link = _photo_link(external)
+        text = (
+            f"{PHOTO_TEXT} (ลิงก์ภายนอก): {link}" if link else f"{PHOTO_TEXT} (ลิงก์ภายนอก ไม่ใช่ https จึงไม่ได้เก็บ)"
+        )
+    elif content is not None:
+        mb = settings.RAKSA_REPORT_FILE_MAX_BYTES / (1024 * 1024)
+        if content.gone or content.too_large:
+            why = messages.PHOTO_GONE if content.gone else messages.PHOTO_TOO_LARGE
+            _say(
+                chat,
+                f"{event.webhook_event_id}:photo_refused",
+                messages.photo_refused(chat.language, why, mb=mb),
+                event,
+            )
+            return True
+        files = [ContentFile(content.data, name=f"line-{str(message.get('id') or '')[:40]}")]
+    try:
+        _photo_submit(chat, event, message, text=text, files=files)
+    except InvalidInput as refused:
+        if not files or not all(error.field.startswith("files") for error in refused.errors):
+            raise
+        why = (
+            messages.PHOTO_TOO_LARGE
+            if any(error.code == "file_too_large" for error in refused.errors)
+            else messages.PHOTO_NOT_A_PICTURE
+        )
+        mb = settings.RAKSA_REPORT_FILE_MAX_BYTES / (1024 * 1024)
+        _say(
+            chat,
+            f"{event.webhook_event_id}:photo_refused",
+            messages.photo_refused(chat.language, why, mb=mb),
+            event,
+        )
+    return True
+
+
+def _photo_submit(
+    chat: LineChat, event: LineEvent, message: dict[str, Any], *, text: str, files: list[ContentFile[bytes]]
+) -> None:
+    key = _photo_key(event, message)
+    fields: dict[str, Any] = {
+        "channel": "line",
+        "source": SOURCE,
+        "idempotency_key": event.webhook_event_id,
+        "text": text,
+        "files": files,
+        "reporter": _reporter(chat),
+    }
+    case = _open_case(chat)
+    if case is not None:
+        report_submit(joins=case, **fields)
+        _say(chat, f"{key}:photo", messages.photo_added(chat.language, case.tracking_code), event)
+        return
+    report = report_submit(**fields).report
+    if report.case is None:
+        _say(chat, f"{key}:photo", messages.report_waiting(chat.language), event)
+        return
+    chat.case = report.case
+    chat.save(update_fields=["case", "updated_at"])
+    _say(
+        chat,
+        f"{key}:photo",
+        messages.photo_received(chat.language, report.case.tracking_code, track_url(report.case)),
+        event,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the team's progress, told in the chat
+
+
+def line_dispatch_moved(dispatch: Dispatch, state: str) -> None:
+    """A team acknowledged her emergency: tell each LINE reporter of the case, by push, once per dispatch.
+
+    Registered with dispatch's `dispatch_move_register`, in the move's transaction. The public stage does not
+    change on acknowledging (a team alerted and a team that took it are both "forwarded"), so tracking's stage
+    notices say nothing; for someone waiting in danger, that a team has it is the one thing to hear.
+    """
+    if state != DispatchState.ACKNOWLEDGED:
+        return
+    case = dispatch.case
+    addresses = Subscription.objects.filter(
+        case=case, transport=Subscription.Transport.LINE, stopped_at__isnull=True
+    ).values_list("address", flat=True)
+    for address in addresses:
+        chat = LineChat.objects.filter(user_id=address).first()
+        language = chat.language if chat is not None else messages.THAI
+        message_queue(
+            key=f"line:dispatch:{dispatch.pk}:acknowledged:{address}",
+            transport="line",
+            to=address,
+            payload=messages.team_acknowledged(language, case.tracking_code, track_url(case)),
+            purpose=PURPOSE,
+            ref=f"dispatch:{dispatch.pk}",
+        )
