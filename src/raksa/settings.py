@@ -310,6 +310,10 @@ LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
 LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/")
 if not LINE_API_BASE.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LINE_API_BASE must be an http(s) URL, got {LINE_API_BASE!r}")
+# LINE's content host: uploads and downloads of images (the rich menu's picture). The stand-in serves both.
+LINE_API_DATA_BASE = os.environ.get("LINE_API_DATA_BASE", "https://api-data.line.me").rstrip("/")
+if not LINE_API_DATA_BASE.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"LINE_API_DATA_BASE must be an http(s) URL, got {LINE_API_DATA_BASE!r}")
 
 # Outbound alerts (raksa.notify): the outbox's sweep sends each queued message, RAKSA_NOTIFY_CONCURRENCY at a
 # time, each request given RAKSA_NOTIFY_TIMEOUT_SECONDS; a claimed message is another worker's to take again
