@@ -35,6 +35,7 @@ __all__ = [
     "line_rich_menu_setup",
     "rich_menu",
     "rich_menu_image",
+    "rich_menu_pixels",
 ]
 
 WIDTH, HEIGHT = 2500, 1686
@@ -43,10 +44,11 @@ MENU_NAME_PREFIX = "Raksa ESS Help Me "
 CHAT_BAR_TEXT = "เมนูแจ้งเหตุ"  # at most 14 characters
 IMAGE_MAX_BYTES = 1024 * 1024  # LINE's limit for a rich menu image
 
-# Colours: white on deep red for the emergencies (contrast 5.6:1 and more), white on dark blue, slate and green
-# for the rest: readable in sunlight and for weak eyes.
+# Colours: white on deep red for the emergencies (WCAG contrast 6.6:1; the English line 5.7:1, the darker band
+# above 10:1), white on dark blue, slate and green for the rest (7.9:1 and more): readable in sunlight and for
+# weak eyes.
 _EMERGENCY = (183, 28, 28)
-_EMERGENCY_TOP = (211, 47, 47)
+_EMERGENCY_TOP = (127, 16, 16)
 _TRACK = (13, 71, 161)
 _OTHER = (55, 71, 79)
 _CALL = (27, 94, 32)
@@ -228,7 +230,7 @@ def _draw_panel(draw: Any, panel: Panel) -> None:
         draw.rectangle((left, top, right - 1, top + band), fill=_EMERGENCY_TOP)
         _draw_lines(
             draw,
-            [("เหตุฉุกเฉิน · Emergency", _font(62), _SOFT, "th")],
+            [("เหตุฉุกเฉิน · Emergency", _font(62), _WHITE, "th")],
             centre=centre,
             top=top,
             bottom=top + band,
@@ -268,6 +270,14 @@ def rich_menu_image() -> bytes:
     return out.getvalue()
 
 
+def rich_menu_pixels(png: bytes) -> bytes:
+    """A picture's RGB pixels, to compare two drawings whatever their compression."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return bytes(image.convert("RGB").tobytes())
+
+
 @lru_cache(maxsize=1)
 def rich_menu() -> RichMenu:
     """The menu object, its image and its version (a digest of both)."""
@@ -279,7 +289,7 @@ def rich_menu() -> RichMenu:
         "areas": [panel.area() for panel in panels()],
     }
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    digest.update(image)
+    digest.update(rich_menu_pixels(image))  # what it shows, not how the PNG happens to be compressed
     version = digest.hexdigest()[:16]
     return RichMenu(menu={**body, "name": MENU_NAME_PREFIX + version}, image=image, version=version)
 
