@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make run`'s server: raksa serve (web processes and the worker) with local stand-ins of LINE's push API and of
-# an SMS gateway beside it, so the demo's alerts reach something: /dispatch/phones/ shows what each team's phone
-# would have received. Real settings in the environment win over the stand-ins'.
+# `make run`'s server: raksa serve (web processes and the worker) with local stand-ins of LINE's Messaging API
+# (holding the rich menu `raksa line setup` puts there) and of an SMS gateway beside it, so the demo's alerts
+# reach something: /dispatch/phones/ shows what each team's phone would have received. Real settings in the
+# environment win over the stand-ins'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOST=${1:-127.0.0.1}
@@ -23,5 +24,17 @@ export RAKSA_SMS_GATEWAY_URL=${RAKSA_SMS_GATEWAY_URL:-http://127.0.0.1:$SMS_PORT
 export RAKSA_SMS_GATEWAY_TOKEN=${RAKSA_SMS_GATEWAY_TOKEN:-standin-sms-gateway-token}
 export RAKSA_STANDINS_URLS=${RAKSA_STANDINS_URLS:-http://127.0.0.1:$LINE_PORT,http://127.0.0.1:$SMS_PORT}
 export RAKSA_PUBLIC_URL=${RAKSA_PUBLIC_URL:-http://$HOST:$PORT}
+
+# The demo's LINE account gets its rich menu once the stand-in listens (best effort: the demo runs without it).
+# Only against the stand-in: real LINE settings in the environment are for `raksa line setup` run on purpose.
+if [ "$LINE_API_BASE" = "http://127.0.0.1:$LINE_PORT" ]; then
+  (
+    for _ in $(seq 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$LINE_PORT") 2>/dev/null && break
+      sleep 0.1
+    done
+    "$BIN/raksa" line setup || echo "raksa line setup failed: the demo's LINE chat has no rich menu" >&2
+  ) &
+fi
 
 "$BIN/raksa" serve --host "$HOST" --port "$PORT"

@@ -310,7 +310,7 @@ LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
 LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/")
 if not LINE_API_BASE.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LINE_API_BASE must be an http(s) URL, got {LINE_API_BASE!r}")
-# The host of LINE's content API (the photos users send, rich menu images): not api.line.me.
+# LINE's content host (api-data.line.me, not api.line.me): the photos users send, the rich menu's picture.
 LINE_API_DATA_BASE = os.environ.get("LINE_API_DATA_BASE", "https://api-data.line.me").rstrip("/")
 if not LINE_API_DATA_BASE.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LINE_API_DATA_BASE must be an http(s) URL, got {LINE_API_DATA_BASE!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -313,3 +314,194 @@ class LineContentStandInTests(SimpleTestCase):
         self.assertEqual(self.fetch("100004")[0], 500)
         self.line.reset()
         self.assertEqual(self.fetch("100004")[0], 404)
+
+
+def call(
+    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, object]:
+    """A raw request of any method: status and decoded JSON answer."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+    return status, json.loads(raw) if raw else None
+
+
+def png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (183, 28, 28)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def rich_menu_object(**changes: object) -> dict[str, object]:
+    menu: dict[str, object] = {
+        "size": {"width": 2500, "height": 843},
+        "selected": False,
+        "name": "test menu",
+        "chatBarText": "เมนู",
+        "areas": [
+            {
+                "bounds": {"x": 0, "y": 0, "width": 1250, "height": 843},
+                "action": {"type": "postback", "label": "ถูกข่มขู่", "data": "emergency=threat"},
+            },
+            {
+                "bounds": {"x": 1250, "y": 0, "width": 1250, "height": 843},
+                "action": {"type": "uri", "label": "โทร 1300", "uri": "tel:1300"},
+            },
+        ],
+    }
+    menu.update(changes)
+    return menu
+
+
+class LineRichMenuStandInTests(SimpleTestCase):
+    """The rich-menu calls, as the Messaging API reference describes them (objects on api.line.me, images on
+    api-data.line.me: both on the stand-in's one base)."""
+
+    def setUp(self) -> None:
+        self.line = LineStandIn().start()
+        self.addCleanup(self.line.stop)
+        self.base = self.line.base_url + "/v2/bot"
+        self.auth = {"Authorization": f"Bearer {self.line.token}"}
+
+    def create(self, menu: dict[str, object]) -> tuple[int, object]:
+        return post(self.base + "/richmenu", menu, self.auth)[::2]
+
+    def upload(self, rich_menu_id: str, image: bytes, kind: str = "image/png") -> tuple[int, object]:
+        return call(
+            "POST",
+            f"{self.base}/richmenu/{rich_menu_id}/content",
+            image,
+            {**self.auth, "Content-Type": kind},
+        )
+
+    def test_it_creates_lists_gets_and_deletes_a_rich_menu_as_line_does(self):
+        status, answer = self.create(rich_menu_object())
+        self.assertEqual(status, 200)
+        rich_menu_id = answer["richMenuId"]  # type: ignore[index]
+        self.assertRegex(rich_menu_id, r"^richmenu-[0-9a-f]{32}$")
+        status, listed = call("GET", self.base + "/richmenu/list", headers=self.auth)
+        self.assertEqual(status, 200)
+        self.assertEqual(listed, {"richmenus": [{"richMenuId": rich_menu_id, **rich_menu_object()}]})
+        self.assertEqual(
+            call("GET", f"{self.base}/richmenu/{rich_menu_id}", headers=self.auth)[1]["name"], "test menu"
+        )  # type: ignore[index]
+        self.assertEqual(call("DELETE", f"{self.base}/richmenu/{rich_menu_id}", headers=self.auth), (200, {}))
+        self.assertEqual(call("DELETE", f"{self.base}/richmenu/{rich_menu_id}", headers=self.auth)[0], 404)
+        self.assertEqual(call("GET", f"{self.base}/richmenu/{rich_menu_id}", headers=self.auth)[0], 404)
+        self.assertEqual(call("GET", self.base + "/richmenu/list", headers=self.auth)[1], {"richmenus": []})
+        self.assertEqual(
+            self.line.rich_menu_calls,
+            [
+                "POST /v2/bot/richmenu 200",
+                "GET /v2/bot/richmenu/list 200",
+                f"GET /v2/bot/richmenu/{rich_menu_id} 200",
+                f"DELETE /v2/bot/richmenu/{rich_menu_id} 200",
+                f"DELETE /v2/bot/richmenu/{rich_menu_id} 404",
+                f"GET /v2/bot/richmenu/{rich_menu_id} 404",
+                "GET /v2/bot/richmenu/list 200",
+            ],
+        )
+
+    def test_every_rich_menu_call_needs_the_token(self):
+        rich_menu_id = self.line.rich_menu_add(rich_menu_object(), image=png(2500, 843))
+        for method, path in [
+            ("POST", "/richmenu"),
+            ("GET", "/richmenu/list"),
+            ("DELETE", f"/richmenu/{rich_menu_id}"),
+            ("POST", f"/user/all/richmenu/{rich_menu_id}"),
+            ("GET", "/user/all/richmenu"),
+        ]:
+            status, answer = call(method, self.base + path, b"{}" if method == "POST" else None)
+            self.assertEqual(status, 401, path)
+            self.assertIn("Authentication failed", answer["message"])  # type: ignore[index]
+        self.assertIn(rich_menu_id, self.line.rich_menus)
+
+    def test_it_refuses_a_rich_menu_line_would_refuse_naming_the_property(self):
+        area = rich_menu_object()["areas"][0]  # type: ignore[index]
+        cases = [
+            (rich_menu_object(size={"width": 700, "height": 400}), "size.width"),
+            (rich_menu_object(size={"width": 2500, "height": 200}), "size.height"),
+            (rich_menu_object(size={"width": 2500, "height": 1800}), "size"),
+            ({k: v for k, v in rich_menu_object().items() if k != "name"}, "name"),
+            (rich_menu_object(chatBarText="เมนูแจ้งเหตุฉุกเฉิน"), "chatBarText"),
+            (rich_menu_object(areas=[]), "areas"),
+            (rich_menu_object(areas=[area] * 21), "areas"),
+            (
+                rich_menu_object(
+                    areas=[{**area, "bounds": {"x": 2000, "y": 0, "width": 600, "height": 843}}]
+                ),
+                "areas[0].bounds",
+            ),
+            (rich_menu_object(areas=[{**area, "action": {"type": "teleport"}}]), "areas[0].action.type"),
+            (rich_menu_object(areas=[{**area, "action": {"type": "postback"}}]), "areas[0].action.data"),
+            (
+                rich_menu_object(areas=[{**area, "action": {**area["action"], "label": "x" * 21}}]),
+                "areas[0].action.label",
+            ),
+            (
+                rich_menu_object(areas=[{**area, "action": {"type": "uri", "uri": "javascript:alert(1)"}}]),
+                "areas[0].action.uri",
+            ),
+        ]
+        for menu, prop in cases:
+            status, answer = self.create(menu)
+            self.assertEqual(status, 400, prop)
+            self.assertRegex(answer["message"], r"^The request body has \d+ error\(s\)$")  # type: ignore[index]
+            self.assertIn(prop, [d["property"] for d in answer["details"]], answer)  # type: ignore[index]
+        self.assertEqual(self.line.rich_menus, {})
+
+    def test_it_takes_one_png_or_jpeg_of_the_menus_size_under_1_mb(self):
+        rich_menu_id = self.create(rich_menu_object())[1]["richMenuId"]  # type: ignore[index]
+        self.assertEqual(self.upload("richmenu-" + "0" * 32, png(2500, 843)), (404, {"message": "Not found"}))
+        self.assertEqual(self.upload(rich_menu_id, png(2500, 843), "image/gif")[0], 415)
+        self.assertEqual(self.upload(rich_menu_id, b"\x89PNG" + b"0" * (1024 * 1024))[0], 413)
+        self.assertEqual(self.upload(rich_menu_id, b"not an image")[0], 400)
+        self.assertEqual(self.upload(rich_menu_id, png(2500, 843), "image/jpeg")[0], 400)  # a PNG said JPEG
+        status, answer = self.upload(rich_menu_id, png(2500, 1686))
+        self.assertEqual(status, 400)
+        self.assertIn("size", answer["message"])  # type: ignore[index]
+        self.assertNotIn(rich_menu_id, self.line.rich_menu_images)
+        image = png(2500, 843)
+        self.assertEqual(self.upload(rich_menu_id, image), (200, {}))
+        self.assertEqual(self.line.rich_menu_images[rich_menu_id], ("image/png", image))
+        self.assertEqual(
+            self.upload(rich_menu_id, image),
+            (400, {"message": "An image has already been uploaded to the richmenu"}),
+        )
+
+    def test_the_default_rich_menu_needs_its_image_and_goes_with_it(self):
+        default = self.base + "/user/all/richmenu"
+        self.assertEqual(call("GET", default, headers=self.auth), (404, {"message": "no default richmenu"}))
+        rich_menu_id = self.create(rich_menu_object())[1]["richMenuId"]  # type: ignore[index]
+        self.assertEqual(call("POST", f"{default}/richmenu-{'0' * 32}", headers=self.auth)[0], 404)
+        status, answer = call("POST", f"{default}/{rich_menu_id}", headers=self.auth)
+        self.assertEqual(status, 400)
+        self.assertIn("upload richmenu image", answer["message"])  # type: ignore[index]
+        self.upload(rich_menu_id, png(2500, 843))
+        self.assertEqual(call("POST", f"{default}/{rich_menu_id}", headers=self.auth), (200, {}))
+        self.assertEqual(call("GET", default, headers=self.auth), (200, {"richMenuId": rich_menu_id}))
+        self.assertEqual(self.line.rich_menu_default, rich_menu_id)
+        call("DELETE", f"{self.base}/richmenu/{rich_menu_id}", headers=self.auth)
+        self.assertEqual(call("GET", default, headers=self.auth)[0], 404)
+        other = self.line.rich_menu_add(rich_menu_object(), image=png(2500, 843), default=True)
+        self.assertEqual(call("GET", default, headers=self.auth), (200, {"richMenuId": other}))
+        self.assertEqual(call("DELETE", default, headers=self.auth), (200, {}))
+        self.assertIsNone(self.line.rich_menu_default)
+        self.assertIn(other, self.line.rich_menus)
+
+    def test_planned_failures_reach_the_rich_menu_calls_and_reset_forgets_them(self):
+        self.line.fail_next(1, status=500)
+        status, answer = self.create(rich_menu_object())
+        self.assertEqual(status, 500)
+        self.assertEqual(self.line.rich_menus, {})
+        rich_menu_id = self.create(rich_menu_object())[1]["richMenuId"]  # type: ignore[index]
+        self.line.fail_next(1, status=503)
+        self.assertEqual(call("DELETE", f"{self.base}/richmenu/{rich_menu_id}", headers=self.auth)[0], 503)
+        self.assertIn(rich_menu_id, self.line.rich_menus)
+        self.line.reset()
+        self.assertEqual((self.line.rich_menus, self.line.rich_menu_calls), ({}, []))

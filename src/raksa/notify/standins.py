@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import json
 import re
 import secrets
@@ -51,6 +52,10 @@ PROFILE_PATH = "/v2/bot/profile/"
 CONTENT_PATH = re.compile(r"^/v2/bot/message/([^/]+)/content$")
 # Where a test or the simulator, from another process, puts a message's content for the stand-in to serve.
 CONTENT_PUT_PATH = re.compile(r"^/_content/([^/]+)$")
+# Rich menus: the objects on api.line.me, their images on api-data.line.me (both served here on one base).
+RICH_MENU_PATH = "/v2/bot/richmenu"
+RICH_MENU_DEFAULT_PATH = "/v2/bot/user/all/richmenu"
+RICH_MENU_IMAGE_MAX_BYTES = 1024 * 1024
 # A reply token is good for about a minute after its event, and for one reply.
 REPLY_TOKEN_SECONDS = 60
 SMS_PATH = "/v1/messages"
@@ -221,6 +226,15 @@ class StandIn:
                     return
                 self._reply(answer)
 
+            def do_DELETE(self) -> None:  # noqa: N802 (LINE deletes rich menus so; planned failures apply)
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                request = Request(method="DELETE", path=self.path, headers=headers, body=b"")
+                answer = stand_in._handle_post(request)
+                if answer is None:
+                    self.close_connection = True
+                    return
+                self._reply(answer)
+
             def do_GET(self) -> None:  # noqa: N802
                 parts = urlsplit(self.path)
                 if parts.path != RECEIVED_PATH:
@@ -314,6 +328,10 @@ class LineStandIn(StandIn):
     gave, with that Content-Type, else 404 `{"message": "Not found"}`; `fail_next` and `drop_next` apply to it.
     Another process (the chat simulator) puts content with `POST /_content/{messageId}`, the raw bytes as body
     and their type as Content-Type: a control call, never recorded, never failed.
+    Rich menus (`_rich_menu_answer`): create, upload the image, list, get, delete, set, get and cancel the default,
+    checked as LINE checks them; kept in `rich_menus` (id -> the object with its `richMenuId`), their images in
+    `rich_menu_images` (id -> (content type, bytes)), the default in `rich_menu_default`, and every call in
+    `rich_menu_calls` ("METHOD path status"). `rich_menu_add` puts one there as if made another way.
     """
 
     name = "line"
@@ -326,6 +344,10 @@ class LineStandIn(StandIn):
         self.loading: list[dict[str, Any]] = []  # the loading animations asked for, oldest first
         self.profiles: dict[str, dict[str, Any]] = {}
         self.contents: dict[str, tuple[bytes, str]] = {}  # message id -> (bytes, content type)
+        self.rich_menus: dict[str, dict[str, Any]] = {}
+        self.rich_menu_images: dict[str, tuple[str, bytes]] = {}
+        self.rich_menu_default: str | None = None
+        self.rich_menu_calls: list[str] = []
 
     def profile_set(self, user: str, *, display_name: str = "ผู้ใช้ LINE", language: str | None = "th") -> None:
         """What `GET /v2/bot/profile/{user}` answers for a user (who then counts as a friend of the account)."""
@@ -339,6 +361,8 @@ class LineStandIn(StandIn):
         path = urlsplit(request.path).path
         if CONTENT_PATH.match(path):
             return self._content_get(request)
+        if path.startswith((RICH_MENU_PATH, RICH_MENU_DEFAULT_PATH)):
+            return self._rich_menu_answer(request)
         if not path.startswith(PROFILE_PATH):
             return None
         ids = {"x-line-request-id": str(uuid.uuid4())}
@@ -365,6 +389,7 @@ class LineStandIn(StandIn):
         self.loading.clear()
         self.profiles.clear()
         self.contents.clear()
+        self._rich_menus_forget()
 
     # -- the content API
 
@@ -448,6 +473,8 @@ class LineStandIn(StandIn):
         request_id = str(uuid.uuid4())
         ids = {"x-line-request-id": request_id}
         path = urlsplit(request.path).path
+        if path.startswith((RICH_MENU_PATH, RICH_MENU_DEFAULT_PATH)):
+            return self._rich_menu_answer(request)
         if path not in (PUSH_PATH, REPLY_PATH, LOADING_PATH):
             return Answer(404, self.error_body(404), ids)
         if request.headers.get("authorization") != f"Bearer {self.token}":
@@ -595,6 +622,218 @@ class LineStandIn(StandIn):
                 if isinstance(contents, dict) and contents.get("type") not in ("bubble", "carousel"):
                     problems.append((f"{where}.contents.type", "Type not supported"))
         return problems
+
+    # -- rich menus (api.line.me's objects, api-data.line.me's images)
+
+    def rich_menu_add(
+        self, menu: dict[str, Any], *, image: bytes | None = None, default: bool = False
+    ) -> str:
+        """Keep a rich menu as if it had been made another way (the console, another tool); its id."""
+        rich_menu_id = "richmenu-" + secrets.token_hex(16)
+        with self._lock:
+            self.rich_menus[rich_menu_id] = {"richMenuId": rich_menu_id, **menu}
+            if image is not None:
+                self.rich_menu_images[rich_menu_id] = ("image/png", image)
+            if default:
+                self.rich_menu_default = rich_menu_id
+        return rich_menu_id
+
+    def _rich_menus_forget(self) -> None:
+        self.rich_menus.clear()
+        self.rich_menu_images.clear()
+        self.rich_menu_default = None
+        self.rich_menu_calls.clear()
+
+    def _rich_menu_answer(self, request: Request) -> Answer:
+        answer = self._rich_menu_route(request)
+        with self._lock:
+            self.rich_menu_calls.append(f"{request.method} {urlsplit(request.path).path} {answer.status}")
+        return answer
+
+    def _rich_menu_route(self, request: Request) -> Answer:
+        ids = {"x-line-request-id": str(uuid.uuid4())}
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return Answer(401, {"message": _LINE_ERRORS[401]}, ids)
+        path = urlsplit(request.path).path
+        method = request.method
+        parts = path.split("/")  # "", "v2", "bot", ...
+        if path == RICH_MENU_PATH and method == "POST":
+            return self._rich_menu_create(request, ids)
+        if path == RICH_MENU_PATH + "/list" and method == "GET":
+            with self._lock:
+                menus = [dict(menu) for menu in self.rich_menus.values()]
+            return Answer(200, {"richmenus": menus}, ids)
+        if path == RICH_MENU_DEFAULT_PATH and method in ("GET", "DELETE"):
+            with self._lock:
+                if method == "DELETE":
+                    self.rich_menu_default = None
+                    return Answer(200, {}, ids)
+                default = self.rich_menu_default
+            if default is None:
+                return Answer(404, {"message": "no default richmenu"}, ids)
+            return Answer(200, {"richMenuId": default}, ids)
+        if path.startswith(RICH_MENU_DEFAULT_PATH + "/") and len(parts) == 7 and method == "POST":
+            return self._rich_menu_set_default(parts[6], ids)
+        if path.startswith(RICH_MENU_PATH + "/") and len(parts) == 5:
+            rich_menu_id = parts[4]
+            with self._lock:
+                menu = self.rich_menus.get(rich_menu_id)
+                if menu is not None and method == "DELETE":
+                    del self.rich_menus[rich_menu_id]
+                    self.rich_menu_images.pop(rich_menu_id, None)
+                    if self.rich_menu_default == rich_menu_id:
+                        self.rich_menu_default = None
+            if menu is None:
+                return Answer(404, {"message": "Not found"}, ids)
+            if method == "GET":
+                return Answer(200, dict(menu), ids)
+            if method == "DELETE":
+                return Answer(200, {}, ids)
+        if (
+            path.startswith(RICH_MENU_PATH + "/")
+            and len(parts) == 6
+            and parts[5] == "content"
+            and method == "POST"
+        ):
+            return self._rich_menu_image_upload(parts[4], request, ids)
+        return Answer(404, {"message": "Not found"}, ids)
+
+    def _rich_menu_create(self, request: Request, ids: dict[str, str]) -> Answer:
+        try:
+            body = request.json()
+        except ValueError:
+            return Answer(400, {"message": "The request body is not valid JSON", "details": []}, ids)
+        problems = _rich_menu_problems(body)
+        if problems:
+            details = [{"message": message, "property": prop} for prop, message in problems]
+            return Answer(
+                400, {"message": f"The request body has {len(details)} error(s)", "details": details}, ids
+            )
+        rich_menu_id = "richmenu-" + secrets.token_hex(16)
+        menu = {"richMenuId": rich_menu_id, **{key: body[key] for key in _RICH_MENU_KEYS}}
+        with self._lock:
+            self.rich_menus[rich_menu_id] = menu
+        return Answer(200, {"richMenuId": rich_menu_id}, ids)
+
+    def _rich_menu_image_upload(self, rich_menu_id: str, request: Request, ids: dict[str, str]) -> Answer:
+        with self._lock:
+            menu = self.rich_menus.get(rich_menu_id)
+            uploaded = rich_menu_id in self.rich_menu_images
+        if menu is None:
+            return Answer(404, {"message": "Not found"}, ids)
+        kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if kind not in ("image/png", "image/jpeg"):
+            return Answer(
+                415, {"message": "The content type is not supported: use image/png or image/jpeg"}, ids
+            )
+        if len(request.body) > RICH_MENU_IMAGE_MAX_BYTES:
+            return Answer(413, {"message": "The image is larger than 1 MB"}, ids)
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(request.body)) as image:
+                found, size = image.format, image.size
+        except (UnidentifiedImageError, OSError):
+            return Answer(400, {"message": "The image could not be read"}, ids)
+        if found != ("PNG" if kind == "image/png" else "JPEG"):
+            return Answer(400, {"message": "The image could not be read"}, ids)
+        if size != (menu["size"]["width"], menu["size"]["height"]):
+            return Answer(400, {"message": "The image size does not match the rich menu's size"}, ids)
+        with self._lock:
+            if uploaded or rich_menu_id in self.rich_menu_images:
+                return Answer(400, {"message": "An image has already been uploaded to the richmenu"}, ids)
+            self.rich_menu_images[rich_menu_id] = (kind, request.body)
+        return Answer(200, {}, ids)
+
+    def _rich_menu_set_default(self, rich_menu_id: str, ids: dict[str, str]) -> Answer:
+        with self._lock:
+            if rich_menu_id not in self.rich_menus:
+                return Answer(404, {"message": "Not found"}, ids)
+            if rich_menu_id not in self.rich_menu_images:
+                return Answer(400, {"message": "must upload richmenu image before applying it to user"}, ids)
+            self.rich_menu_default = rich_menu_id
+        return Answer(200, {}, ids)
+
+
+_RICH_MENU_KEYS = ("size", "selected", "name", "chatBarText", "areas")
+_RICH_MENU_ACTIONS = {
+    "postback": ("data",),
+    "message": ("text",),
+    "uri": ("uri",),
+    "datetimepicker": ("data", "mode"),
+    "richmenuswitch": ("richMenuAliasId", "data"),
+    "camera": (),
+    "cameraRoll": (),
+    "location": (),
+    "clipboard": ("clipboardText",),
+}
+
+
+def _rich_menu_problems(body: Any) -> list[tuple[str, str]]:
+    """What LINE refuses in a rich menu object: the size (width 800 to 2500, height 250 or more, at least 1.45
+    times as wide as high), the name (1 to 300), the chat bar text (1 to 14), 1 to 20 areas, each within the
+    menu and with an action LINE knows carrying what that action needs."""
+    if not isinstance(body, dict):
+        return [("", "must be an object")]
+    problems: list[tuple[str, str]] = [
+        (key, "must be specified") for key in _RICH_MENU_KEYS if key not in body
+    ]
+    size = body.get("size")
+    width = height = None
+    if isinstance(size, dict):
+        width, height = size.get("width"), size.get("height")
+        if not isinstance(width, int) or not 800 <= width <= 2500:
+            problems.append(("size.width", "must be between 800 and 2500"))
+            width = None
+        if not isinstance(height, int) or height < 250:
+            problems.append(("size.height", "must be 250 or more"))
+            height = None
+        if width and height and width / height < 1.45:
+            problems.append(("size", "The aspect ratio (width / height) must be 1.45 or more"))
+    elif "size" in body:
+        problems.append(("size", "must be an object"))
+    if "selected" in body and not isinstance(body["selected"], bool):
+        problems.append(("selected", "must be a boolean"))
+    for key, most in (("name", 300), ("chatBarText", 14)):
+        value = body.get(key)
+        if key in body and (not isinstance(value, str) or not 1 <= len(value) <= most):
+            problems.append((key, f"Length must be between 1 and {most}"))
+    areas = body.get("areas")
+    if "areas" in body and (not isinstance(areas, list) or not 1 <= len(areas) <= 20):
+        problems.append(("areas", "Size must be between 1 and 20"))
+    for index, area in enumerate(areas if isinstance(areas, list) else []):
+        where = f"areas[{index}]"
+        if not isinstance(area, dict):
+            problems.append((where, "must be an object"))
+            continue
+        bounds = area.get("bounds")
+        found = [bounds.get(key) for key in ("x", "y", "width", "height")] if isinstance(bounds, dict) else []
+        numbers = [n for n in found if isinstance(n, int) and not isinstance(n, bool) and n >= 0]
+        if len(numbers) != 4:
+            problems.append(
+                (f"{where}.bounds", "must have x, y, width and height, whole numbers of 0 or more")
+            )
+        else:
+            x, y, w, h = numbers
+            if w == 0 or h == 0 or (width and x + w > width) or (height and y + h > height):
+                problems.append((f"{where}.bounds", "The area must lie within the rich menu"))
+        action = area.get("action")
+        if not isinstance(action, dict) or action.get("type") not in _RICH_MENU_ACTIONS:
+            problems.append((f"{where}.action.type", "Type not supported"))
+            continue
+        for prop in _RICH_MENU_ACTIONS[action["type"]]:
+            if action.get(prop) in (None, ""):
+                problems.append((f"{where}.action.{prop}", "must be specified"))
+        label = action.get("label")
+        if label is not None and (not isinstance(label, str) or _utf16(label) > 20):
+            problems.append((f"{where}.action.label", "Length must be between 0 and 20"))
+        if action["type"] == "postback" and isinstance(action.get("data"), str) and len(action["data"]) > 300:
+            problems.append((f"{where}.action.data", "Length must be between 0 and 300"))
+        if action["type"] == "uri" and isinstance(action.get("uri"), str):
+            uri = action["uri"]
+            if len(uri) > 1000 or not uri.startswith(("http://", "https://", "line://", "tel:")):
+                problems.append((f"{where}.action.uri", "The URI is invalid"))
+    return problems
 
 
 class SmsStandIn(StandIn):

@@ -32,8 +32,10 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
         with line, sms:
             self.stdout.write(f"LINE Messaging API stand-in: {line.base_url}")
-            self.stdout.write(f"  LINE_API_BASE={line.base_url} LINE_CHANNEL_ACCESS_TOKEN={line.token}")
-            self.stdout.write(f"  LINE_API_DATA_BASE={line.base_url}")
+            self.stdout.write(
+                f"  LINE_API_BASE={line.base_url} LINE_API_DATA_BASE={line.base_url} "
+                f"LINE_CHANNEL_ACCESS_TOKEN={line.token}"
+            )
             self.stdout.write(f"  what it received: {line.base_url}/_received")
             self.stdout.write(f"SMS gateway stand-in: {sms.url}")
             self.stdout.write(f"  RAKSA_SMS_GATEWAY_URL={sms.url} RAKSA_SMS_GATEWAY_TOKEN={sms.token}")
