@@ -11,3 +11,10 @@ class LineConfig(AppConfig):
         ("raksa.intake.line.services.line_event_sweep", 1),
         ("raksa.intake.line.services.line_pending_sweep", 2),
     )
+
+    def ready(self) -> None:
+        from raksa.intake.line.services import PURPOSE, line_answer_outcome
+        from raksa.notify.services import outcome_handler_register
+
+        # Once an answer is delivered (or given up), the PIN it carried is taken out of the stored message.
+        outcome_handler_register(PURPOSE, line_answer_outcome)
