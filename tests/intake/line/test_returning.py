@@ -136,7 +136,7 @@ class ReturningTests(ConversationTestCase):
         self.assertTrue(question["text"].startswith(f"You have a case open, {self.case.tracking_code}."))
         self.assertEqual(
             [a["label"] for a in self.quick_replies(question)],
-            [f"Same matter {self.case.tracking_code}"[:20], "Something new"],
+            ["Same matter", "Something new"],
         )
 
 

@@ -306,7 +306,7 @@ def same_matter(language: str, code: str) -> dict[str, Any]:
         f"You have a case open, {code}. Is this about the same matter, or something new?",
     )
     items = [
-        _postback(_pick(language, f"เรื่องเดิม {code}"[:20], f"Same matter {code}"[:20]), SAME_YES),
+        _postback(_pick(language, "เรื่องเดิม", "Same matter"), SAME_YES),
         _postback(_pick(language, "เรื่องใหม่", "Something new"), SAME_NO),
     ]
     return {"text": text, "quick_reply": {"items": items}}

@@ -796,7 +796,7 @@ def _held_report(held: dict[str, Any]) -> Report | None:
 def _talk_postback(chat: LineChat, event: LineEvent, data: str, emergency: str) -> bool:
     """The taps that answer a question or choose a problem; whether this tap was one of them. Any other tap
     settles a waiting question as unanswered first (or, an emergency tapped while asked to confirm one, is her
-    yes), then goes on as usual."""
+    yes), then goes on as usual; "track my case" leaves it waiting."""
     fields = parse_qs(data)
     category = (fields.get("category") or [""])[0]
     answers = (messages.CONFIRM_YES, messages.CONFIRM_NO, messages.SAME_YES, messages.SAME_NO)
@@ -818,7 +818,7 @@ def _talk_postback(chat: LineChat, event: LineEvent, data: str, emergency: str) 
         if held is not None:
             _same_answered(chat, held, same=data == messages.SAME_YES, event=event)
             return True
-    elif question:
+    elif question and data != messages.TRACK:  # asking about her case leaves the question waiting
         _question_expire(chat)
     if data in answers:
         # A tap on a question already settled (its minute ran out, or it was answered): the menu, so that an
