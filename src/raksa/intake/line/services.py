@@ -11,9 +11,11 @@ after a failure neither answers twice nor reports twice.
 The conversation (docs/line.md): follow -> a welcome with the five emergencies as quick replies; an emergency
 tapped -> asked for the location and remembered on the user's LineChat for 60 s; the location -> the report
 through the intake pipeline (dispatched there at once), or, when no location comes, `line_pending_sweep` submits
-it without one. A first free text goes through triage; later messages join the case the chat made while it is
-open. Every answer is a LINE push queued in the outbox with a key derived from the event: a redelivered event is
-stored once, so it is answered once.
+it without one. A first free text goes through triage: one it reads as an emergency is stored, held, and
+confirmed with one tap (help is sent anyway after the minute when triage is sure); later messages join the case
+the chat made while it is open, and one long after asks whether it is still the same matter. "Another problem"
+is a short guided intake. Every answer is a LINE push queued in the outbox with a key derived from the event: a
+redelivered event is stored once, so it is answered once.
 """
 
 from __future__ import annotations
