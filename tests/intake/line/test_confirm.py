@@ -85,6 +85,15 @@ class ConfirmTests(ConfirmTestCase):
         self.assertEqual(self.sweep_pending(), 0)
         self.assertEqual(Dispatch.objects.count(), 1)
 
+    def test_a_redelivered_yes_sends_one_team_and_answers_once(self):
+        self.asked()
+        yes = postback("confirm=yes")
+        self.says(yes)
+        self.says(dict(yes, deliveryContext={"isRedelivery": True}))
+        self.assertEqual(Dispatch.objects.filter(level=0).count(), 1)
+        self.assertEqual(Message.objects.filter(purpose=PURPOSE, key__endswith=":sent").count(), 1)
+        self.assertEqual(Message.objects.filter(purpose=PURPOSE, key__endswith=":late").count(), 0)
+
     def test_her_location_then_joins_the_case_and_gives_it_its_place(self):
         self.asked()
         self.says(postback("confirm=yes"))

@@ -106,6 +106,15 @@ class ReturningTests(ConversationTestCase):
         self.says(postback("action=other"), postback("same=yes"), text_message(AGAIN))
         self.assertEqual(Report.objects.get(text=AGAIN).case, self.case)
 
+    def test_another_problem_unanswered_is_simply_dropped_after_the_minute(self):
+        self.says(postback("action=other"))
+        self.at(DAY + dt.timedelta(seconds=61))
+        self.assertEqual(self.sweep_pending(), 1)
+        self.assertEqual(Report.objects.count(), 1)
+        self.assertEqual(LineChat.objects.get().pending_question, "")
+        self.says(text_message(AGAIN))  # soon after her report: it joins, as before
+        self.assertEqual(self.case.reports.count(), 2)
+
     def test_another_problem_then_something_new_is_the_guided_intake(self):
         self.says(postback("action=other"), postback("same=no"))
         self.assertEqual(self.quick_replies(self.last_answer())[0]["data"], "category=family_violence")
