@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from raksa.cases.events import choice_field, event_type_declare, kept, text_field
-from raksa.cases.models import Channel
+from raksa.cases.models import Channel, EmergencyType
 
 REPORT_ADDED = event_type_declare(
     kind="report_added",
@@ -30,6 +30,15 @@ LOCATION_ADDED = event_type_declare(
         text_field("location_text", pgettext_lazy("timeline", "สถานที่: %s")),
         kept("latitude"),
         kept("longitude"),
+        kept("report_id"),
+    ),
+)
+EMERGENCY_UNCONFIRMED = event_type_declare(
+    kind="emergency_unconfirmed",
+    title=_("อาจเป็นเหตุฉุกเฉิน ผู้แจ้งไม่ได้ยืนยัน รอเจ้าหน้าที่พิจารณา"),
+    fields=(
+        choice_field("emergency_type", EmergencyType, pgettext_lazy("timeline", "ระบบคัดกรองอ่านว่า: %s")),
+        kept("confidence"),
         kept("report_id"),
     ),
 )

@@ -432,6 +432,7 @@ def report_submit(
     urgency: str | None = None,
     updates_by_sms: bool = False,
     joins: Case | None = None,
+    hold_until: dt.datetime | None = None,
 ) -> Submitted:
     """Check, store and (unless `process` is False) process one report; see the module's docstring.
 
@@ -444,6 +445,9 @@ def report_submit(
     `joins` (a channel, never staff) is the reporter's own open case that this report adds to, as the channel
     knows it: a LINE chat's later messages join the case its first report made. The channel vouches for it, so
     no staff access is checked; a closed case is refused (`case_not_open`).
+    `hold_until` (a channel that asks its reporter a question first) stores the report without processing it:
+    the channel processes it with her answer (`report_release`); if it never does, the worker's safety net
+    processes it as given once `hold_until` has passed, so a held report is never lost.
     """
     if channel not in Channel.values:
         raise INVALID_CHOICE.error(field="channel", what_th="ช่องทาง", what_en="channel", value=shown(channel))
@@ -492,6 +496,7 @@ def report_submit(
                 text=text_value,
                 payload=payload,
                 submitted_by=actor,
+                next_attempt_at=hold_until,
             )
             for file in checked_files:
                 row = ReportFile(
@@ -525,9 +530,59 @@ def report_submit(
         for name in stored:
             default_storage.delete(name)
         raise
-    if process:
+    if process and hold_until is None:
         report = report_process_attempt(report=report)
     return Submitted(report, created=True)
+
+
+def report_release(
+    *,
+    report: Report,
+    emergency_type: str | None = None,
+    joins: Case | None = None,
+    unconfirmed: str = "",
+    confidence: float | None = None,
+    process: bool = True,
+) -> Report:
+    """Process a report stored with `hold_until`, with what its reporter answered meanwhile; the report.
+
+    Her answer is input from the reporter, kept in the payload with the meaning it has at submission:
+    `emergency_type` the emergency she confirmed, or "" when she said it is none (triage still gives the
+    category); `joins` her open case, when she said it is the same matter. `unconfirmed` (with no emergency type
+    given) is the emergency triage read when she did not answer and triage was not sure enough to send help
+    without her: the case is made urgent, not an emergency, and its timeline says a human must decide
+    (`emergency_unconfirmed`, with triage's `confidence`). `process` False records the answer and keeps the
+    report held (another question follows; the safety net then processes it with this answer). A report
+    already processed (the safety net was first) is returned as it is.
+    """
+    problems = _Problems()
+    if emergency_type is not None:
+        _choice(emergency_type, EmergencyType.values, "emergency_type", problems)
+    if unconfirmed:
+        _choice(unconfirmed, EmergencyType.values, "emergency_type", problems)
+    if problems.items:
+        raise invalid_input(problems.items)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+        if locked.state == Report.State.PROCESSED:
+            return locked
+        payload = dict(locked.payload)
+        if emergency_type is not None:
+            payload["emergency_type"] = emergency_type
+        if joins is not None:
+            joins = Case.objects.filter(pk=joins.pk).first() or joins
+            if joins.status == Status.CLOSED:
+                raise CASE_NOT_OPEN.error(field="joins")
+            payload["attach_to"] = joins.number
+        if unconfirmed and payload.get("emergency_type") is None:
+            payload["emergency_unconfirmed"] = {"emergency_type": unconfirmed, "confidence": confidence}
+        locked.payload = payload
+        if not process:
+            locked.save(update_fields=["payload", "updated_at"])
+            return locked
+        locked.next_attempt_at = None
+        locked.save(update_fields=["payload", "next_attempt_at", "updated_at"])
+    return report_process_attempt(report=locked)
 
 
 def _existing(source: str, key: str, request_hash: str) -> Report | None:
@@ -683,7 +738,11 @@ def report_process(*, report: Report) -> Report:
             else (result.emergency_type if result else "") or ""
         )
         category = payload.get("category") or (result.category if result else Category.OTHER)
-        urgency = None
+        urgency: str | None = None
+        unconfirmed = payload.get("emergency_unconfirmed") if given_emergency is None else None
+        if unconfirmed:
+            # Triage read an emergency the reporter did not confirm (report_release): a human decides.
+            emergency_type, urgency = "", Urgency.URGENT
         if not emergency_type and result is not None and result.urgency != "emergency":
             urgency = result.urgency
         if not emergency_type and payload.get("urgency") not in (None, "", Urgency.EMERGENCY):
@@ -731,6 +790,18 @@ def report_process(*, report: Report) -> Report:
                 actor=actor, case=case, uploaded_file=ContentFile(data, name=row.original_name or "photo")
             )
         _reporter_subscribe(report, case)
+        if unconfirmed and not attach_number:
+            event_record(
+                case=case,
+                kind=events.EMERGENCY_UNCONFIRMED.kind,
+                actor=actor,
+                unit=case.owning_unit,
+                data={
+                    "emergency_type": unconfirmed.get("emergency_type", ""),
+                    "confidence": unconfirmed.get("confidence"),
+                    "report_id": report.public_id,
+                },
+            )
         if case.emergency_type and not attach_number:
             dispatch_request(case=case)
         report.case = case

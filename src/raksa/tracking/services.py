@@ -294,6 +294,17 @@ def track_lookup(*, code: str, secret: str | None = None, client: str | None = N
     return tracked(case, verified=True)
 
 
+def track_code_check(*, client: str) -> RateDecision:
+    """For a look-up by code alone outside the page (a code typed in the LINE chat, `client` its LINE user):
+    whether `client` is still within the page's limits for code-only look-ups (one read, nothing counted)."""
+    return rate_check(scope=SCOPE_ADDRESS, client=client, limits=_limits())
+
+
+def track_code_missed(*, client: str) -> None:
+    """Count a code-only look-up by `client` that found nothing it may see, as the page counts an unknown code."""
+    rate_take(scope=SCOPE_ADDRESS, client=client, limits=_limits())
+
+
 def tracking_pin_issue(*, case: Case) -> str | None:
     """A new 6-digit PIN for `case`, to be shown to the reporter once; None when the case already has one (it was
     shown before, to whoever made the report first), so a PIN is never shown twice or replaced.

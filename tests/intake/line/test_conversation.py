@@ -19,7 +19,7 @@ from raksa.directory.models import Contact
 from raksa.dispatch.models import Dispatch
 from raksa.dispatch.services import dispatch_acknowledge, dispatch_on_scene
 from raksa.intake.line.models import LineChat, LineEvent
-from raksa.intake.line.services import PURPOSE, line_event_sweep, line_pending_sweep
+from raksa.intake.line.services import PURPOSE, line_event_sweep, line_pending_sweep, pin_masked
 from raksa.intake.models import Report
 from raksa.notify.models import Message
 from raksa.notify.services import outbox_sweep
@@ -81,14 +81,16 @@ class ConversationTestCase(WebhookMixin, StandInsMixin, RaksaTestCase):
 
     def answers(self, user: str = USER) -> list[dict[str, Any]]:
         """What the account said to the user, through the outbox and the stand-in, in the order it was queued
-        (the outbox sends side by side; the stage notices tracking sends to the same chat are left out)."""
+        (the outbox sends side by side; the stage notices tracking sends to the same chat are left out). A stored
+        answer keeps no PIN once delivered, so the two are matched with the PIN masked."""
         self.send_out()
         arrived: dict[str, list[dict[str, Any]]] = {}
         for item in self.line.received(user):
             for message in item["messages"]:
-                arrived.setdefault(message["text"], []).append(message)
+                arrived.setdefault(pin_masked(message["text"]), []).append(message)
         ours = Message.objects.filter(purpose=PURPOSE, to=user, state=Message.State.SENT).order_by("id")
-        return [arrived[m.payload["text"]].pop(0) for m in ours if arrived.get(m.payload["text"])]
+        texts = [pin_masked(m.payload["text"]) for m in ours]
+        return [arrived[text].pop(0) for text in texts if arrived.get(text)]
 
     def last_answer(self, user: str = USER) -> dict[str, Any]:
         return self.answers(user)[-1]
@@ -170,9 +172,11 @@ class WelcomeTests(ConversationTestCase):
         report = Report.objects.get()
         self.assertEqual(report.text, "ช่วยด้วย ยายอยู่คนเดียว ไม่มีรายได้")
 
-    def test_another_problem_asks_her_to_tell_it(self):
+    def test_another_problem_asks_what_it_is_about(self):
         self.says(postback("action=other"))
-        self.assertIn("พิมพ์เล่าเรื่อง", self.last_answer()["text"])
+        answer = self.last_answer()
+        self.assertIn("เรื่องที่ต้องการแจ้งเกี่ยวกับอะไร", answer["text"])
+        self.assertEqual(self.quick_replies(answer)[0]["data"], "category=family_violence")
 
 
 class EmergencyTests(ConversationTestCase):

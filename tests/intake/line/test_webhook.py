@@ -338,14 +338,25 @@ class AnswerShapeTests(TestCase):
                 for payload in (
                     messages.welcome(language),
                     messages.ask_location(language, kind),
-                    messages.emergency_sent(language, kind, "RK7Q-M2XW-9", "http://x/track/", located=False),
+                    messages.emergency_sent(
+                        language, kind, "RK7Q-M2XW-9", "http://x/track/", located=False, pin="123456"
+                    ),
                     messages.emergency_again(language, kind, "RK7Q-M2XW-9", "http://x/track/", located=False),
-                    messages.report_received(language, "RK7Q-M2XW-9", "http://x/track/", dispatched=True),
+                    messages.report_received(
+                        language, "RK7Q-M2XW-9", "http://x/track/", dispatched=True, pin="123456"
+                    ),
                     messages.report_waiting(language),
                     messages.added_to_case(language, "RK7Q-M2XW-9"),
-                    messages.tell_more(language),
-                    messages.case_status(language, "RK7Q-M2XW-9", "รับเรื่องแล้ว", "http://x/track/"),
+                    messages.case_status(language, "RK7Q-M2XW-9", "received", "http://x/track/"),
                     messages.no_case(language, "http://x/track/"),
+                    messages.confirm_emergency(language, kind, confident=True),
+                    messages.confirm_emergency(language, kind, confident=False),
+                    messages.unconfirmed_received(language, "RK7Q-M2XW-9", "http://x/track/", pin="123456"),
+                    messages.same_matter(language, "RK7Q-M2XW-9"),
+                    messages.tell_more_same(language, "RK7Q-M2XW-9"),
+                    messages.choose_category(language),
+                    messages.tell_more_category(language, "elderly_care"),
+                    messages.too_many_lookups(language, 10),
                 ):
                     with self.subTest(language=language, kind=kind, text=payload["text"][:30]):
                         transport_for("line").check(to=USER, payload=payload)

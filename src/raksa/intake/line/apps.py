@@ -14,7 +14,10 @@ class LineConfig(AppConfig):
 
     def ready(self) -> None:
         from raksa.dispatch.services import dispatch_move_register
-        from raksa.intake.line.services import line_dispatch_moved
+        from raksa.intake.line.services import PURPOSE, line_answer_outcome, line_dispatch_moved
+        from raksa.notify.services import outcome_handler_register
 
         # dispatch may not import the LINE channel: it tells it, through this handler, that a team moved.
         dispatch_move_register(line_dispatch_moved)
+        # Once an answer is delivered (or given up), the PIN it carried is taken out of the stored message.
+        outcome_handler_register(PURPOSE, line_answer_outcome)

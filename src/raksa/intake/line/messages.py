@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from raksa.cases.models import EmergencyType
+from raksa.cases.stages import words
+from raksa.directory.models import Category
 
 HOTLINE = "1300"
 THAI, ENGLISH = "th", "en"
@@ -22,10 +24,43 @@ EMERGENCY_LABELS: dict[str, tuple[str, str]] = {
 }
 # Postback data the buttons send back.
 OTHER, TRACK, SEND_NOW = "action=other", "action=track", "action=send_now"
+CONFIRM_YES, CONFIRM_NO = "confirm=yes", "confirm=no"
+SAME_YES, SAME_NO = "same=yes", "same=no"
+# The guided intake's choice of problem, as short as a quick reply's label must be (at most 20 characters).
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    Category.FAMILY_VIOLENCE: ("ความรุนแรงในครอบครัว", "Family violence"),
+    Category.CHILD_PROTECTION: ("คุ้มครองเด็ก", "Child protection"),
+    Category.ELDERLY_CARE: ("ผู้สูงอายุ", "Older person"),
+    Category.DISABILITY_SUPPORT: ("คนพิการ", "Disability"),
+    Category.FINANCIAL_HARDSHIP: ("การเงิน การดำรงชีพ", "Money, livelihood"),
+    Category.HOMELESSNESS: ("คนไร้ที่พึ่ง", "No place to live"),
+    Category.UNPLANNED_PREGNANCY: ("ตั้งครรภ์ไม่พร้อม", "Unplanned pregnancy"),
+    Category.HUMAN_TRAFFICKING: ("การค้ามนุษย์", "Human trafficking"),
+    Category.MISSING_PERSON: ("คนหาย", "Missing person"),
+    Category.DRUGS: ("ยาเสพติด", "Drugs"),
+    Category.BEGGING: ("ขอทาน", "Begging"),
+    Category.OTHER: ("เรื่องอื่น ๆ", "Something else"),
+}
 
 
 def emergency_data(emergency_type: str) -> str:
     return f"emergency={emergency_type}"
+
+
+def category_data(category: str) -> str:
+    return f"category={category}"
+
+
+def _pin_line(language: str, pin: str | None) -> str:
+    """The PIN, shown once, as the web form's thank-you page shows it; nothing when the case has one already."""
+    if not pin:
+        return ""
+    return _pick(
+        language,
+        f"\nรหัส PIN สำหรับดูรายละเอียดในหน้าติดตามเรื่อง: {pin} (แสดงครั้งเดียว จดไว้แยกจากรหัสติดตาม)",
+        f"\nYour PIN, to see the details on the tracking page: {pin} (shown only this once: write it down "
+        "apart from the tracking code)",
+    )
 
 
 def _pick(language: str, thai: str, english: str) -> str:
@@ -100,13 +135,13 @@ def ask_location(language: str, emergency_type: str) -> dict[str, Any]:
 
 
 def emergency_sent(
-    language: str, emergency_type: str, code: str, url: str, *, located: bool
+    language: str, emergency_type: str, code: str, url: str, *, located: bool, pin: str | None = None
 ) -> dict[str, Any]:
     thai, english = EMERGENCY_LABELS[emergency_type]
     if language == ENGLISH:
         text = (
             f"Your emergency ({english}) has been sent to a help team.\n"
-            f"Tracking code: {code}\n"
+            f"Tracking code: {code}{_pin_line(language, pin)}\n"
             "Staff will contact you or come to you as soon as possible. When it is safe, you can send more "
             "details, photos or your location in this chat.\n"
             f"Status: {url}\nEmergency line: {HOTLINE}"
@@ -116,7 +151,7 @@ def emergency_sent(
     else:
         text = (
             f"ส่งเรื่องเหตุฉุกเฉิน ({thai}) ให้ทีมช่วยเหลือแล้ว\n"
-            f"รหัสติดตามเรื่อง: {code}\n"
+            f"รหัสติดตามเรื่อง: {code}{_pin_line(language, pin)}\n"
             "เจ้าหน้าที่จะติดต่อกลับหรือไปหาคุณโดยเร็วที่สุด เมื่อปลอดภัย ส่งรายละเอียด รูป หรือตำแหน่ง"
             "เพิ่มเติมในแชทนี้ได้ตลอด\n"
             f"ดูสถานะ: {url}\nสายด่วน {HOTLINE}"
@@ -146,7 +181,9 @@ def emergency_again(
     return payload
 
 
-def report_received(language: str, code: str, url: str, *, dispatched: bool) -> dict[str, Any]:
+def report_received(
+    language: str, code: str, url: str, *, dispatched: bool, pin: str | None = None
+) -> dict[str, Any]:
     if language == ENGLISH:
         first = (
             "We have received your report and sent it to a help team."
@@ -154,14 +191,12 @@ def report_received(language: str, code: str, url: str, *, dispatched: bool) -> 
             else ("We have received your report.")
         )
         text = (
-            f"{first}\nTracking code: {code}\nStaff will look into it and contact you.\n"
+            f"{first}\nTracking code: {code}{_pin_line(language, pin)}\nStaff will look into it and contact you.\n"
             f"Status: {url}\nQuestions: call {HOTLINE}"
         )
     else:
         first = "รับเรื่องแล้ว และส่งให้ทีมช่วยเหลือแล้ว" if dispatched else "รับเรื่องแล้ว"
-        text = (
-            f"{first}\nรหัสติดตามเรื่อง: {code}\nเจ้าหน้าที่จะตรวจสอบและติดต่อกลับ\nดูสถานะ: {url}\nสอบถาม โทร {HOTLINE}"
-        )
+        text = f"{first}\nรหัสติดตามเรื่อง: {code}{_pin_line(language, pin)}\nเจ้าหน้าที่จะตรวจสอบและติดต่อกลับ\nดูสถานะ: {url}\nสอบถาม โทร {HOTLINE}"
     return {"text": text}
 
 
@@ -188,22 +223,14 @@ def added_to_case(language: str, code: str) -> dict[str, Any]:
     }
 
 
-def tell_more(language: str) -> dict[str, Any]:
+def case_status(language: str, code: str, stage: str, url: str) -> dict[str, Any]:
+    """A case's public stage, by its name in her language (cases.stages)."""
+    said = words(stage)
     return {
         "text": _pick(
             language,
-            "พิมพ์เล่าเรื่องที่เกิดขึ้นได้เลย ใคร ที่ไหน ต้องการความช่วยเหลืออะไร เจ้าหน้าที่จะตรวจสอบและติดต่อกลับ",
-            "Tell us what happened: who, where, and what help is needed. Staff will look into it and contact you.",
-        )
-    }
-
-
-def case_status(language: str, code: str, stage_th: str, url: str) -> dict[str, Any]:
-    return {
-        "text": _pick(
-            language,
-            f"เรื่อง {code}: {stage_th}\nดูสถานะ: {url}\nสอบถาม โทร {HOTLINE}",
-            f"Case {code}: {stage_th}\nStatus: {url}\nQuestions: call {HOTLINE}",
+            f"เรื่อง {code}: {said.name_th}\nดูสถานะ: {url}\nสอบถาม โทร {HOTLINE}",
+            f"Case {code}: {said.name_en}\nStatus: {url}\nQuestions: call {HOTLINE}",
         )
     }
 
@@ -224,6 +251,109 @@ def code_elsewhere(language: str, url: str) -> dict[str, Any]:
             language,
             f"ดูสถานะของเรื่องนี้ได้ที่ {url}\nสอบถาม โทร {HOTLINE}",
             f"See the status of this case at {url}\nQuestions: call {HOTLINE}",
+        )
+    }
+
+
+def confirm_emergency(language: str, emergency_type: str, *, confident: bool) -> dict[str, Any]:
+    """A text triage read as an emergency: one tap sends help; what happens without an answer is said."""
+    thai, english = EMERGENCY_LABELS[emergency_type]
+    if language == ENGLISH:
+        text = (
+            f"Your message reads like an emergency ({english}). Shall we send a help team now?\n"
+            "Your message is kept either way. "
+            + (
+                "If you cannot answer, we will send a help team within a minute anyway."
+                if confident
+                else "If you do not answer, a staff member will read it and decide."
+            )
+        )
+    else:
+        text = (
+            f"ข้อความของคุณเหมือนเป็นเหตุฉุกเฉิน ({thai}) ต้องการให้ส่งทีมช่วยเหลือตอนนี้เลยไหม\n"
+            "เราเก็บข้อความของคุณไว้แล้ว "
+            + (
+                "หากตอบไม่ได้ เราจะส่งทีมช่วยเหลือภายใน 1 นาทีอยู่ดี"
+                if confident
+                else "หากไม่ได้ตอบ เจ้าหน้าที่จะอ่านและพิจารณาให้"
+            )
+        )
+    items = [
+        _postback(_pick(language, "ใช่ ส่งความช่วยเหลือ", "Yes, send help now"), CONFIRM_YES),
+        _postback(_pick(language, "ไม่ใช่เหตุฉุกเฉิน", "No, not an emergency"), CONFIRM_NO),
+    ]
+    return {"text": text, "quick_reply": {"items": items}}
+
+
+def unconfirmed_received(language: str, code: str, url: str, *, pin: str | None = None) -> dict[str, Any]:
+    """No answer to the question, and triage was not sure: the case waits for a person at the centre."""
+    text = _pick(
+        language,
+        f"รับเรื่องแล้ว เจ้าหน้าที่จะอ่านข้อความของคุณและพิจารณาโดยเร็ว\nรหัสติดตามเรื่อง: {code}"
+        f"{_pin_line(language, pin)}\nหากตกอยู่ในอันตราย แตะประเภทเหตุด้านล่าง หรือโทร {HOTLINE}\nดูสถานะ: {url}",
+        f"We have your report; a staff member will read it and decide soon.\nTracking code: {code}"
+        f"{_pin_line(language, pin)}\nIf you are in danger, tap the kind of emergency below or call {HOTLINE}."
+        f"\nStatus: {url}",
+    )
+    return {"text": text, "quick_reply": _menu(language)}
+
+
+def same_matter(language: str, code: str) -> dict[str, Any]:
+    """Someone with an open case starts again: is it about that case?"""
+    text = _pick(
+        language,
+        f"คุณมีเรื่อง {code} ที่ยังดำเนินการอยู่ ข้อความนี้เกี่ยวกับเรื่องเดิม หรือเป็นเรื่องใหม่",
+        f"You have a case open, {code}. Is this about the same matter, or something new?",
+    )
+    items = [
+        _postback(_pick(language, "เรื่องเดิม", "Same matter"), SAME_YES),
+        _postback(_pick(language, "เรื่องใหม่", "Something new"), SAME_NO),
+    ]
+    return {"text": text, "quick_reply": {"items": items}}
+
+
+def tell_more_same(language: str, code: str) -> dict[str, Any]:
+    return {
+        "text": _pick(
+            language,
+            f"พิมพ์เล่าเพิ่มเติมได้เลย เราจะเพิ่มในเรื่อง {code}",
+            f"Tell us more: we will add it to your case {code}.",
+        )
+    }
+
+
+def choose_category(language: str) -> dict[str, Any]:
+    """The guided intake's first step: what kind of problem, as quick replies."""
+    items = [
+        _postback(_pick(language, thai, english), category_data(kind))
+        for kind, (thai, english) in CATEGORY_LABELS.items()
+    ]
+    text = _pick(
+        language,
+        f"เรื่องที่ต้องการแจ้งเกี่ยวกับอะไร แตะเลือกด้านล่าง\nหากตกอยู่ในอันตราย โทร {HOTLINE}",
+        f"What is it about? Tap one below.\nIf you are in danger, call {HOTLINE}.",
+    )
+    return {"text": text, "quick_reply": {"items": items}}
+
+
+def tell_more_category(language: str, category: str) -> dict[str, Any]:
+    thai, english = CATEGORY_LABELS.get(category, CATEGORY_LABELS[Category.OTHER])
+    return {
+        "text": _pick(
+            language,
+            f"เรื่อง: {thai}\nพิมพ์เล่าเรื่องที่เกิดขึ้นได้เลย ใคร ที่ไหน ต้องการความช่วยเหลืออะไร แล้วเราจะแจ้งรหัสติดตามเรื่องให้",
+            f"About: {english}\nTell us what happened: who, where, and what help is needed. "
+            "We will then give you a tracking code.",
+        )
+    }
+
+
+def too_many_lookups(language: str, minutes: int) -> dict[str, Any]:
+    return {
+        "text": _pick(
+            language,
+            f"ขอดูสถานะหลายครั้งเกินไป โปรดลองใหม่ในอีก {minutes} นาที หรือโทร {HOTLINE}",
+            f"Too many look-ups. Please try again in {minutes} minutes, or call {HOTLINE}.",
         )
     }
 

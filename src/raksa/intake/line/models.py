@@ -53,6 +53,20 @@ class LineChat(TimeStampedModel):
     pending_emergency = models.CharField(max_length=16, choices=EmergencyType.choices, blank=True)
     pending_event_id = models.CharField(max_length=64, blank=True)
     pending_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A question waiting for her tap (the same pending_* minute): "confirm" (a text triage read as the emergency
+    # in pending_emergency: send help now?) or "same" (is this about her open case?). Her text is already stored
+    # as `pending_report`, held from processing until she answers or the minute is up.
+    pending_question = models.CharField(max_length=8, blank=True)
+    pending_report = models.ForeignKey(
+        "intake.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Triage's confidence in the emergency it read: at CONFIRM_CONFIDENT or more, no answer sends help anyway.
+    pending_confidence = models.FloatField(null=True, blank=True)
+    # The short guided intake ("another problem"): the category she chose; her next text is a new case of it.
+    intake_category = models.CharField(max_length=24, blank=True)
+    # When she last told the chat something about her case (a report, or "the same matter"): a text long after
+    # it asks whether it is still the same matter.
+    last_said_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.user_id

@@ -11,9 +11,11 @@ after a failure neither answers twice nor reports twice.
 The conversation (docs/line.md): follow -> a welcome with the five emergencies as quick replies; an emergency
 tapped -> asked for the location and remembered on the user's LineChat for 60 s; the location -> the report
 through the intake pipeline (dispatched there at once), or, when no location comes, `line_pending_sweep` submits
-it without one. A first free text goes through triage; later messages join the case the chat made while it is
-open. Every answer is a LINE push queued in the outbox with a key derived from the event: a redelivered event is
-stored once, so it is answered once.
+it without one. A first free text goes through triage: one it reads as an emergency is stored, held, and
+confirmed with one tap (help is sent anyway after the minute when triage is sure); later messages join the case
+the chat made while it is open, and one long after asks whether it is still the same matter. "Another problem"
+is a short guided intake. Every answer is a LINE push queued in the outbox with a key derived from the event: a
+redelivered event is stored once, so it is answered once.
 """
 
 from __future__ import annotations
@@ -35,20 +37,27 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from raksa.cases.models import Case, EmergencyType, PublicStage, Status
+from raksa.cases.models import Case, EmergencyType, Status
 from raksa.core.errors import InvalidInput
 from raksa.core.ids import normalize_tracking_code
-from raksa.directory.models import Contact, Unit
+from raksa.directory.models import Category, Contact, Unit
 from raksa.dispatch.models import Dispatch, DispatchState
 from raksa.intake.line import messages
 from raksa.intake.line.content import LineContent, line_content_fetch
 from raksa.intake.line.models import LineChat, LineEvent, LineGroup
 from raksa.intake.models import Report
-from raksa.intake.services import REPORT_TEXT_MAX, report_submit
+from raksa.intake.services import REPORT_TEXT_MAX, report_release, report_submit
+from raksa.notify.models import Message
 from raksa.notify.services import message_queue
 from raksa.notify.transports import line_loading_show, line_profile_language
 from raksa.tracking.models import Subscription
-from raksa.tracking.services import subscriptions_stop, track_url
+from raksa.tracking.services import (
+    subscriptions_stop,
+    track_code_check,
+    track_code_missed,
+    track_url,
+    tracking_pin_issue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +81,19 @@ SWEEP_BATCH = 100
 # A message this short that reads as a tracking code (with its check character) is a question about a case.
 TRACKING_CODE_TYPED_MAX = 16
 _WORDLESS = frozenset({"sticker", "image", "video", "audio", "file"})
+# A text triage reads as an emergency is confirmed by one tap; with no answer in the minute, help is sent anyway
+# when triage's confidence (the model's probability of that emergency type) is at least this. On the triage
+# development set, readings at 0.6 and above were emergencies 99% of the time, those below it 42%.
+CONFIRM_CONFIDENT = 0.6
+# A held report (waiting for her answer) is left by intake's safety net this long after her message: two
+# questions of a minute each (confirm, then "same matter?") and a minute's grace for the worker.
+HOLD_SECONDS = 3 * PENDING_SECONDS
+# Someone with an open case who writes again after this long is asked whether it is the same matter.
+RETURNING_SECONDS = 30 * 60
+CONFIRM, SAME = "confirm", "same"
+# The PIN in a stored answer, once delivered (its digits are replaced).
+_PIN_SHOWN = re.compile(r"(PIN[^\n:]*: )(\d{6})")
+_PIN_MASK = "••••••"
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -344,6 +366,8 @@ def _reporter(chat: LineChat) -> dict[str, str]:
 def _postback(chat: LineChat, event: LineEvent, data: str) -> bool:
     fields = parse_qs(data)
     emergency = (fields.get("emergency") or [""])[0]
+    if _talk_postback(chat, event, data, emergency):
+        return True
     if emergency in EmergencyType.values:
         chat.pending_emergency = emergency
         chat.pending_event_id = event.webhook_event_id
@@ -362,8 +386,7 @@ def _postback(chat: LineChat, event: LineEvent, data: str) -> bool:
             _emergency_submit(chat, location=None, text="", event=event)
         return True
     if data == messages.OTHER:
-        _say(chat, f"{event.webhook_event_id}:tell_more", messages.tell_more(chat.language), event)
-        return True
+        return _other_problem(chat, event)
     if data == messages.TRACK:
         case = Case.objects.filter(pk=chat.case_id).first() if chat.case_id else None
         if case is None:
@@ -374,11 +397,10 @@ def _postback(chat: LineChat, event: LineEvent, data: str) -> bool:
                 event,
             )
         else:
-            stage = str(PublicStage(case.public_stage).label)
             _say(
                 chat,
                 f"{event.webhook_event_id}:status",
-                messages.case_status(chat.language, case.tracking_code, stage, track_url(case)),
+                messages.case_status(chat.language, case.tracking_code, case.public_stage, track_url(case)),
                 event,
             )
         return True
@@ -419,6 +441,9 @@ def _text(chat: LineChat, event: LineEvent, text: str) -> bool:
     code = normalize_tracking_code(text) if len(text) <= TRACKING_CODE_TYPED_MAX else None
     if code is None:
         _language_seen(chat, text)  # a code's letters say nothing of her language
+    if chat.pending_question:
+        # She wrote instead of tapping: the question goes as if unanswered, and what she wrote follows it.
+        _question_expire(chat)
     if chat.pending_emergency:
         # She typed instead of sharing a place: that is what she can say now; the emergency goes at once with it.
         _emergency_submit(chat, location=None, text=text, event=event)
@@ -426,7 +451,11 @@ def _text(chat: LineChat, event: LineEvent, text: str) -> bool:
     if code is not None:
         _code_status(chat, event, code)
         return True
+    if chat.intake_category:
+        return _first_text(chat, event, text, category=chat.intake_category)
     case = _open_case(chat)
+    if case is not None and _returning(chat, case, event.received_at):
+        return _first_text(chat, event, text, returning=case)
     if case is not None:
         report_submit(
             channel="line",
@@ -443,35 +472,23 @@ def _text(chat: LineChat, event: LineEvent, text: str) -> bool:
             event,
         )
         return True
-    submitted = report_submit(
-        channel="line",
-        source=SOURCE,
-        idempotency_key=event.webhook_event_id,
-        text=text,
-        reporter=_reporter(chat),
-    )
-    report = submitted.report
-    if report.case is None:
-        _say(chat, f"{event.webhook_event_id}:waiting", messages.report_waiting(chat.language), event)
-        return True
-    chat.case = report.case
-    chat.save(update_fields=["case", "updated_at"])
-    dispatched = bool(report.case.emergency_type)
-    _say(
-        chat,
-        f"{event.webhook_event_id}:received",
-        messages.report_received(
-            chat.language, report.case.tracking_code, track_url(report.case), dispatched=dispatched
-        ),
-        event,
-    )
-    return True
+    return _first_text(chat, event, text)
 
 
 def _code_status(chat: LineChat, event: LineEvent, code: str) -> None:
-    """A tracking code typed into the chat: the status here when it is a case she reported through LINE; for any
-    other code, only the public tracking page's link, whose rules apply there (the chat never says whether a
-    code exists, so it cannot be used to probe for cases)."""
+    """A tracking code typed into the chat, under the tracking page's rules for a code alone: the same limit
+    per requester (her LINE user id standing for the page's address), and the stage only of a case she reported
+    through LINE; any other code gets the public page's link, where its own rules apply. Whether a code exists
+    is never said: a code that is not hers, known or not, gets the same answer and counts against her limit
+    the same way, as an unknown code counts on the page."""
+    client = f"line:{chat.user_id}"
+    checked = track_code_check(client=client)
+    if not checked.allowed:
+        minutes = -(-checked.retry_after // 60)
+        _say(
+            chat, f"{event.webhook_event_id}:status", messages.too_many_lookups(chat.language, minutes), event
+        )
+        return
     case = Case.objects.filter(tracking_code=code).first()
     hers = (
         case is not None
@@ -480,9 +497,9 @@ def _code_status(chat: LineChat, event: LineEvent, code: str) -> None:
         ).exists()
     )
     if case is not None and hers:
-        stage = str(PublicStage(case.public_stage).label)
-        payload = messages.case_status(chat.language, case.tracking_code, stage, track_url(case))
+        payload = messages.case_status(chat.language, case.tracking_code, case.public_stage, track_url(case))
     else:
+        track_code_missed(client=client)
         payload = messages.code_elsewhere(chat.language, f"{_track_page()}?code={code}")
     _say(chat, f"{event.webhook_event_id}:status", payload, event)
 
@@ -494,6 +511,8 @@ def _place(message: dict[str, Any]) -> dict[str, Any]:
 
 def _location(chat: LineChat, event: LineEvent, message: dict[str, Any]) -> bool:
     location = _place(message)
+    if chat.pending_question:
+        _question_expire(chat)  # a place instead of a tap: the question goes as unanswered, the place follows
     if chat.pending_emergency:
         _emergency_submit(chat, location=location, text="", event=event)
         return True
@@ -540,7 +559,7 @@ def _emergency_submit(
     location, a typed text, the "send now" button and the timeout sweep never submit it twice. `event` is what
     submitted it (the answer replies to it), None for the timeout."""
     pending_id, emergency = chat.pending_event_id, chat.pending_emergency
-    if not pending_id or not emergency:
+    if not pending_id or not emergency or chat.pending_question:
         return None
     cleared = LineChat.objects.filter(pk=chat.pk, pending_event_id=pending_id).update(
         pending_emergency="", pending_event_id="", pending_until=None, updated_at=timezone.now()
@@ -572,7 +591,12 @@ def _emergency_submit(
         chat,
         f"{pending_id}:sent",
         messages.emergency_sent(
-            chat.language, emergency, report.case.tracking_code, track_url(report.case), located=located
+            chat.language,
+            emergency,
+            report.case.tracking_code,
+            track_url(report.case),
+            located=located,
+            pin=tracking_pin_issue(case=report.case),
         ),
         event,
     )
@@ -615,25 +639,367 @@ def _emergency_again(
 
 
 def line_pending_sweep(*, now: dt.datetime | None = None) -> int:
-    """The worker's pass: submit, without a location, each emergency whose minute has passed; how many."""
+    """The worker's pass: submit, without a location, each emergency whose minute has passed, and settle each
+    question whose minute has passed as unanswered (`_question_expire`); how many."""
     now = now or timezone.now()
     done = 0
     due = (
         LineChat.objects.filter(pending_until__lte=now)
-        .exclude(pending_emergency="")
+        .filter(~Q(pending_emergency="") | ~Q(pending_question=""))
         .order_by("pending_until")
     )
     for pk in list(due.values_list("pk", flat=True)[:SWEEP_BATCH]):
         try:
             with transaction.atomic():
                 chat = LineChat.objects.select_for_update().get(pk=pk)
-                if not chat.pending_emergency or chat.pending_until is None or chat.pending_until > now:
+                if chat.pending_until is None or chat.pending_until > now:
+                    continue
+                if chat.pending_question:
+                    done += _question_expire(chat)
+                    continue
+                if not chat.pending_emergency:
                     continue
                 if _emergency_submit(chat, location=None, text="", event=None) is not None:
                     done += 1
         except Exception:  # one bad chat must not stop the others; it stays pending and is tried next pass
             log.exception("LINE chat %s: the pending emergency could not be submitted", pk)
     return done
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# questions she answers with one tap, the guided intake, and the PIN
+
+
+def _first_text(
+    chat: LineChat,
+    event: LineEvent,
+    text: str,
+    *,
+    category: str | None = None,
+    returning: Case | None = None,
+) -> bool:
+    """A text that starts a matter: her first, the one after the guided intake's choice of problem (`category`),
+    or one long after her open case last heard from her (`returning`).
+
+    Triage reads it here first. When it reads an emergency she is asked to confirm it with one tap; a returning
+    text is asked whether it is the same matter. Either way her report is stored first (`report_submit` with
+    `hold_until`: stored, not processed), so nothing is lost if she never answers, and processed with her
+    answer (`report_release`), or without one when the minute is up (`_question_expire`). Any other text goes
+    through the pipeline at once.
+    """
+    from raksa.triage import triage
+
+    if chat.intake_category:
+        chat.intake_category = ""
+        chat.save(update_fields=["intake_category", "updated_at"])
+    reading = triage(text, with_routing=False)
+    fields: dict[str, Any] = {
+        "channel": "line",
+        "source": SOURCE,
+        "idempotency_key": event.webhook_event_id,
+        "text": text,
+        "category": category,
+        "reporter": _reporter(chat),
+    }
+    if reading.emergency_type is None and returning is None:
+        report = report_submit(**fields).report
+        _released_say(chat, f"{event.webhook_event_id}:received", report, event)
+        return True
+    hold_until = event.received_at + dt.timedelta(seconds=HOLD_SECONDS)
+    report = report_submit(**fields, hold_until=hold_until).report
+    if reading.emergency_type is not None:
+        _question_ask(
+            chat,
+            event,
+            CONFIRM,
+            report,
+            emergency=reading.emergency_type,
+            confidence=float(reading.confidence),
+        )
+        payload = messages.confirm_emergency(
+            chat.language, reading.emergency_type, confident=reading.confidence >= CONFIRM_CONFIDENT
+        )
+    else:
+        assert returning is not None
+        _question_ask(chat, event, SAME, report)
+        payload = messages.same_matter(chat.language, returning.tracking_code)
+    _say(chat, f"{event.webhook_event_id}:asked", payload, event)
+    return True
+
+
+def _returning(chat: LineChat, case: Case, now: dt.datetime) -> bool:
+    """Whether her open case last heard from her (a report of hers, or "the same matter") long enough ago that
+    a new text must be asked about."""
+    latest = (
+        Report.objects.filter(case=case, source=SOURCE, payload__reporter__line_user_id=chat.user_id)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    seen = max((when for when in (latest, chat.last_said_at) if when is not None), default=None)
+    return seen is None or (now - seen).total_seconds() > RETURNING_SECONDS
+
+
+def _question_ask(
+    chat: LineChat,
+    event: LineEvent,
+    question: str,
+    report: Report | None,
+    *,
+    emergency: str = "",
+    confidence: float | None = None,
+) -> None:
+    """Wait for her tap for a minute, on the same pending_* fields the emergency's location waits on."""
+    chat.pending_question = question
+    chat.pending_report = report
+    chat.pending_emergency = emergency
+    chat.pending_confidence = confidence
+    chat.pending_event_id = event.webhook_event_id
+    chat.pending_until = event.received_at + dt.timedelta(seconds=PENDING_SECONDS)
+    chat.save(
+        update_fields=[
+            "pending_question",
+            "pending_report",
+            "pending_emergency",
+            "pending_confidence",
+            "pending_event_id",
+            "pending_until",
+            "updated_at",
+        ]
+    )
+
+
+def _question_claim(chat: LineChat) -> dict[str, Any] | None:
+    """Take the waiting question, once: cleared by a conditional update, as the pending emergency is, so her tap,
+    a later message and the timeout sweep never settle it twice."""
+    pending_id, question = chat.pending_event_id, chat.pending_question
+    if not pending_id or not question:
+        return None
+    held = {
+        "key": pending_id,
+        "question": question,
+        "emergency": chat.pending_emergency,
+        "report_id": chat.pending_report_id,
+        "confidence": chat.pending_confidence,
+    }
+    cleared = LineChat.objects.filter(
+        pk=chat.pk, pending_event_id=pending_id, pending_question=question
+    ).update(
+        pending_question="",
+        pending_report=None,
+        pending_emergency="",
+        pending_confidence=None,
+        pending_event_id="",
+        pending_until=None,
+        updated_at=timezone.now(),
+    )
+    if cleared != 1:
+        return None
+    chat.refresh_from_db()
+    return held
+
+
+def _held_report(held: dict[str, Any]) -> Report | None:
+    return Report.objects.filter(pk=held["report_id"]).first() if held["report_id"] else None
+
+
+def _talk_postback(chat: LineChat, event: LineEvent, data: str, emergency: str) -> bool:
+    """The taps that answer a question or choose a problem; whether this tap was one of them. Any other tap
+    settles a waiting question as unanswered first (or, an emergency tapped while asked to confirm one, is her
+    yes), then goes on as usual; "track my case" leaves it waiting."""
+    fields = parse_qs(data)
+    category = (fields.get("category") or [""])[0]
+    answers = (messages.CONFIRM_YES, messages.CONFIRM_NO, messages.SAME_YES, messages.SAME_NO)
+    if chat.intake_category and not category:
+        chat.intake_category = ""
+        chat.save(update_fields=["intake_category", "updated_at"])
+    question = chat.pending_question
+    tapped_emergency = emergency in EmergencyType.values
+    if question == CONFIRM and (data in (messages.CONFIRM_YES, messages.CONFIRM_NO) or tapped_emergency):
+        held = _question_claim(chat)
+        if held is not None:
+            if data == messages.CONFIRM_NO:
+                _confirm_denied(chat, held, event)
+            else:
+                _emergency_confirmed(chat, held, emergency if tapped_emergency else held["emergency"], event)
+            return True
+    elif question == SAME and data in (messages.SAME_YES, messages.SAME_NO):
+        held = _question_claim(chat)
+        if held is not None:
+            _same_answered(chat, held, same=data == messages.SAME_YES, event=event)
+            return True
+    elif question and data != messages.TRACK:  # asking about her case leaves the question waiting
+        _question_expire(chat)
+    if data in answers:
+        # A tap on a question already settled (its minute ran out, or it was answered): the menu, so that an
+        # emergency can still be sent with one more tap.
+        _say(chat, f"{event.webhook_event_id}:late", messages.welcome(chat.language), event)
+        return True
+    if category in Category.values:
+        chat.intake_category = category
+        chat.save(update_fields=["intake_category", "updated_at"])
+        _say(
+            chat,
+            f"{event.webhook_event_id}:tell_more",
+            messages.tell_more_category(chat.language, category),
+            event,
+        )
+        return True
+    return False
+
+
+def _other_problem(chat: LineChat, event: LineEvent) -> bool:
+    """ "Another problem": the short guided intake (the kind of problem, then what happened, then a case and its
+    code); someone with an open case is first asked whether it is about that case."""
+    case = _open_case(chat)
+    if case is not None:
+        _question_ask(chat, event, SAME, None)
+        _say(
+            chat,
+            f"{event.webhook_event_id}:asked",
+            messages.same_matter(chat.language, case.tracking_code),
+            event,
+        )
+        return True
+    _say(chat, f"{event.webhook_event_id}:category", messages.choose_category(chat.language), event)
+    return True
+
+
+def _emergency_confirmed(chat: LineChat, held: dict[str, Any], emergency: str, event: LineEvent) -> None:
+    """Yes: help is sent now, her word as the report's emergency type; joined to her open case when it is the
+    same emergency (no second team, as for the same emergency tapped again)."""
+    report = _held_report(held)
+    if report is None:
+        return
+    case = _open_case(chat)
+    joins = case if case is not None and case.emergency_type == emergency else None
+    report = report_release(report=report, emergency_type=emergency, joins=joins)
+    _released_say(chat, f"{held['key']}:sent", report, event)
+
+
+def _confirm_denied(chat: LineChat, held: dict[str, Any], event: LineEvent) -> None:
+    """No, not an emergency: a normal report, her word kept on it (emergency type ""). With an open case she is
+    then asked whether it is about that case, the report still held."""
+    report = _held_report(held)
+    if report is None:
+        return
+    case = _open_case(chat)
+    if case is None:
+        report = report_release(report=report, emergency_type="")
+        _released_say(chat, f"{held['key']}:sent", report, event)
+        return
+    report_release(report=report, emergency_type="", process=False)
+    _question_ask(chat, event, SAME, report)
+    _say(
+        chat,
+        f"{event.webhook_event_id}:asked",
+        messages.same_matter(chat.language, case.tracking_code),
+        event,
+    )
+
+
+def _same_answered(chat: LineChat, held: dict[str, Any], *, same: bool, event: LineEvent) -> None:
+    """The same matter: her report joins her open case. Something new: a new report and case (after "another
+    problem", the guided intake's choice of problem first)."""
+    case = _open_case(chat)
+    report = _held_report(held)
+    if report is None:  # asked after "another problem", before she wrote anything
+        if same and case is not None:
+            chat.last_said_at = event.received_at
+            chat.save(update_fields=["last_said_at", "updated_at"])
+            _say(
+                chat,
+                f"{event.webhook_event_id}:tell_more",
+                messages.tell_more_same(chat.language, case.tracking_code),
+                event,
+            )
+        else:
+            _say(chat, f"{event.webhook_event_id}:category", messages.choose_category(chat.language), event)
+        return
+    report = report_release(report=report, joins=case if same and case is not None else None)
+    _released_say(chat, f"{held['key']}:sent", report, event)
+
+
+def _question_expire(chat: LineChat) -> int:
+    """Settle the waiting question as unanswered (its minute is up, or she wrote or tapped something else);
+    1 when it was settled here. The answer is pushed.
+
+    - "Send help now?" unanswered: when triage's confidence is at least CONFIRM_CONFIDENT the report is
+      processed as triage reads it, so help is sent (joined to her open case of the same emergency, as a tap
+      would be); below it, the case is made urgent and left to a human (`emergency_unconfirmed`), and she is
+      told so and shown the emergency buttons.
+    - "The same matter?" unanswered: her report joins her open case (nothing is lost, and the staff who know
+      her see it), or is a new case when that one has closed meanwhile.
+    """
+    held = _question_claim(chat)
+    if held is None:
+        return 0
+    report = _held_report(held)
+    if report is None:
+        return 1
+    case = _open_case(chat)
+    if held["question"] == CONFIRM:
+        confidence = held["confidence"]
+        if confidence is not None and confidence >= CONFIRM_CONFIDENT:
+            joins = case if case is not None and case.emergency_type == held["emergency"] else None
+            report = report_release(report=report, joins=joins)
+        else:
+            report = report_release(report=report, unconfirmed=held["emergency"], confidence=confidence)
+    else:
+        report = report_release(report=report, joins=case)
+    _released_say(chat, f"{held['key']}:sent", report, None)
+    return 1
+
+
+def _released_say(chat: LineChat, key: str, report: Report, event: LineEvent | None) -> None:
+    """The answer once her report is processed: the tracking code, the PIN when the case is new (shown once),
+    and what happens next; or that it was added to her case."""
+    case = report.case
+    if case is None:
+        _say(chat, key, messages.report_waiting(chat.language), event)
+        return
+    chat.case = case
+    chat.last_said_at = timezone.now()
+    chat.save(update_fields=["case", "last_said_at", "updated_at"])
+    url = track_url(case)
+    if report.payload.get("attach_to"):
+        if case.emergency_type:
+            payload = messages.emergency_again(
+                chat.language, case.emergency_type, case.tracking_code, url, located=case.latitude is not None
+            )
+        else:
+            payload = messages.added_to_case(chat.language, case.tracking_code)
+        _say(chat, key, payload, event)
+        return
+    pin = tracking_pin_issue(case=case)
+    if report.payload.get("emergency_unconfirmed"):
+        payload = messages.unconfirmed_received(chat.language, case.tracking_code, url, pin=pin)
+    elif case.emergency_type:
+        payload = messages.emergency_sent(
+            chat.language,
+            case.emergency_type,
+            case.tracking_code,
+            url,
+            located=case.latitude is not None,
+            pin=pin,
+        )
+    else:
+        payload = messages.report_received(chat.language, case.tracking_code, url, dispatched=False, pin=pin)
+    _say(chat, key, payload, event)
+
+
+def pin_masked(text: str) -> str:
+    """The text with the PIN it shows replaced by dots."""
+    return _PIN_SHOWN.sub(lambda found: found.group(1) + _PIN_MASK, text)
+
+
+def line_answer_outcome(message: Message, outcome: str) -> None:
+    """notify's word that an answer was delivered or given up: the PIN it carried leaves the stored message,
+    which keeps the rest (the chat holds the PIN now; the database keeps only its hash, on the case)."""
+    text = message.payload.get("text")
+    if not isinstance(text, str) or not _PIN_SHOWN.search(text):
+        return
+    Message.objects.filter(pk=message.pk).update(payload={**message.payload, "text": pin_masked(text)})
 
 
 def line_group_attach(*, group: LineGroup, unit: Unit) -> Contact:
