@@ -24,11 +24,13 @@ import io
 import json
 import re
 import secrets
+import signal
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -300,6 +302,24 @@ _LINE_ERRORS = {
     429: "The API rate limit has been exceeded. Try again later.",
     500: "An error occurred in the internal server.",
 }
+
+
+def run_in_foreground(stand_ins: list[StandIn], say: Callable[[str], None], lines: list[str]) -> None:
+    """What `raksa standins` and `raksa line stand-in` do: serve the stand-ins, print `lines` (their settings),
+    and keep serving until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with ExitStack() as serving:
+        for stand_in in stand_ins:
+            serving.enter_context(stand_in)
+        for line in lines:
+            say(line)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
 
 
 def _utf16(text: str) -> int:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from raksa.notify.standins import LINE_TOKEN, SMS_TOKEN, LineStandIn, SmsStandIn
+from raksa.notify.standins import LINE_TOKEN, SMS_TOKEN, LineStandIn, SmsStandIn, run_in_foreground
 
 
 class Command(BaseCommand):
@@ -27,23 +25,21 @@ class Command(BaseCommand):
             sms = SmsStandIn(host=options["host"], port=options["sms_port"], token=options["sms_token"])
         except OSError as exc:
             raise CommandError(f"cannot listen: {exc}") from None
-        stop = threading.Event()
-        if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with line, sms:
-            self.stdout.write(f"LINE Messaging API stand-in: {line.base_url}")
-            self.stdout.write(
+        run_in_foreground(
+            [line, sms],
+            self._say,
+            [
+                f"LINE Messaging API stand-in: {line.base_url}",
                 f"  LINE_API_BASE={line.base_url} LINE_API_DATA_BASE={line.base_url} "
-                f"LINE_CHANNEL_ACCESS_TOKEN={line.token}"
-            )
-            self.stdout.write(f"  what it received: {line.base_url}/_received")
-            self.stdout.write(f"SMS gateway stand-in: {sms.url}")
-            self.stdout.write(f"  RAKSA_SMS_GATEWAY_URL={sms.url} RAKSA_SMS_GATEWAY_TOKEN={sms.token}")
-            self.stdout.write(f"  what it received: {sms.base_url}/_received")
-            self.stdout.write("Ctrl-C stops them.")
-            self.stdout.flush()
-            try:
-                while not stop.wait(0.5):
-                    pass
-            except KeyboardInterrupt:
-                pass
+                f"LINE_CHANNEL_ACCESS_TOKEN={line.token}",
+                f"  what it received: {line.base_url}/_received",
+                f"SMS gateway stand-in: {sms.url}",
+                f"  RAKSA_SMS_GATEWAY_URL={sms.url} RAKSA_SMS_GATEWAY_TOKEN={sms.token}",
+                f"  what it received: {sms.base_url}/_received",
+                "Ctrl-C stops them.",
+            ],
+        )
+
+    def _say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()

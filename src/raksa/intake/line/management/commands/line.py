@@ -8,15 +8,13 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from raksa.intake.line.richmenu import RichMenuSetupError, line_rich_menu_setup, rich_menu, rich_menu_image
-from raksa.notify.standins import LINE_TOKEN, LineStandIn
+from raksa.notify.standins import LINE_TOKEN, LineStandIn, run_in_foreground
 
 
 class Command(BaseCommand):
@@ -79,21 +77,19 @@ class Command(BaseCommand):
             line = LineStandIn(host=host, port=port, token=token)
         except OSError as exc:
             raise CommandError(f"เปิดพอร์ตไม่ได้ / cannot listen: {exc}") from None
-        stop = threading.Event()
-        if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with line:
-            self.stdout.write(f"LINE platform stand-in: {line.base_url}")
-            self.stdout.write(
+        run_in_foreground(
+            [line],
+            self._say,
+            [
+                f"LINE platform stand-in: {line.base_url}",
                 f"  LINE_API_BASE={line.base_url} LINE_API_DATA_BASE={line.base_url} "
-                f"LINE_CHANNEL_ACCESS_TOKEN={line.token}"
-            )
-            self.stdout.write(f"  what it received: {line.base_url}/_received")
-            self.stdout.write(f"  its rich menus: {line.base_url}/v2/bot/richmenu/list (with the token)")
-            self.stdout.write("Ctrl-C stops it.")
-            self.stdout.flush()
-            try:
-                while not stop.wait(0.5):
-                    pass
-            except KeyboardInterrupt:
-                pass
+                f"LINE_CHANNEL_ACCESS_TOKEN={line.token}",
+                f"  what it received: {line.base_url}/_received",
+                f"  its rich menus: {line.base_url}/v2/bot/richmenu/list (with the token)",
+                "Ctrl-C stops it.",
+            ],
+        )
+
+    def _say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
