@@ -4,8 +4,16 @@ handler that remembers the outcomes it was told."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.test import override_settings
@@ -82,3 +90,48 @@ def post(url: str, body: Any, headers: dict[str, str] | None = None) -> tuple[in
 def get(url: str) -> Any:
     with urllib.request.urlopen(url, timeout=5) as response:
         return json.loads(response.read())
+
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+@dataclass
+class Foreground:
+    """A `raksa` command serving in the foreground: its process, the NAME=value settings it printed, and the
+    environment it ran with (the source tree on the path)."""
+
+    process: subprocess.Popen[str]
+    printed: dict[str, str]
+    env: dict[str, str]
+
+
+@contextmanager
+def foreground(*args: str) -> Iterator[Foreground]:
+    """Run `raksa <args>` until it has printed "Ctrl-C ...", then SIGTERM it at the end and wait for it (the
+    caller checks `process.returncode` after the block)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")])}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "raksa.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        lines = []
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line.strip())
+            if line.startswith("Ctrl-C"):
+                break
+        printed = dict(
+            word.split("=", 1) for line in lines for word in line.split() if "=" in word and word.isascii()
+        )
+        yield Foreground(process, printed, env)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import signal
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from django.test import SimpleTestCase
 
 from raksa.notify.standins import LineStandIn, SmsStandIn
-from tests.notify.support import BUBBLE, GROUP, PHONE, USER, get, post
+from tests.notify.support import BUBBLE, GROUP, PHONE, USER, foreground, get, post
 
 RETRY_KEY = "123e4567-e89b-12d3-a456-426614174000"
 
@@ -211,28 +206,8 @@ class SmsStandInTests(SimpleTestCase):
 
 class StandinsCommandTests(SimpleTestCase):
     def test_it_runs_both_until_stopped_and_prints_their_settings(self):
-        src = str(Path(__file__).resolve().parents[2] / "src")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "raksa.cli", "standins", "--line-port", "0", "--sms-port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        try:
-            lines = []
-            assert process.stdout is not None
-            for line in process.stdout:
-                lines.append(line.strip())
-                if line.startswith("Ctrl-C"):
-                    break
-            settings = dict(
-                word.split("=", 1)
-                for line in lines
-                for word in line.split()
-                if "=" in word and word.isascii()
-            )
+        with foreground("standins", "--line-port", "0", "--sms-port", "0") as running:
+            settings = running.printed
             line_base, sms_url = settings["LINE_API_BASE"], settings["RAKSA_SMS_GATEWAY_URL"]
             status, _, _ = post(
                 line_base + "/v2/bot/message/push",
@@ -246,13 +221,7 @@ class StandinsCommandTests(SimpleTestCase):
                 "Idempotency-Key": "k",
             }
             self.assertEqual(post(sms_url, {"to": PHONE, "text": "x"}, headers)[0], 201)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        process = running.process
         self.assertEqual(process.returncode, 0, process.stderr.read() if process.stderr else "")
         with self.assertRaises(urllib.error.URLError):
             urllib.request.urlopen(line_base + "/_received", timeout=2)

@@ -4,11 +4,8 @@ idempotent; older Raksa menus replaced and other menus left alone; errors said i
 from __future__ import annotations
 
 import io
-import os
-import signal
 import subprocess
 import sys
-from pathlib import Path
 
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, override_settings
@@ -20,6 +17,7 @@ from raksa.intake.line.richmenu import (
     rich_menu,
 )
 from raksa.notify.standins import LineStandIn, Request
+from tests.notify.support import foreground
 
 
 def other_menu(name: str) -> dict[str, object]:
@@ -183,31 +181,11 @@ class LineSetupTests(SimpleTestCase):
 
 class LineCommandTests(SimpleTestCase):
     def test_stand_in_runs_alone_and_setup_against_it_exits_zero_then_non_zero_without_a_token(self):
-        src = str(Path(__file__).resolve().parents[3] / "src")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "raksa.cli", "line", "stand-in", "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        try:
-            lines = []
-            assert process.stdout is not None
-            for line in process.stdout:
-                lines.append(line.strip())
-                if line.startswith("Ctrl-C"):
-                    break
-            printed = dict(
-                word.split("=", 1)
-                for line in lines
-                for word in line.split()
-                if "=" in word and word.isascii()
-            )
+        with foreground("line", "stand-in", "--port", "0") as running:
+            printed = running.printed
             self.assertEqual(printed["LINE_API_BASE"], printed["LINE_API_DATA_BASE"])
             run_env = {
-                **env,
+                **running.env,
                 **{
                     k: printed[k]
                     for k in ("LINE_API_BASE", "LINE_API_DATA_BASE", "LINE_CHANNEL_ACCESS_TOKEN")
@@ -229,11 +207,5 @@ class LineCommandTests(SimpleTestCase):
             )
             self.assertNotEqual(refused.returncode, 0)
             self.assertIn("LINE_CHANNEL_ACCESS_TOKEN is not set", refused.stderr)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        process = running.process
         self.assertEqual(process.returncode, 0, process.stderr.read() if process.stderr else "")
