@@ -105,6 +105,28 @@ class LineStandInTests(SimpleTestCase):
         self.assertEqual((status, answer), (400, {"message": "Invalid reply token"}))
         self.assertEqual(self.line.received(), [])
 
+    def test_another_process_issues_a_reply_token_with_post_reply_tokens(self):
+        self.line.fail_next(1, status=500)  # planned for the API, not for the stand-in's own endpoints
+        url = self.line.base_url + "/_reply_tokens"
+        status, _, answer = post(url, {"replyToken": "token-3", "to": USER})
+        self.assertEqual((status, answer), (201, {"replyToken": "token-3", "to": USER, "expiresIn": 60}))
+        self.assertEqual(self.line.requests, [])  # a control call is not one of LINE's requests
+        self.assertEqual(self.reply("token-3")[0], 500)  # the planned failure, still there
+        self.assertEqual(self.reply("token-3")[0], 200)  # the token it issued
+        [received] = self.line.received(USER)
+        self.assertEqual((received["via"], received["reply_token"]), ("reply", "token-3"))
+        self.assertEqual(self.reply("token-3")[0], 400)  # used
+
+    def test_post_reply_tokens_names_what_is_wrong(self):
+        url = self.line.base_url + "/_reply_tokens"
+        status, _, answer = post(url, {"to": "C" + "0" * 32, "seconds": 0})
+        self.assertEqual(status, 400)
+        properties = [d["property"] for d in answer["details"]]  # type: ignore[index]
+        self.assertEqual(properties, ["replyToken", "to", "seconds"])
+        self.assertEqual(post(url, b"not json")[0], 400)
+        self.assertEqual(post(self.line.base_url + "/_nothing", {})[0], 404)
+        self.assertEqual(self.reply("token-5")[0], 400)  # nothing was issued
+
     def test_a_reply_is_checked_as_a_push_is(self):
         status, _, _ = post(
             self.line.base_url + "/v2/bot/message/reply", {"replyToken": "t", "messages": []}, {}

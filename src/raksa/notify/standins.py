@@ -42,7 +42,7 @@ from urllib.request import urlopen
 
 from raksa.core.identifiers import normalize_phone
 
-__all__ = ["LineStandIn", "Request", "SmsStandIn", "StandIn"]
+__all__ = ["LineStandIn", "Request", "SmsStandIn", "StandIn", "line_signature", "line_webhook_post"]
 
 LINE_TOKEN = "standin-line-channel-access-token"
 SMS_TOKEN = "standin-sms-gateway-token"
@@ -62,6 +62,10 @@ RICH_MENU_IMAGE_MAX_BYTES = 1024 * 1024
 REPLY_TOKEN_SECONDS = 60
 SMS_PATH = "/v1/messages"
 RECEIVED_PATH = "/_received"
+# Control endpoints (a stand-in's own, not the provider's) start with this; they are neither recorded nor failed.
+CONTROL_PREFIX = "/_"
+# `POST /_reply_tokens` {"replyToken", "to", "seconds"?}: reply_token_issue from another process (the simulator).
+REPLY_TOKENS_PATH = "/_reply_tokens"
 # How often the server loop looks for a stop request: stop() waits up to this long (tests stop many servers).
 SHUTDOWN_POLL_SECONDS = 0.02
 
@@ -191,6 +195,10 @@ class StandIn:
     def error_body(self, status: int) -> Any:
         return {"message": f"status {status}"}
 
+    def control(self, request: Request) -> Answer | None:
+        """A POST to one of the stand-in's own control endpoints (CONTROL_PREFIX); None: no such endpoint."""
+        return None
+
     def _forget(self) -> None:
         """Forget what the subclass remembers (accepted keys), under the lock."""
 
@@ -222,6 +230,9 @@ class StandIn:
                 body = self.rfile.read(length) if length else b""
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 request = Request(method="POST", path=self.path, headers=headers, body=body)
+                if urlsplit(self.path).path.startswith(CONTROL_PREFIX):
+                    self._reply(stand_in.control(request) or Answer(404, stand_in.error_body(404)))
+                    return
                 answer = stand_in._handle_post(request)
                 if answer is None:
                     self.close_connection = True  # the client sees the connection close, no answer
@@ -326,6 +337,43 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def line_signature(body: bytes, *, secret: str) -> str:
+    """`x-line-signature` as LINE computes it: Base64 of the HMAC-SHA256 of the exact bytes, keyed with the
+    channel secret."""
+    return base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode()
+
+
+def line_webhook_post(
+    url: str,
+    events: list[dict[str, Any]],
+    *,
+    secret: str,
+    redelivery: bool = False,
+    destination: str = "U" + "0" * 32,
+    timeout: float = 5,
+) -> int:
+    """POST events to a bot's webhook as LINE does (its body, its signature, its User-Agent); the status the
+    bot answered. Each event's `deliveryContext.isRedelivery` is set to `redelivery`. Issuing the events' reply
+    tokens is the caller's part (LineStandIn.webhook_deliver, or `POST /_reply_tokens` on a stand-in)."""
+    sent = [{**one, "deliveryContext": {"isRedelivery": redelivery}} for one in events]
+    body = json.dumps({"destination": destination, "events": sent}, ensure_ascii=False).encode("utf-8")
+    request = UrlRequest(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "x-line-signature": line_signature(body, secret=secret),
+            "User-Agent": "LineBotWebhook/2.0",
+        },
+    )
+    try:
+        with urlopen(request, timeout=timeout) as answer:
+            return int(answer.status)
+    except HTTPError as exc:
+        return int(exc.code)
+
+
 class LineStandIn(StandIn):
     """`POST /v2/bot/message/push`, `POST /v2/bot/message/reply` and `POST /v2/bot/chat/loading/start` of the
     LINE Messaging API.
@@ -403,6 +451,36 @@ class LineStandIn(StandIn):
     def error_body(self, status: int) -> Any:
         return {"message": _LINE_ERRORS.get(status, "An error occurred."), "details": []}
 
+    def control(self, request: Request) -> Answer | None:
+        if urlsplit(request.path).path == REPLY_TOKENS_PATH:
+            return self._reply_tokens_post(request)
+        return None
+
+    def _reply_tokens_post(self, request: Request) -> Answer:
+        """`POST /_reply_tokens` {"replyToken", "to", "seconds"?}: as reply_token_issue, for a process that
+        delivers its own webhook events (the chat simulator). 201 `{"replyToken", "to", "expiresIn"}`."""
+        try:
+            body = request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return Answer(400, {"message": "The request body must be a JSON object", "details": []})
+        token, to, seconds = body.get("replyToken"), body.get("to"), body.get("seconds", REPLY_TOKEN_SECONDS)
+        problems = []
+        if not isinstance(token, str) or not token:
+            problems.append(("replyToken", "must be specified"))
+        if not isinstance(to, str) or not re.match(r"^U[0-9a-f]{32}$", to):
+            problems.append(("to", "must be a user ID"))
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 3600:
+            problems.append(("seconds", "must be a number of seconds between 0 and 3600"))
+        if problems:
+            details = [{"message": message, "property": prop} for prop, message in problems]
+            return Answer(
+                400, {"message": f"The request body has {len(details)} error(s)", "details": details}
+            )
+        self.reply_token_issue(str(token), to=str(to), seconds=float(seconds))
+        return Answer(201, {"replyToken": token, "to": to, "expiresIn": seconds})
+
     def _forget(self) -> None:
         self._accepted.clear()
         self._reply_tokens.clear()
@@ -465,29 +543,14 @@ class LineStandIn(StandIn):
         exact bytes, keyed with the channel secret). Each event's `deliveryContext.isRedelivery` is set to
         `redelivery`; on a first delivery, each event's reply token is issued here, so the bot can reply to it.
         """
-        sent = [{**one, "deliveryContext": {"isRedelivery": redelivery}} for one in events]
         if not redelivery:
-            for one in sent:
+            for one in events:
                 user = (one.get("source") or {}).get("userId")
                 if one.get("replyToken") and user:
                     self.reply_token_issue(str(one["replyToken"]), to=str(user))
-        body = json.dumps({"destination": destination, "events": sent}, ensure_ascii=False).encode("utf-8")
-        signature = base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode()
-        request = UrlRequest(
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "x-line-signature": signature,
-                "User-Agent": "LineBotWebhook/2.0",
-            },
+        return line_webhook_post(
+            url, events, secret=secret, redelivery=redelivery, destination=destination, timeout=timeout
         )
-        try:
-            with urlopen(request, timeout=timeout) as answer:
-                return int(answer.status)
-        except HTTPError as exc:
-            return int(exc.code)
 
     def answer(self, request: Request) -> Answer:
         request_id = str(uuid.uuid4())
