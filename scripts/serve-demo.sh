@@ -23,6 +23,8 @@ export LINE_CHANNEL_SECRET=${LINE_CHANNEL_SECRET:-standin-line-channel-secret}
 export RAKSA_SMS_GATEWAY_URL=${RAKSA_SMS_GATEWAY_URL:-http://127.0.0.1:$SMS_PORT/v1/messages}
 export RAKSA_SMS_GATEWAY_TOKEN=${RAKSA_SMS_GATEWAY_TOKEN:-standin-sms-gateway-token}
 export RAKSA_STANDINS_URLS=${RAKSA_STANDINS_URLS:-http://127.0.0.1:$LINE_PORT,http://127.0.0.1:$SMS_PORT}
+# The LINE chat simulator (/line/simulator/): plays a LINE user against the stand-in; never on a real server.
+export RAKSA_LINE_SIMULATOR=${RAKSA_LINE_SIMULATOR:-1}
 export RAKSA_PUBLIC_URL=${RAKSA_PUBLIC_URL:-http://$HOST:$PORT}
 
 # The demo's LINE account gets its rich menu once the stand-in listens (best effort: the demo runs without it).

@@ -314,6 +314,9 @@ if not LINE_API_BASE.startswith(("http://", "https://")):
 LINE_API_DATA_BASE = os.environ.get("LINE_API_DATA_BASE", "https://api-data.line.me").rstrip("/")
 if not LINE_API_DATA_BASE.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LINE_API_DATA_BASE must be an http(s) URL, got {LINE_API_DATA_BASE!r}")
+# Development only (make run): /line/simulator/, a LINE chat played in the browser against the LINE stand-in at
+# LINE_API_BASE. It posts signed events to the webhook for anyone, without a login: never on a real server.
+RAKSA_LINE_SIMULATOR = env_bool("RAKSA_LINE_SIMULATOR", False)
 
 # Outbound alerts (raksa.notify): the outbox's sweep sends each queued message, RAKSA_NOTIFY_CONCURRENCY at a
 # time, each request given RAKSA_NOTIFY_TIMEOUT_SECONDS; a claimed message is another worker's to take again

@@ -42,4 +42,12 @@ def raksa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]
                 id="raksa.W004",
             )
         )
+    if settings.RAKSA_LINE_SIMULATOR:
+        found.append(
+            Warning(
+                "RAKSA_LINE_SIMULATOR is on: /line/simulator/ lets anyone send signed LINE events to the webhook.",
+                hint="Unset RAKSA_LINE_SIMULATOR; it is only for make run with the LINE stand-in.",
+                id="raksa.W005",
+            )
+        )
     return found

@@ -1,0 +1,203 @@
+"""The LINE chat simulator's endpoints: absent unless asked for; each thing the user does becomes the webhook
+event LINE would send, its reply token issued on the stand-in and its body signed as LINE signs it, delivered to
+the app's own webhook over HTTP; and what the bot answered is read back from the stand-in."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django.core.checks import run_checks
+from django.test import LiveServerTestCase, SimpleTestCase, TestCase, override_settings
+
+from raksa.intake.line import messages
+from raksa.intake.line.models import LineEvent
+from raksa.intake.line.services import line_event_sweep
+from raksa.intake.line.simulator import rich_menu_panel
+from raksa.notify.services import outbox_sweep
+from raksa.notify.standins import line_signature
+from tests.intake.line.support import SECRET, sign
+from tests.notify.support import StandInsMixin
+
+PATHS = ("/line/simulator/", "/line/simulator/received")
+POSTS = ("/line/simulator/send", "/line/simulator/new", "/line/simulator/photo")
+ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+
+
+class AbsentByDefaultTests(TestCase):
+    def test_every_endpoint_is_404_and_the_deploy_check_is_quiet(self):
+        for path in PATHS:
+            self.assertEqual(self.client.get(path).status_code, 404, path)
+        for path in POSTS:
+            response = self.client.post(path, json.dumps({"type": "follow"}), content_type="application/json")
+            self.assertEqual(response.status_code, 404, path)
+        self.assertFalse(LineEvent.objects.exists())
+        self.assertNotIn("raksa.W005", {m.id for m in run_checks(include_deployment_checks=True)})
+
+    @override_settings(RAKSA_LINE_SIMULATOR=True)
+    def test_when_on_the_deploy_check_warns(self):
+        self.assertIn("raksa.W005", {m.id for m in run_checks(include_deployment_checks=True)})
+
+    @override_settings(
+        RAKSA_LINE_SIMULATOR=True, LINE_API_BASE="https://api.line.me", LINE_CHANNEL_SECRET=SECRET
+    )
+    def test_it_never_talks_to_the_real_line(self):
+        page = self.client.get("/line/simulator/")
+        self.assertContains(page, "LINE_API_BASE is the real LINE API")
+        response = self.client.post(
+            "/line/simulator/send", {"type": "follow"}, content_type="application/json"
+        )
+        self.assertEqual((response.status_code, response.json()["code"]), (503, "unavailable"))
+        self.assertEqual(self.client.get("/line/simulator/received").status_code, 503)
+        self.assertFalse(LineEvent.objects.exists())
+
+
+class SigningTests(SimpleTestCase):
+    def test_the_stand_ins_signature_is_lines(self):
+        body = json.dumps({"destination": "U" + "0" * 32, "events": []}).encode()
+        self.assertEqual(line_signature(body, secret=SECRET), sign(body, SECRET))
+
+    def test_the_rich_menu_panel_sends_what_the_quick_replies_send(self):
+        for language in (messages.THAI, messages.ENGLISH):
+            quick = [item["action"] for item in messages.welcome(language)["quick_reply"]["items"]]
+            panel = [area["action"] for area in rich_menu_panel(language)]
+            self.assertEqual(
+                sorted(a.get("data", a.get("uri", "")) for a in quick),
+                sorted(a.get("data", a.get("uri", "")) for a in panel),
+            )
+            self.assertEqual(len(panel), 8)
+
+
+@override_settings(RAKSA_LINE_SIMULATOR=True, LINE_CHANNEL_SECRET=SECRET)
+class SimulatorTests(StandInsMixin, LiveServerTestCase):
+    """The page's client talks to the live server's host, so the simulator's webhook call reaches the app."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.host = self.live_server_url.split("//", 1)[1]
+
+    def get(self, path: str) -> Any:
+        return self.client.get(path, HTTP_HOST=self.host)
+
+    def send(self, **body: Any) -> Any:
+        return self.client.post(
+            "/line/simulator/send", json.dumps(body), content_type="application/json", HTTP_HOST=self.host
+        )
+
+    def user(self) -> str:
+        return str(self.client.session["line_simulator_user"])
+
+    def test_the_page_gives_this_browser_a_line_user_and_the_rich_menu(self):
+        page = self.get("/line/simulator/")
+        self.assertEqual(page.status_code, 200)
+        self.assertRegex(self.user(), r"^U[0-9a-f]{32}$")
+        self.assertContains(page, f'data-user="{self.user()}"')
+        self.assertContains(page, 'data-fresh="1"')
+        self.assertContains(page, "emergency=detention")
+        self.assertContains(page, 'href="tel:1300"')
+        self.assertIn("no-store", page["Cache-Control"])
+        again = self.get("/line/simulator/")
+        self.assertContains(again, 'data-fresh="0"')  # the same user, already a friend
+        self.assertNotIn("<script>", page.content.decode())  # scripts only from files (the CSP)
+
+    def test_a_follow_is_delivered_signed_with_a_reply_token_and_the_welcome_comes_back(self):
+        self.get("/line/simulator/")
+        response = self.send(type="follow")
+        self.assertEqual(response.status_code, 200, response.content)
+        event = LineEvent.objects.get()  # stored: its signature was LINE's
+        raw = event.raw
+        self.assertEqual((event.type, event.user_id, event.source_type), ("follow", self.user(), "user"))
+        self.assertRegex(raw["webhookEventId"], ULID)
+        self.assertEqual(raw["deliveryContext"], {"isRedelivery": False})
+        self.assertEqual(raw["mode"], "active")
+        self.assertEqual(raw["follow"], {"isUnblocked": False})
+        self.assertRegex(raw["replyToken"], r"^[0-9a-f]{32}$")
+        self.assertIsInstance(raw["timestamp"], int)
+        self.assertEqual(response.json()["event"]["webhookEventId"], raw["webhookEventId"])
+
+        line_event_sweep()
+        outbox_sweep()
+        [item] = self.line.received(self.user())
+        self.assertEqual(item["via"], "reply")  # the token the simulator had issued was good
+        received = self.get("/line/simulator/received").json()
+        self.assertEqual((received["user"], received["total"]), (self.user(), 1))
+        [shown] = received["items"]
+        self.assertEqual(shown["via"], "reply")
+        [message] = shown["messages"]
+        self.assertIn("1300", message["text"])
+        datas = [i["action"].get("data") for i in message["quickReply"]["items"]]
+        self.assertIn("emergency=threat", datas)
+        self.assertEqual(self.get("/line/simulator/received?after=1").json()["items"], [])
+
+    def test_a_postback_a_text_and_a_location_are_lines_events(self):
+        self.get("/line/simulator/")
+        self.assertEqual(self.send(type="postback", data="emergency=frenzy").status_code, 200)
+        self.assertEqual(self.send(type="text", text="อยู่หลังบ้าน").status_code, 200)
+        response = self.send(type="location", latitude="13.7465", longitude=100.5347, title="บ้าน")
+        self.assertEqual(response.status_code, 200)
+        postback, text, location = LineEvent.objects.order_by("id")
+        self.assertEqual(postback.raw["postback"], {"data": "emergency=frenzy"})
+        self.assertEqual(postback.type, "postback")
+        self.assertEqual(text.raw["message"]["type"], "text")
+        self.assertEqual(text.raw["message"]["text"], "อยู่หลังบ้าน")
+        self.assertRegex(text.raw["message"]["id"], r"^\d{18}$")
+        self.assertTrue(text.raw["message"]["quoteToken"])
+        self.assertEqual(
+            {k: location.raw["message"][k] for k in ("type", "latitude", "longitude", "title")},
+            {"type": "location", "latitude": 13.7465, "longitude": 100.5347, "title": "บ้าน"},
+        )
+        self.assertNotIn("address", location.raw["message"])  # a bare pin, as LINE sends one
+        self.assertEqual(len({e.webhook_event_id for e in (postback, text, location)}), 3)
+
+    def test_bad_input_names_the_field_and_sends_nothing(self):
+        self.get("/line/simulator/")
+        cases = [
+            ({"type": "text", "text": "   "}, "text"),
+            ({"type": "text", "text": "ก" * 5001}, "text"),
+            ({"type": "postback"}, "data"),
+            ({"type": "location", "latitude": "91", "longitude": "100"}, "latitude"),
+            ({"type": "location", "latitude": "13.7", "longitude": "east"}, "longitude"),
+            ({"type": "unfollow"}, "type"),
+            ({"type": "image", "id": "1"}, "type"),  # photos go through their own endpoint
+        ]
+        for body, field in cases:
+            response = self.send(**body)
+            self.assertEqual(response.status_code, 400, body)
+            self.assertEqual(response.json()["errors"][0]["field"], field, body)
+        response = self.client.post(
+            "/line/simulator/send", b"[", content_type="application/json", HTTP_HOST=self.host
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(LineEvent.objects.exists())
+
+    def test_new_user_is_another_line_user_who_follows(self):
+        self.get("/line/simulator/")
+        first = self.user()
+        response = self.client.post("/line/simulator/new", HTTP_HOST=self.host)
+        self.assertEqual(response.status_code, 200, response.content)
+        second = response.json()["user"]
+        self.assertNotEqual(first, second)
+        self.assertEqual(self.user(), second)
+        event = LineEvent.objects.get()
+        self.assertEqual((event.type, event.user_id), ("follow", second))
+        self.assertEqual(self.get("/line/simulator/received").json()["user"], second)
+
+    def test_without_a_channel_secret_or_a_stand_in_it_says_why(self):
+        self.get("/line/simulator/")
+        with override_settings(LINE_CHANNEL_SECRET=""):
+            response = self.send(type="follow")
+            self.assertEqual(response.status_code, 503)
+            self.assertIn("LINE_CHANNEL_SECRET", response.json()["message_en"])
+        self.line.stop()
+        response = self.send(type="follow")
+        self.assertEqual(response.status_code, 503)
+        self.assertIn("reply token", response.json()["message_en"])
+        self.assertEqual(self.get("/line/simulator/received").status_code, 503)
+        self.assertFalse(LineEvent.objects.exists())
+
+    def test_photos_wait_for_the_stand_ins_content_store(self):
+        self.get("/line/simulator/")
+        response = self.client.post("/line/simulator/photo", HTTP_HOST=self.host)
+        self.assertEqual(response.status_code, 503)
+        self.assertFalse(LineEvent.objects.exists())
