@@ -29,7 +29,7 @@
   var seen = 0; // how many of the stand-in's records for this user are drawn
   var typing = null;
   var typingTimer = null;
-  var polling = false;
+  var polling = null; // the poll under way
   var map = null;
   var marker = null;
 
@@ -82,10 +82,10 @@
       case "text":
         return message.text || "";
       case "location":
-        return "📍 " + [message.title, message.address].filter(Boolean).join("\n") +
+        return t("ตำแหน่ง: ", "Location: ") + [message.title, message.address].filter(Boolean).join("\n") +
           "\n" + message.latitude + ", " + message.longitude;
       case "image":
-        return "🖼 " + (message.originalContentUrl || "");
+        return t("รูป: ", "Image: ") + (message.originalContentUrl || "");
       case "sticker":
         return t("[สติกเกอร์]", "[sticker]");
       default:
@@ -145,7 +145,7 @@
       chip.className = "sim-chip sim-chip-" + action.type;
       chip.dataset.type = action.type || "";
       if (action.data) chip.dataset.data = action.data;
-      chip.textContent = (action.type === "location" ? "📍 " : "") + (action.label || action.type);
+      chip.textContent = action.label || action.type;
       quick.appendChild(chip);
     });
     quick.hidden = items.length === 0;
@@ -176,14 +176,28 @@
 
   function send(body, mine) {
     chipsClear();
-    if (mine) bubble("me", mine);
-    say("");
-    typingShow();
-    return post(urls.sendUrl, body).then(poll, function (error) {
-      typingHide();
-      say(t("ส่งไม่สำเร็จ: ", "Not sent: ") + error.message);
-      throw error;
+    // What the bot already sent is drawn first, so her bubble comes after it, as in LINE.
+    return poll().then(function () {
+      if (mine) bubble("me", mine);
+      say("");
+      typingShow();
+      return deliver(body);
     });
+  }
+
+  // Resolves to whether the webhook took it.
+  function deliver(body) {
+    return post(urls.sendUrl, body).then(
+      function () {
+        poll();
+        return true;
+      },
+      function (error) {
+        typingHide();
+        say(t("ส่งไม่สำเร็จ: ", "Not sent: ") + error.message);
+        return false;
+      }
+    );
   }
 
   // A postback shows her the displayText, as LINE does; a message action says its text.
@@ -211,8 +225,8 @@
     var value = text.value;
     if (!value.trim()) return;
     text.value = "";
-    send({ type: "text", text: value }, value).catch(function () {
-      text.value = value; // kept, to send again
+    send({ type: "text", text: value }, value).then(function (sent) {
+      if (!sent) text.value = value; // kept, to send again
     });
   });
 
@@ -306,7 +320,7 @@
       function () {
         locationClose();
         chipsClear();
-        bubble("me", "📍 " + (title ? title + "\n" : "") + body.latitude + ", " + body.longitude);
+        bubble("me", t("ตำแหน่ง: ", "Location: ") + (title ? title + "\n" : "") + body.latitude + ", " + body.longitude);
         typingShow();
         poll();
       },
@@ -325,7 +339,7 @@
     var form = new FormData();
     form.append("photo", file);
     chipsClear();
-    bubble("me", "📷 " + file.name);
+    bubble("me", t("รูป: ", "Photo: ") + file.name);
     typingShow();
     post(urls.photoUrl, form, true).then(poll, function (error) {
       typingHide();
@@ -337,9 +351,8 @@
   // -- the bot's answers
 
   function poll() {
-    if (polling) return;
-    polling = true;
-    fetch(urls.receivedUrl + "?after=" + seen, { credentials: "same-origin" })
+    if (polling) return polling;
+    polling = fetch(urls.receivedUrl + "?after=" + seen, { credentials: "same-origin" })
       .then(function (response) {
         return response.json().then(function (data) {
           if (!response.ok) throw new Error((th ? data.message_th : data.message_en) || response.status);
@@ -374,14 +387,15 @@
         say(t("อ่านข้อความไม่ได้: ", "Cannot read the messages: ") + error.message);
       })
       .then(function () {
-        polling = false;
+        polling = null;
       });
+    return polling;
   }
 
   window.setInterval(poll, POLL_MS);
   if (urls.fresh === "1") {
     bubble("system", t("คุณเพิ่มเพื่อนบัญชีนี้แล้ว", "You added the account as a friend"));
-    send({ type: "follow" }, "").catch(function () {});
+    send({ type: "follow" }, "");
   } else {
     poll();
   }
