@@ -4,7 +4,8 @@ Each is a small HTTP server on a thread of its own that speaks the real protocol
 the errors in the provider's own shape), so tests and the demo drive the real transports over a real socket and
 nothing reaches the network. Each records what it accepted, per recipient, once per message (a retried request
 with the same retry key or Idempotency-Key is answered as the provider would, not recorded again), and shows it
-as a Python API (`received()`) and as `GET /_received`. It can be told to fail the next requests with a status,
+as a Python API (`received()`) and as `GET /_received`; its other control endpoints (`/_...`, such as the LINE
+stand-in's `POST /_reply_tokens`) let another process drive it. It can be told to fail the next requests with a status,
 or to drop the connection before or after accepting them, to exercise retries.
 
     with LineStandIn() as line:                  # started on a free port
