@@ -5,8 +5,8 @@ the errors in the provider's own shape), so tests and the demo drive the real tr
 nothing reaches the network. Each records what it accepted, per recipient, once per message (a retried request
 with the same retry key or Idempotency-Key is answered as the provider would, not recorded again), and shows it
 as a Python API (`received()`) and as `GET /_received`; its other control endpoints (`/_...`, such as the LINE
-stand-in's `POST /_reply_tokens`) let another process drive it. It can be told to fail the next requests with a status,
-or to drop the connection before or after accepting them, to exercise retries.
+stand-in's `POST /_reply_tokens`) let another process drive it. It can be told to fail the next requests with a
+status, or to drop the connection before or after accepting them, to exercise retries.
 
     with LineStandIn() as line:                  # started on a free port
         ...LINE_API_BASE=line.base_url, LINE_CHANNEL_ACCESS_TOKEN=line.token...
