@@ -197,7 +197,8 @@ class StandIn:
         return {"message": f"status {status}"}
 
     def control(self, request: Request) -> Answer | None:
-        """A POST to one of the stand-in's own control endpoints (CONTROL_PREFIX); None: no such endpoint."""
+        """A POST to one of the stand-in's own control endpoints (CONTROL_PREFIX), answered here, neither
+        recorded nor failed; None: not one of these (the POST is then handled as any other)."""
         return None
 
     def _forget(self) -> None:
@@ -231,8 +232,11 @@ class StandIn:
                 body = self.rfile.read(length) if length else b""
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 request = Request(method="POST", path=self.path, headers=headers, body=body)
-                if urlsplit(self.path).path.startswith(CONTROL_PREFIX):
-                    self._reply(stand_in.control(request) or Answer(404, stand_in.error_body(404)))
+                control = (
+                    stand_in.control(request) if urlsplit(self.path).path.startswith(CONTROL_PREFIX) else None
+                )
+                if control is not None:
+                    self._reply(control)
                     return
                 answer = stand_in._handle_post(request)
                 if answer is None:

@@ -7,17 +7,21 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from unittest import skipIf, skipUnless
 
 from django.core.checks import run_checks
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import LiveServerTestCase, SimpleTestCase, TestCase, override_settings
 
 from raksa.intake.line import messages
 from raksa.intake.line.models import LineEvent
 from raksa.intake.line.services import line_event_sweep
 from raksa.intake.line.simulator import rich_menu_panel
+from raksa.intake.line.simulator_views import PHOTOS
 from raksa.notify.services import outbox_sweep
 from raksa.notify.standins import line_signature
 from tests.intake.line.support import SECRET, sign
+from tests.intake.web.helpers import PNG
 from tests.notify.support import StandInsMixin
 
 PATHS = ("/line/simulator/", "/line/simulator/received")
@@ -196,8 +200,24 @@ class SimulatorTests(StandInsMixin, LiveServerTestCase):
         self.assertEqual(self.get("/line/simulator/received").status_code, 503)
         self.assertFalse(LineEvent.objects.exists())
 
+    @skipIf(PHOTOS, "the stand-in keeps content")
     def test_photos_wait_for_the_stand_ins_content_store(self):
         self.get("/line/simulator/")
         response = self.client.post("/line/simulator/photo", HTTP_HOST=self.host)
         self.assertEqual(response.status_code, 503)
         self.assertFalse(LineEvent.objects.exists())
+
+    @skipUnless(PHOTOS, "the stand-in keeps no content yet")
+    def test_a_photo_is_kept_on_the_stand_in_and_sent_as_an_image_message(self):
+        self.get("/line/simulator/")
+        upload = SimpleUploadedFile("room.png", PNG, content_type="image/png")
+        response = self.client.post("/line/simulator/photo", {"photo": upload}, HTTP_HOST=self.host)
+        self.assertEqual(response.status_code, 200, response.content)
+        event = LineEvent.objects.get()
+        message = event.raw["message"]
+        self.assertEqual((message["type"], message["contentProvider"]), ("image", {"type": "line"}))
+        self.assertEqual(self.line.contents[message["id"]], (PNG, "image/png"))  # type: ignore[attr-defined]
+        text = SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")
+        response = self.client.post("/line/simulator/photo", {"photo": text}, HTTP_HOST=self.host)
+        self.assertEqual((response.status_code, response.json()["errors"][0]["field"]), (400, "photo"))
+        self.assertEqual(LineEvent.objects.count(), 1)

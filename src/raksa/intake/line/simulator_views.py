@@ -31,12 +31,14 @@ from raksa.intake.line.simulator import (
     simulator_user_new,
     stand_in_base,
 )
+from raksa.notify.standins import LineStandIn
 
 SESSION_KEY = "line_simulator_user"
 # What the page may send: what a LINE user can do in the chat (a photo has its own endpoint).
 KINDS = ("follow", "text", "postback", "location")
-# Photos can be sent once the stand-in keeps content (`POST /_content/{messageId}`) and the app fetches it.
-PHOTOS = False
+# Photos can be sent once the stand-in keeps content for the content API (`content_put`, and
+# `POST /_content/{messageId}` from another process): until then the button is hidden and the endpoint a 503.
+PHOTOS = hasattr(LineStandIn, "content_put")
 
 View = Callable[..., HttpResponse]
 
