@@ -11,7 +11,7 @@ from unittest import skipIf, skipUnless
 
 from django.core.checks import run_checks
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import LiveServerTestCase, SimpleTestCase, TestCase, override_settings
+from django.test import Client, LiveServerTestCase, SimpleTestCase, TestCase, override_settings
 
 from raksa.intake.line import messages
 from raksa.intake.line.models import LineEvent
@@ -174,6 +174,27 @@ class SimulatorTests(StandInsMixin, LiveServerTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(LineEvent.objects.exists())
+
+    def test_a_post_without_the_pages_csrf_token_is_refused(self):
+        client = Client(enforce_csrf_checks=True)
+        page = client.get("/line/simulator/", HTTP_HOST=self.host)
+        token = re.search(r'data-csrf="([^"]+)"', page.content.decode())
+        assert token is not None
+        body = json.dumps({"type": "follow"})
+        refused = client.post(
+            "/line/simulator/send", body, content_type="application/json", HTTP_HOST=self.host
+        )
+        self.assertEqual(refused.status_code, 403)
+        self.assertFalse(LineEvent.objects.exists())
+        sent = client.post(
+            "/line/simulator/send",
+            body,
+            content_type="application/json",
+            HTTP_HOST=self.host,
+            HTTP_X_CSRFTOKEN=token.group(1),
+        )
+        self.assertEqual(sent.status_code, 200)
+        self.assertEqual(LineEvent.objects.count(), 1)
 
     def test_new_user_is_another_line_user_who_follows(self):
         self.get("/line/simulator/")
