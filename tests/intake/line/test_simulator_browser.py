@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
 
@@ -34,6 +38,16 @@ class LineSimulatorBrowserTests(StandInsMixin, PhoneBrowserCase):
         line_loading_reset()
         self.addCleanup(line_loading_reset)
 
+    @contextmanager
+    def chat(self) -> Iterator[Any]:
+        with self.phone() as page:
+            try:
+                yield page
+            finally:
+                # The ORM calls made while Playwright's loop runs have connections of their own: closed here,
+                # or PostgreSQL cannot drop the test database at the end while one is still open.
+                connections.close_all()
+
     def worker(self) -> None:
         """What the worker does within a second or two: process the events, send the answers."""
         line_event_sweep()
@@ -42,7 +56,7 @@ class LineSimulatorBrowserTests(StandInsMixin, PhoneBrowserCase):
     def test_a_silent_emergency_from_the_rich_menu_gets_a_tracking_code(self) -> None:
         from playwright.sync_api import expect
 
-        with self.phone() as page:
+        with self.chat() as page:
             # Opening the chat for the first time is adding the account as a friend: a follow event.
             with page.expect_response(lambda r: r.url.endswith("/line/simulator/send")) as follow:
                 page.goto(f"{self.live_server_url}/line/simulator/")
@@ -107,7 +121,7 @@ class LineSimulatorBrowserTests(StandInsMixin, PhoneBrowserCase):
     def test_a_pin_typed_in_the_location_sheet_goes_with_the_emergency(self) -> None:
         from playwright.sync_api import expect
 
-        with self.phone() as page:
+        with self.chat() as page:
             with page.expect_response(lambda r: r.url.endswith("/line/simulator/send")):
                 page.goto(f"{self.live_server_url}/line/simulator/")
             self.worker()
