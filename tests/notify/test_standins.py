@@ -127,6 +127,18 @@ class LineStandInTests(SimpleTestCase):
         self.assertEqual(post(self.line.base_url + "/_nothing", {})[0], 404)
         self.assertEqual(self.reply("token-5")[0], 400)  # nothing was issued
 
+    def test_another_process_gives_a_profile_with_post_profiles(self):
+        url = self.line.base_url + "/_profiles"
+        status, _, answer = post(url, {"userId": USER, "displayName": "Test", "language": "en"})
+        self.assertEqual((status, answer), (201, {"userId": USER, "displayName": "Test", "language": "en"}))
+        self.assertEqual(
+            self.line.profiles[USER]["language"], "en"
+        )  # what GET /v2/bot/profile/{USER} answers
+        status, _, answer = post(url, {"userId": "nobody", "displayName": " ", "language": "English"})
+        self.assertEqual(status, 400)
+        properties = [d["property"] for d in answer["details"]]  # type: ignore[index]
+        self.assertEqual(properties, ["userId", "displayName", "language"])
+
     def test_a_reply_is_checked_as_a_push_is(self):
         status, _, _ = post(
             self.line.base_url + "/v2/bot/message/reply", {"replyToken": "t", "messages": []}, {}

@@ -67,6 +67,8 @@ RECEIVED_PATH = "/_received"
 CONTROL_PREFIX = "/_"
 # `POST /_reply_tokens` {"replyToken", "to", "seconds"?}: reply_token_issue from another process (the simulator).
 REPLY_TOKENS_PATH = "/_reply_tokens"
+# `POST /_profiles` {"userId", "displayName"?, "language"?}: profile_set from another process.
+PROFILES_PATH = "/_profiles"
 # How often the server loop looks for a stop request: stop() waits up to this long (tests stop many servers).
 SHUTDOWN_POLL_SECONDS = 0.02
 
@@ -457,9 +459,41 @@ class LineStandIn(StandIn):
         return {"message": _LINE_ERRORS.get(status, "An error occurred."), "details": []}
 
     def control(self, request: Request) -> Answer | None:
-        if urlsplit(request.path).path == REPLY_TOKENS_PATH:
+        path = urlsplit(request.path).path
+        if path == REPLY_TOKENS_PATH:
             return self._reply_tokens_post(request)
+        if path == PROFILES_PATH:
+            return self._profiles_post(request)
         return None
+
+    def _profiles_post(self, request: Request) -> Answer:
+        """`POST /_profiles` {"userId", "displayName"?, "language"?}: as profile_set, for another process (the
+        chat simulator: her LINE app's language). 201 with the profile `GET /v2/bot/profile/{userId}` answers."""
+        try:
+            body = request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return Answer(400, {"message": "The request body must be a JSON object", "details": []})
+        user, name = body.get("userId"), body.get("displayName", "ผู้ใช้ LINE")
+        language = body.get("language", "th")
+        problems = []
+        if not isinstance(user, str) or not re.match(r"^U[0-9a-f]{32}$", user):
+            problems.append(("userId", "must be a user ID"))
+        if not isinstance(name, str) or not name.strip():
+            problems.append(("displayName", "must be specified"))
+        if language is not None and (
+            not isinstance(language, str) or not re.match(r"^[a-z]{2}(-[A-Za-z]+)?$", language)
+        ):
+            problems.append(("language", "must be a language code"))
+        if problems:
+            details = [{"message": message, "property": prop} for prop, message in problems]
+            return Answer(
+                400, {"message": f"The request body has {len(details)} error(s)", "details": details}
+            )
+        self.profile_set(str(user), display_name=str(name), language=language)
+        with self._lock:
+            return Answer(201, dict(self.profiles[str(user)]))
 
     def _reply_tokens_post(self, request: Request) -> Answer:
         """`POST /_reply_tokens` {"replyToken", "to", "seconds"?}: as reply_token_issue, for a process that

@@ -9,6 +9,7 @@ import re
 from typing import Any
 from unittest import skipIf, skipUnless
 
+from django.conf import settings
 from django.core.checks import run_checks
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, LiveServerTestCase, SimpleTestCase, TestCase, override_settings
@@ -134,6 +135,16 @@ class SimulatorTests(StandInsMixin, LiveServerTestCase):
         self.assertIn("emergency=threat", datas)
         self.assertEqual(self.get("/line/simulator/received?after=1").json()["items"], [])
 
+    def test_her_line_app_speaks_the_pages_language(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.get("/line/simulator/")
+        self.assertEqual(self.send(type="follow").status_code, 200)
+        self.assertEqual(self.line.profiles[self.user()]["language"], "en")
+        line_event_sweep()
+        outbox_sweep()
+        [shown] = self.get("/line/simulator/received").json()["items"]
+        self.assertIn("If you are in danger", shown["messages"][0]["text"])
+
     def test_a_postback_a_text_and_a_location_are_lines_events(self):
         self.get("/line/simulator/")
         self.assertEqual(self.send(type="postback", data="emergency=frenzy").status_code, 200)
@@ -215,9 +226,10 @@ class SimulatorTests(StandInsMixin, LiveServerTestCase):
             self.assertEqual(response.status_code, 503)
             self.assertIn("LINE_CHANNEL_SECRET", response.json()["message_en"])
         self.line.stop()
-        response = self.send(type="follow")
-        self.assertEqual(response.status_code, 503)
-        self.assertIn("reply token", response.json()["message_en"])
+        for body in ({"type": "follow"}, {"type": "text", "text": "ช่วยด้วย"}):
+            response = self.send(**body)
+            self.assertEqual(response.status_code, 503)
+            self.assertIn("the LINE stand-in did not", response.json()["message_en"])
         self.assertEqual(self.get("/line/simulator/received").status_code, 503)
         self.assertFalse(LineEvent.objects.exists())
 

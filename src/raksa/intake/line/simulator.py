@@ -24,7 +24,7 @@ from django.conf import settings
 from raksa.core.errors import INVALID_CHOICE, OUT_OF_RANGE, REQUIRED, TOO_LONG
 from raksa.core.http import HttpError, get_json, post_json
 from raksa.intake.line import messages
-from raksa.notify.standins import REPLY_TOKENS_PATH, line_webhook_post
+from raksa.notify.standins import PROFILES_PATH, REPLY_TOKENS_PATH, line_webhook_post
 
 # LINE's limits: a text message's length (UTF-16 units, here counted in characters), a postback's data.
 TEXT_MAX = 5000
@@ -169,6 +169,20 @@ def simulator_deliver(*, event: dict[str, Any], webhook_url: str) -> int:
         return line_webhook_post(webhook_url, [event], secret=secret, timeout=WEBHOOK_TIMEOUT)
     except OSError as exc:  # refused, timed out
         raise SimulatorUnavailable(f"the webhook did not answer: {exc}") from exc
+
+
+def simulator_profile_set(*, user: str, language: str) -> None:
+    """Her LINE profile on the stand-in (`POST /_profiles`), which the app asks for when she adds the account:
+    her LINE app's language is the simulator page's."""
+    name = "ผู้ใช้ทดลอง" if language == messages.THAI else "Test user"
+    try:
+        post_json(
+            stand_in_base() + PROFILES_PATH,
+            {"userId": user, "displayName": name, "language": language},
+            timeout=STAND_IN_TIMEOUT,
+        )
+    except HttpError as exc:
+        raise SimulatorUnavailable(f"the LINE stand-in did not take the profile: {exc}") from exc
 
 
 def simulator_content_put(*, data: bytes, content_type: str) -> str:

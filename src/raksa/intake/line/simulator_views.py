@@ -27,6 +27,7 @@ from raksa.intake.line.simulator import (
     simulated_event,
     simulator_content_put,
     simulator_deliver,
+    simulator_profile_set,
     simulator_received,
     simulator_user_new,
     stand_in_base,
@@ -63,6 +64,10 @@ def _user(request: HttpRequest) -> str:
     return user
 
 
+def _language() -> str:
+    return messages.ENGLISH if (get_language() or "").startswith("en") else messages.THAI
+
+
 def _problem(exc: Exception) -> JsonResponse:
     if isinstance(exc, RaksaError):
         return JsonResponse(exc.as_dict(), status=exc.status)
@@ -91,7 +96,7 @@ def _deliver(request: HttpRequest, event: dict[str, Any]) -> JsonResponse:
 def page(request: HttpRequest) -> HttpResponse:
     fresh = not request.session.get(SESSION_KEY)
     user = _user(request)
-    language = messages.ENGLISH if (get_language() or "").startswith("en") else messages.THAI
+    language = _language()
     try:
         stand_in_base()
         problem = ""
@@ -131,7 +136,10 @@ def send(request: HttpRequest) -> HttpResponse:
     try:
         if kind not in KINDS:
             raise INVALID_CHOICE.error(field="type", what_th="ประเภท", what_en="type", value=str(kind)[:32])
-        event = simulated_event(str(kind), user=_user(request), data=data)
+        user = _user(request)
+        event = simulated_event(str(kind), user=user, data=data)
+        if kind == "follow":  # a friend's profile, in her LINE app's language: the page's
+            simulator_profile_set(user=user, language=_language())
         return _deliver(request, event)
     except (RaksaError, SimulatorUnavailable) as exc:
         return _problem(exc)
@@ -144,6 +152,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
     user = simulator_user_new()
     request.session[SESSION_KEY] = user
     try:
+        simulator_profile_set(user=user, language=_language())
         answer = _deliver(request, simulated_event("follow", user=user))
     except SimulatorUnavailable as exc:
         return _problem(exc)
