@@ -67,13 +67,14 @@ class LineSimulatorBrowserTests(StandInsMixin, PhoneBrowserCase):
             bot = page.locator("#sim-chat li.sim-bot")
             expect(bot.first).to_contain_text("สายด่วน 1300")
             expect(page.locator("#sim-quick .sim-chip-postback").first).to_be_visible()
-            # The rich menu: the five emergencies, track, another problem and 1300, within the phone's width.
+            # The rich menu as the real one: the five emergencies, then track, another problem and 1300 stacked
+            # in the last panel (a third of its height each, as on LINE), all on the screen.
             areas = page.locator("#sim-menu .sim-area")
             expect(areas).to_have_count(8)
             for index in range(8):
                 box = areas.nth(index).bounding_box()
                 assert box is not None
-                self.assertGreaterEqual(box["height"], 44)
+                self.assertGreaterEqual(box["height"], 100 if index < 5 else 34)
                 self.assertLessEqual(box["x"] + box["width"], 375)
                 self.assertLessEqual(box["y"] + box["height"], 812)  # on the screen, no scrolling
             self.assertEqual(page.evaluate("document.documentElement.scrollWidth"), 375)
@@ -112,7 +113,7 @@ class LineSimulatorBrowserTests(StandInsMixin, PhoneBrowserCase):
             # The page in English: the same user (no second follow), the rich menu in English.
             page.click("form.lang button[value=en]")
             expect(page.locator("html")).to_have_attribute("lang", "en")
-            expect(page.locator("#sim-menu .sim-area-detention")).to_have_text("Held against my will")
+            expect(page.locator("#sim-new")).to_have_text("New user")
             expect(page.locator("#simulator")).to_have_attribute("data-user", user)
             expect(bot.last).to_contain_text(case.tracking_code)  # the chat so far, read back
             self.assertNoViolation(page)

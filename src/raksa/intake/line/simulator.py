@@ -6,8 +6,8 @@ one with each event), the body signed with LINE_CHANNEL_SECRET by the stand-in's
 own `/line/webhook` (`simulator_deliver`). The webhook cannot tell it from LINE. What the bot answers is read back
 from what the stand-in recorded for her user id (`simulator_received`), replies and pushes alike.
 
-The rich menu panel (`rich_menu_panel`) is made from the same postback data as the welcome's quick replies
-(messages.py), so a tap on it sends what the real rich menu sends.
+The rich menu panel (`rich_menu_panel`) is made from the real rich menu's panels (richmenu.py, whose actions are
+the welcome's quick replies' postback data in messages.py), so a tap on it sends what the real one sends.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.conf import settings
 from raksa.core.errors import INVALID_CHOICE, OUT_OF_RANGE, REQUIRED, TOO_LONG
 from raksa.core.http import HttpError, get_json, post_json
 from raksa.intake.line import messages
+from raksa.intake.line.richmenu import panels
 from raksa.notify.standins import PROFILES_PATH, REPLY_TOKENS_PATH, line_webhook_post
 
 # LINE's limits: a text message's length (UTF-16 units, here counted in characters), a postback's data.
@@ -220,38 +221,17 @@ def simulator_received(*, user: str, after: int = 0) -> tuple[list[dict[str, Any
     return shown, len(items)
 
 
-def rich_menu_panel(language: str) -> list[dict[str, Any]]:
-    """The rich menu's areas as the simulator draws them: the five emergencies, track my case, another problem
-    and 1300, each with the action the real rich menu sends (postback data from messages.py)."""
-    pick = (lambda th, en: en) if language == messages.ENGLISH else (lambda th, en: th)
-    areas: list[dict[str, Any]] = [
-        {
-            "label": pick(thai, english),
-            "kind": kind,
-            "action": {
-                "type": "postback",
-                "data": messages.emergency_data(kind),
-                "displayText": pick(thai, english),
-            },
-        }
-        for kind, (thai, english) in messages.EMERGENCY_LABELS.items()
-    ]
-    track, other = pick("ติดตามเรื่อง", "Track my case"), pick("ปัญหาอื่น", "Another problem")
-    areas += [
-        {
-            "label": track,
-            "kind": "track",
-            "action": {"type": "postback", "data": messages.TRACK, "displayText": track},
-        },
-        {
-            "label": other,
-            "kind": "other",
-            "action": {"type": "postback", "data": messages.OTHER, "displayText": other},
-        },
-        {
-            "label": pick(f"โทร {messages.HOTLINE}", f"Call {messages.HOTLINE}"),
-            "kind": "call",
-            "action": {"type": "uri", "uri": f"tel:{messages.HOTLINE}"},
-        },
-    ]
+def rich_menu_panel() -> list[dict[str, Any]]:
+    """The rich menu's panels as the simulator draws them, in the real menu's order and layout (richmenu.py:
+    three emergencies above, two below, and track / other / 1300 stacked in the last), each with the very action
+    the real menu sends and its Thai and English names as its picture shows them."""
+    areas = []
+    for panel in panels():
+        action = panel.action
+        data = str(action.get("data", ""))
+        if data.startswith("emergency="):
+            kind = data.split("=", 1)[1]
+        else:
+            kind = {messages.TRACK: "track", messages.OTHER: "other"}.get(data, "call")
+        areas.append({"thai": panel.thai, "english": panel.english, "kind": kind, "action": dict(action)})
     return areas

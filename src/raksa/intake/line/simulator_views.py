@@ -104,7 +104,7 @@ def page(request: HttpRequest) -> HttpResponse:
         problem = str(exc)
     if not settings.LINE_CHANNEL_SECRET:
         problem = "LINE_CHANNEL_SECRET is not set: the webhook would refuse every event"
-    areas = rich_menu_panel(language)
+    areas = rich_menu_panel()
     for area in areas:
         area["action_json"] = json.dumps(area["action"], ensure_ascii=False)
     context = {
