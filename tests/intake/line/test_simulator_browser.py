@@ -1,6 +1,7 @@
 """The LINE chat simulator in a real browser on a phone (375x812, Thai): the silent emergency. She opens the chat
 (she follows the account), taps an emergency in the rich menu and sends nothing more; the minute passes and the
-bot's answer brings her tracking code. The worker's sweeps are run here, as the worker would run them.
+bot's answer brings her tracking code. And a pin typed in the location sheet, then a photo. The worker's sweeps
+are run here, as the worker would run them.
 Screenshots go to RAKSA_SCREENSHOT_DIR."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
 
+from raksa.cases.models import Attachment
 from raksa.dispatch.models import Dispatch
 from raksa.intake.line.models import LineChat
 from raksa.intake.line.services import line_event_sweep, line_pending_sweep
@@ -24,6 +26,7 @@ from raksa.notify.services import outbox_sweep
 from raksa.notify.transports import line_loading_reset
 from tests.browser import CHROMIUM, SCREENSHOTS, PhoneBrowserCase
 from tests.intake.line.support import SECRET
+from tests.intake.web.helpers import PNG
 from tests.notify.support import StandInsMixin
 
 
@@ -119,7 +122,7 @@ class LineSimulatorBrowserTests(StandInsMixin, PhoneBrowserCase):
             self.assertNoViolation(page)
         self.assertEqual(LineChat.objects.count(), 1)
 
-    def test_a_pin_typed_in_the_location_sheet_goes_with_the_emergency(self) -> None:
+    def test_a_pin_typed_in_the_location_sheet_and_a_photo_join_the_emergency(self) -> None:
         from playwright.sync_api import expect
 
         with self.chat() as page:
@@ -148,4 +151,15 @@ class LineSimulatorBrowserTests(StandInsMixin, PhoneBrowserCase):
             self.assertEqual((float(case.latitude or 0), float(case.longitude or 0)), (13.7465, 100.5347))
             expect(page.locator("#sim-chat li.sim-bot").last).to_contain_text(case.tracking_code)
             expect(page.locator("#sim-quick")).to_be_hidden()  # the place is known: nothing more to ask
+
+            # A photo: kept on the stand-in, fetched by the app from the content API, kept on her case.
+            with page.expect_response(lambda r: r.url.endswith("/line/simulator/photo")) as sent:
+                page.set_input_files(
+                    "#sim-photo", files=[{"name": "door.png", "mimeType": "image/png", "buffer": PNG}]
+                )
+            self.assertEqual(sent.value.status, 200)
+            expect(page.locator("#sim-chat li.sim-me").last).to_contain_text("door.png")
+            self.worker()
+            expect(page.locator("#sim-chat li.sim-bot").last).to_contain_text(case.tracking_code)
+            self.assertEqual(Attachment.objects.filter(case=case).count(), 1)
             self.assertNoViolation(page)
