@@ -402,7 +402,8 @@ class LineStandIn(StandIn):
     `GET /v2/bot/message/{messageId}/content` answers the bytes `content_put(message_id, data, content_type)`
     gave, with that Content-Type, else 404 `{"message": "Not found"}`; `fail_next` and `drop_next` apply to it.
     Another process (the chat simulator) puts content with `POST /_content/{messageId}`, the raw bytes as body
-    and their type as Content-Type: a control call, never recorded, never failed.
+    and their type as Content-Type: a control call, never recorded, never failed. So are `POST /_reply_tokens`
+    (`reply_token_issue`) and `POST /_profiles` (`profile_set`), with which the simulator plays LINE's part.
     Rich menus (`_rich_menu_answer`): create, upload the image, list, get, delete, set, get and cancel the default,
     checked as LINE checks them; kept in `rich_menus` (id -> the object with its `richMenuId`), their images in
     `rich_menu_images` (id -> (content type, bytes)), the default in `rich_menu_default`, and every call in
