@@ -256,4 +256,9 @@ class SimulatorTests(StandInsMixin, LiveServerTestCase):
         text = SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")
         response = self.client.post("/line/simulator/photo", {"photo": text}, HTTP_HOST=self.host)
         self.assertEqual((response.status_code, response.json()["errors"][0]["field"]), (400, "photo"))
+        big = SimpleUploadedFile("big.png", PNG + b"\0" * 2048, content_type="image/png")
+        with override_settings(RAKSA_REPORT_FILE_MAX_BYTES=1024):
+            response = self.client.post("/line/simulator/photo", {"photo": big}, HTTP_HOST=self.host)
+        error = response.json()["errors"][0]
+        self.assertEqual((response.status_code, error["field"], error["code"]), (400, "photo", "file_too_large"))
         self.assertEqual(LineEvent.objects.count(), 1)

@@ -19,7 +19,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
-from raksa.core.errors import INVALID_CHOICE, REQUIRED, InvalidInput, RaksaError
+from raksa.cases.errors import FILE_TOO_LARGE
+from raksa.core.errors import INVALID_CHOICE, REQUIRED, RaksaError
 from raksa.intake.line import messages
 from raksa.intake.line.simulator import (
     SimulatorUnavailable,
@@ -176,10 +177,7 @@ def photo(request: HttpRequest) -> HttpResponse:
                 field="photo", what_th="ชนิดของรูป", what_en="photo type", value=str(upload.content_type)[:64]
             )
         if upload.size is not None and upload.size > settings.RAKSA_REPORT_FILE_MAX_BYTES:
-            limit = settings.RAKSA_REPORT_FILE_MAX_BYTES // (1024 * 1024)
-            raise InvalidInput(
-                "too_large", f"รูปใหญ่เกิน {limit} MB", f"The photo is larger than {limit} MB", field="photo"
-            )
+            raise FILE_TOO_LARGE.error(field="photo", mb=settings.RAKSA_REPORT_FILE_MAX_BYTES / (1024 * 1024))
         message_id = simulator_content_put(data=upload.read(), content_type=str(upload.content_type))
         event = simulated_event("image", user=_user(request), data={"id": message_id})
         return _deliver(request, event)
