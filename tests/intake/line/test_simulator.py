@@ -260,5 +260,7 @@ class SimulatorTests(StandInsMixin, LiveServerTestCase):
         with override_settings(RAKSA_REPORT_FILE_MAX_BYTES=1024):
             response = self.client.post("/line/simulator/photo", {"photo": big}, HTTP_HOST=self.host)
         error = response.json()["errors"][0]
-        self.assertEqual((response.status_code, error["field"], error["code"]), (400, "photo", "file_too_large"))
+        self.assertEqual(
+            (response.status_code, error["field"], error["code"]), (400, "photo", "file_too_large")
+        )
         self.assertEqual(LineEvent.objects.count(), 1)
