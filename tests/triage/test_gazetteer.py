@@ -84,3 +84,9 @@ class HospitalTests:
     def test_it_reads_no_place_from_words_that_are_not_names(self) -> None:
         for text in ("ส่งตัวไปรพ.แล้ว", "ไปรพ.ใกล้บ้าน", "รพ.สต.บ้านหนองบัว", "รพ.สิรินธร", "สภ.ว่าไง"):
             assert places(text)[0] == (), text
+        # "แสน โดน" holds "สน " (a metropolitan station) only inside a word.
+        assert places("หนี้สามแสน โดนฟ้องแล้ว")[0] == ()
+
+    def test_a_name_shared_by_many_hospitals_leaves_the_place_to_what_follows(self) -> None:
+        assert places("รพ.สมเด็จพระยุพราชสว่างแดนดิน")[0] == ("47",)
+        assert places("รพ.สมเด็จพระเจ้าตากสินมหาราช")[0] == ("63",)

@@ -232,3 +232,6 @@ class RoundTwoPlacesTests:
         assert provinces("หนูอยู่ขอนแก่น แฟนตีหนูทุกวัน") == ("40",)
         assert provinces("I live in Korat") == ("30",)
         assert provinces("ผมอยู่โคราช ไปเที่ยวชลบุรี") == ("30", "20")
+
+    def test_a_province_someone_used_to_live_in_is_in_passing(self) -> None:
+        assert provinces("เคยอยู่เมืองดอกบัวตอนเด็ก ตอนนี้อยู่สมุทรปราการ") == ("11",)

@@ -37,10 +37,13 @@ BANGKOK = "10"
 KINDS = ("stations", "metropolitan_stations", "hospitals")
 
 # The prefix, its kind. "รพ.สต." (a tambon health-promotion hospital, named after a village) is skipped.
+# The short forms without their dot ("สน ", "รพ") only outside a word: "แสน โดน" holds "สน ".
 _PREFIX = re.compile(
-    r"(?P<metropolitan_stations>สน\.|สน(?=\s)|สถานีตำรวจนครบาล|สภ\.?น\.)"
-    r"|(?P<stations>สภ\.อ\.|สภอ\.|สภ\.|สภ(?=[\s\u0e01-\u0e2e])|สถานีตำรวจภูธร(?:อำเภอ|ตำบล)?|โรงพัก)"
-    r"|(?P<hospitals>(?:รพ\.?\s*สต\.?|รพสต)|รพ[ชทศ]\.|รพ\.|รพ(?=[\s\u0e01-\u0e2e])|โรงพยาบาล|โรงบาล)"
+    r"(?P<metropolitan_stations>สน\.|(?<![\u0e01-\u0e4e])สน(?=\s)|สถานีตำรวจนครบาล|สภ\.?น\.)"
+    r"|(?P<stations>สภ\.อ\.|สภอ\.|สภ\.|(?<![\u0e01-\u0e4e])สภ(?=[\s\u0e01-\u0e2e])|สถานีตำรวจภูธร(?:อำเภอ|ตำบล)?"
+    r"|โรงพัก)"
+    r"|(?P<hospitals>(?:รพ\.?\s*สต\.?|รพสต)|รพ[ชทศ]\.|รพ\.|(?<![\u0e01-\u0e4e])รพ(?=[\s\u0e01-\u0e2e])|โรงพยาบาล"
+    r"|โรงบาล)"
 )
 _HEALTH_PROMOTION = re.compile(r"รพ\.?\s*สต|รพสต")
 _LONGEST = 40

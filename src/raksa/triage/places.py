@@ -137,7 +137,7 @@ _INSTITUTION_BEFORE = re.compile(
 # Where someone comes from or is going back to, not where the event is: "ย้ายมาจากยะลา", "เป็นคนอุบล",
 # "กลับบ้านที่ศรีสะเกษ", "she is from Nakhon Si Thammarat". Only counts against a province named otherwise too.
 _PASSING_BEFORE = re.compile(
-    r"(?:มาจาก|ย้าย(?:มา)?จาก|หนี(?:มา)?จาก|กลับ(?:มา)?จาก|เดินทาง(?:มา)?จาก|บ้านเกิด|ภูมิลำเนา|เป็นคน|กลับบ้าน"
+    r"(?:มาจาก|เคยอยู่|ย้าย(?:มา)?จาก|หนี(?:มา)?จาก|กลับ(?:มา)?จาก|เดินทาง(?:มา)?จาก|บ้านเกิด|ภูมิลำเนา|เป็นคน|กลับบ้าน"
     r"|กลับไป|ค่ารถกลับ|(?<![a-z])(?:from|hometown(?:\s+is)?|back\s+to|home\s+to))"
     r"(?:\s*(?:ที่|ใน|อยู่|แถว|จังหวัด|จ\.|อำเภอ|อ\.|เขต|the(?![a-z])|in(?![a-z])))*\s*$",
     re.I,
