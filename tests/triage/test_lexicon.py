@@ -70,3 +70,16 @@ class SouthernTests:
 
     def test_it_reads_a_southern_call_for_help(self) -> None:
         assert read(normalize_for_model("ช่วยแหน่")).help_call
+
+
+class MatchingTests:
+    """The cue matcher (one trie-shaped regex) keeps the rules of a longest-first alternation."""
+
+    def test_it_takes_the_longest_phrase(self) -> None:
+        phrases = [c.phrase for c in read("มันขู่จะฆ่าหนู").emergency]
+        assert phrases == ["ขู่จะฆ่า"]
+
+    def test_an_english_cue_starts_a_word_and_a_short_one_ends_it(self) -> None:
+        assert not [c for c in read("the police came").emergency if c.phrase == "ice"]
+        assert not [c for c in read("it has begun").emergency if c.phrase.startswith("gun")]
+        assert [c.phrase for c in read("two guns in the car").emergency if c.label == "threat"] == ["guns"]
