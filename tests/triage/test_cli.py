@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from raksa.triage.classifier import shipped_model
 from raksa.triage.cli import main
 from raksa.triage.corrections import correction_record
 
@@ -106,6 +107,7 @@ class EvalCommandTests:
         curve = json.loads(out)["curve"]
         assert [p["threshold"] for p in curve] == sorted(p["threshold"] for p in curve)
         assert all(p["emergency_recall"] == 1.0 for p in curve)
+        assert shipped_model().threshold in [p["threshold"] for p in curve]
 
 
 class ExportCorrectionsCommandTests:

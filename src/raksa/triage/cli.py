@@ -117,9 +117,9 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO) -> int:
     curve = None
     if args.curve:
         from raksa.triage.classifier import shipped_model
-        from raksa.triage.evaluation import curve_for_rows, format_curve
+        from raksa.triage.evaluation import CURVE_THRESHOLDS, curve_for_rows, format_curve
 
-        curve = curve_for_rows(rows)
+        curve = curve_for_rows(rows, sorted({*CURVE_THRESHOLDS, shipped_model().threshold}))
     if args.json:
         out = ev.as_dict()
         if curve is not None:
