@@ -223,6 +223,12 @@ class RoundTwoPlacesTests:
             assert found.province_codes == ("10",), text
             assert found.district_codes == (district,), text
 
+    def test_it_reads_well_known_hospitals_and_stations_in_english(self) -> None:
+        assert provinces("she is in Suan Prung hospital") == ("50",)
+        assert provinces("Srithanya hospital") == ("12",)
+        assert provinces("I reported at Ban Phai police station") == ("40",)
+        assert find_places("Thonglor police station").district_codes == ("1039",)
+
     def test_it_puts_the_event_before_the_reporters_home(self) -> None:
         assert provinces("I live in Korat, my sister in Chonburi is locked in") == ("20",)
         assert provinces("ผมอยู่โคราช น้องสาวอยู่ชลบุรีถูกขังอยู่") == ("20",)
