@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from raksa.triage.classifier import shipped_model
 from raksa.triage.cli import main
 from raksa.triage.corrections import correction_record
 
@@ -87,6 +88,26 @@ class EvalCommandTests:
         figures = json.loads(out)
         assert figures["emergency"]["per_class"]["threat"]["recall"] == 1.0
         assert figures["category"]["confusion"]
+        assert "curve" not in figures
+
+    def test_it_gives_the_trade_off_curve_of_any_labelled_file(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        path = tmp_path / "gold.jsonl"
+        rows = [
+            {"text": "มีคนถือมีดขู่จะฆ่า", "emergency_type": "threat", "category": "other"},
+            {"text": "ขอเบี้ยคนพิการ", "emergency_type": None, "category": "disability_support"},
+        ]
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+        code, out = run(["eval", str(path), "--curve"], monkeypatch=monkeypatch)
+        assert code == 0
+        assert "trade-off curve over the threshold" in out
+        assert "*" in out.split("trade-off curve")[1]
+        code, out = run(["eval", str(path), "--curve", "--json"], monkeypatch=monkeypatch)
+        curve = json.loads(out)["curve"]
+        assert [p["threshold"] for p in curve] == sorted(p["threshold"] for p in curve)
+        assert all(p["emergency_recall"] == 1.0 for p in curve)
+        assert shipped_model().threshold in [p["threshold"] for p in curve]
 
 
 class ExportCorrectionsCommandTests:

@@ -27,6 +27,12 @@ class NormalizeTests:
         assert normalize("อยู่รพ.ศิริราช") == "อยู่โรงพยาบาลศิริราช"
         assert normalize("pls help") == "please help"
 
+    def test_it_reads_northern_forms_as_central_thai(self):
+        assert normalize("ขังไว้บ่หื้อออก") == "ขังไว้ไม่ให้ออก"
+        assert normalize("ฆ่าหื้อต๋าย") == "ฆ่าให้ตาย"
+        assert normalize("ป้อเมา") == "พ่อเมา"
+        assert normalize("ป้อมตำรวจ") == "ป้อมตำรวจ"
+
     def test_it_keeps_words_that_only_look_colloquial(self):
         assert normalize("บ่อน้ำตอนบ่าย") == "บ่อน้ำตอนบ่าย"
         assert normalize("ห้อง 20 ตร.ม.") == "ห้อง 20 ตร.ม."

@@ -193,3 +193,51 @@ class PlacesTests:
 
     def test_it_does_not_read_an_everyday_phrase_as_a_bangkok_district(self):
         assert provinces("สายด่วน 1300 วันหยุดรับสายไหม") == ()
+
+
+class RoundTwoPlacesTests:
+    """Places named the way people name them at 2 a.m.: nicknames, English spellings, the reporter's home."""
+
+    def test_it_reads_province_nicknames(self) -> None:
+        assert provinces("ตอนนี้อยู่นนท์ค่ะ") == ("12",)
+        assert provinces("พี่สาวอยู่โคราช") == ("30",)
+        assert provinces("อยู่กรุงเก่า") == ("14",)
+        assert provinces("อยู่เมืองย่าค่ะ") == ("30",)
+        assert provinces("ไปรพ.ที่เมืองดอกบัว") == ("34",)
+        assert provinces("แถวหาดใหญ่") == ("90",)
+        assert provinces("my kid in Nont") == ("12",)
+
+    def test_it_reads_bangkok_districts_in_english_as_people_spell_them(self) -> None:
+        for text, district in (
+            ("in Sathorn", "1028"),
+            ("Prakanong soi 5", "1009"),
+            ("Bangkapi", "1006"),
+            ("Bangkhen", "1005"),
+            ("Thonburi", "1015"),
+            ("Ladkrabang", "1011"),
+            ("Jatujak market", "1030"),
+            ("Huay Kwang", "1017"),
+            ("Klong Toey", "1033"),
+        ):
+            found = find_places(text)
+            assert found.province_codes == ("10",), text
+            assert found.district_codes == (district,), text
+
+    def test_it_reads_well_known_hospitals_and_stations_in_english(self) -> None:
+        assert provinces("she is in Suan Prung hospital") == ("50",)
+        assert provinces("Srithanya hospital") == ("12",)
+        assert provinces("I reported at Ban Phai police station") == ("40",)
+        assert find_places("Thonglor police station").district_codes == ("1039",)
+
+    def test_it_puts_the_event_before_the_reporters_home(self) -> None:
+        assert provinces("I live in Korat, my sister in Chonburi is locked in") == ("20",)
+        assert provinces("ผมอยู่โคราช น้องสาวอยู่ชลบุรีถูกขังอยู่") == ("20",)
+        assert provinces("ลูกหนูอยู่ชลบุรี หนูอยู่ระยอง ลูกโดนขัง") == ("20",)
+
+    def test_it_keeps_the_reporters_home_when_the_report_is_about_the_reporter(self) -> None:
+        assert provinces("หนูอยู่ขอนแก่น แฟนตีหนูทุกวัน") == ("40",)
+        assert provinces("I live in Korat") == ("30",)
+        assert provinces("ผมอยู่โคราช ไปเที่ยวชลบุรี") == ("30", "20")
+
+    def test_a_province_someone_used_to_live_in_is_in_passing(self) -> None:
+        assert provinces("เคยอยู่เมืองดอกบัวตอนเด็ก ตอนนี้อยู่สมุทรปราการ") == ("11",)

@@ -2,7 +2,7 @@
 
     raksa triage < reports.jsonl            {"id", "text"} per line in, one result per line out
     raksa triage train [--data F] [--out F] [--folds N]
-    raksa triage eval FILE.jsonl [--json] [--errors]
+    raksa triage eval FILE.jsonl [--json] [--errors] [--curve]
     raksa triage export-corrections [--out F]
 
 A bad input line (invalid JSON, no text) gives an error line for that id and the rest carry on; the exit
@@ -90,10 +90,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else MODEL_PATH
     data = train(rows, out=out, folds=args.folds)
     meta = data["meta"]
+    oof = {k: v for k, v in meta["oof"].items() if k != "curve"}
     print(
         f"trained on {meta['rows']} examples -> {out} "
-        f"(threshold {data['threshold']}, temperatures {data['temperature']}, out-of-fold {meta['oof']})"
+        f"(threshold {data['threshold']}, temperatures {data['temperature']}, out-of-fold {oof})"
     )
+    curve = meta["oof"].get("curve")
+    if curve:
+        from raksa.triage.evaluation import CurvePoint, format_curve
+
+        for name, title in (("all", "all rows"), ("handwritten", "hand-written rows")):
+            if curve.get(name):
+                points = [CurvePoint(**p) for p in curve[name]]
+                print(f"\nout-of-fold trade-off curve, {title} (* = chosen threshold):")
+                print(format_curve(points, data["threshold"]))
     return 0
 
 
@@ -104,10 +114,23 @@ def cmd_eval(args: argparse.Namespace, stdout: TextIO) -> int:
     rows = [r for r in read_jsonl(args.file) if isinstance(r.get("text"), str) and r.get("category")]
     predictions = [triage(r["text"], with_routing=False).as_dict() for r in rows]
     ev = evaluate(rows, predictions)
+    curve = None
+    if args.curve:
+        from raksa.triage.classifier import shipped_model
+        from raksa.triage.evaluation import CURVE_THRESHOLDS, curve_for_rows, format_curve
+
+        curve = curve_for_rows(rows, sorted({*CURVE_THRESHOLDS, shipped_model().threshold}))
     if args.json:
-        stdout.write(json.dumps(ev.as_dict(), ensure_ascii=False) + "\n")
+        out = ev.as_dict()
+        if curve is not None:
+            out["curve"] = [p.as_dict() for p in curve]
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     else:
         stdout.write(format_report(ev) + "\n")
+        if curve is not None:
+            threshold = shipped_model().threshold
+            stdout.write(f"\ntrade-off curve over the threshold (* = shipped, {threshold}):\n")
+            stdout.write(format_curve(curve, threshold) + "\n")
         if args.errors:
             stdout.write("\nerrors (gold -> predicted):\n")
             for err in ev.errors:
@@ -160,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("file")
     p_eval.add_argument("--json", action="store_true", help="print the figures as JSON")
     p_eval.add_argument("--errors", action="store_true", help="also list the misclassified reports")
+    p_eval.add_argument(
+        "--curve", action="store_true", help="also give recall against false alarms over the threshold"
+    )
     p_export = sub.add_parser("export-corrections", help="write staff corrections as training rows")
     p_export.add_argument("--out", help="file to write (default: stdout)")
     sub.add_parser("classify", help="classify JSON Lines from stdin (the default)")

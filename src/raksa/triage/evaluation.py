@@ -6,8 +6,9 @@ Written without scikit-learn so `raksa triage eval` starts fast; the numbers mat
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,106 @@ def evaluate(gold_rows: Sequence[dict], predictions: Sequence[dict]) -> Evaluati
         exact_type_recall=sum(p_em[i] == g_em[i] for i in true_em) / len(true_em) if true_em else 1.0,
         errors=errors,
     )
+
+
+# Thresholds on P(none) at which the trade-off curve is read: "none" is answered only when P(none) reaches the
+# threshold, so a higher threshold flags more reports (recall up, false alarms up).
+CURVE_THRESHOLDS: tuple[float, ...] = (
+    0.5,
+    0.6,
+    0.7,
+    0.8,
+    0.85,
+    0.88,
+    0.9,
+    0.91,
+    0.92,
+    0.93,
+    0.94,
+    0.95,
+    0.96,
+    0.97,
+    0.98,
+    0.99,
+)
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    threshold: float
+    emergency_recall: float  # of true emergencies, the share flagged as some emergency
+    false_alarm_rate: float  # of true non-emergencies, the share flagged
+    missed: int  # true emergencies answered "none"
+    false_alarms: int  # non-emergencies flagged
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "threshold": self.threshold,
+            "emergency_recall": round(self.emergency_recall, 4),
+            "false_alarm_rate": round(self.false_alarm_rate, 4),
+            "missed": self.missed,
+            "false_alarms": self.false_alarms,
+        }
+
+
+def threshold_curve(
+    is_emergency: Sequence[bool], flagged_at: Mapping[float, Sequence[bool]]
+) -> list[CurvePoint]:
+    """Recall against false alarms, one point per threshold: `is_emergency` is the gold answer per report,
+    `flagged_at[t]` whether the decision at threshold t flagged each report as an emergency. Points come in
+    threshold order. With no emergencies in the gold labels recall is 1.0; with no non-emergencies false
+    alarms are 0.0."""
+    gold = list(is_emergency)
+    emergencies = sum(gold)
+    others = len(gold) - emergencies
+    points = []
+    for threshold in sorted(flagged_at):
+        flagged = list(flagged_at[threshold])
+        if len(flagged) != len(gold):
+            raise ValueError(f"threshold {threshold}: {len(flagged)} decisions for {len(gold)} reports")
+        hits = sum(1 for g, f in zip(gold, flagged, strict=True) if g and f)
+        alarms = sum(1 for g, f in zip(gold, flagged, strict=True) if not g and f)
+        points.append(
+            CurvePoint(
+                threshold=threshold,
+                emergency_recall=hits / emergencies if emergencies else 1.0,
+                false_alarm_rate=alarms / others if others else 0.0,
+                missed=emergencies - hits,
+                false_alarms=alarms,
+            )
+        )
+    return points
+
+
+def curve_for_rows(
+    rows: Sequence[dict], thresholds: Sequence[float] = CURVE_THRESHOLDS, model: Any = None
+) -> list[CurvePoint]:
+    """The trade-off curve of the shipped decision (model, strong cues, negation, the readers) on labelled
+    rows: every report is classified once per threshold with the model's threshold set to it."""
+    from raksa.triage.classifier import classify_offline, shipped_model
+
+    base = model or shipped_model()
+    gold = [bool(r.get("emergency_type")) for r in rows]
+    flagged_at: dict[float, list[bool]] = {}
+    for threshold in thresholds:
+        at = copy.copy(base)
+        at.threshold = float(threshold)
+        flagged_at[float(threshold)] = [
+            classify_offline(r["text"], model=at).emergency_type is not None for r in rows
+        ]
+    return threshold_curve(gold, flagged_at)
+
+
+def format_curve(points: Sequence[CurvePoint], chosen: float | None = None) -> str:
+    """The curve as a table; the shipped threshold is marked with *."""
+    lines = [f"{'threshold':>10}{'recall':>9}{'false alarms':>14}{'missed':>8}{'alarms':>8}"]
+    for p in points:
+        mark = " *" if chosen is not None and abs(p.threshold - chosen) < 1e-9 else ""
+        lines.append(
+            f"{p.threshold:>10.2f}{p.emergency_recall:>9.3f}{p.false_alarm_rate:>14.3f}{p.missed:>8d}"
+            f"{p.false_alarms:>8d}{mark}"
+        )
+    return "\n".join(lines)
 
 
 def format_report(ev: Evaluation) -> str:

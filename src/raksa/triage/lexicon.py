@@ -165,7 +165,36 @@ def _pattern(phrase: str) -> str:
 
 
 def _alternation(phrases: set[str]) -> str:
-    return "|".join(_pattern(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
+    """One regex for many phrases, longest match first, shaped as a trie: a flat alternation of a thousand
+    phrases is tried phrase by phrase at every position of the text, a trie one character at a time. English
+    phrases sit behind their word-start check; a short one keeps its word-end check (plural allowed)."""
+    english = {p for p in phrases if p[:1].isascii() and p[:1].isalpha()}
+    parts = []
+    if english:
+        parts.append("(?<![a-z])" + _trie(english))
+    if phrases - english:
+        parts.append(_trie(phrases - english))
+    return "|".join(parts)
+
+
+def _trie(phrases: set[str]) -> str:
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        short_word = phrase[:1].isascii() and len(phrase) <= 3 and phrase[-1:].isalpha()
+        node[""] = {"s?(?![a-z])": {}} if short_word else {"": {}}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append(next(iter(node[""])))  # the end of a phrase, tried after the longer ones
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return build(root)
 
 
 def _index(cues: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:

@@ -38,6 +38,9 @@ _RUNS = re.compile(r"(\D)\1{2,}")
 _REPEATED_MARKS = re.compile("([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\\1+")
 # Spelling repairs that are always safe: two sara e typed for sara ae; nikhahit + sara aa typed for sara am.
 _SPELLING = (("เเ", "แ"), ("\u0e4d\u0e32", "ำ"), ("\u0e4d\u0e48\u0e32", "่ำ"))
+# Northern forms read as central Thai, before runs are collapsed ("หื้อออก" holds three อ) and before the
+# negation บ่ is read: หื้อ is ให้, ต๋าย is ตาย, ป้อ is พ่อ (not ป้อม, ป้อน, ป้อง).
+_DIALECT = tuple((re.compile(p), r) for p, r in (("หื้อ", "ให้"), ("ต๋าย", "ตาย"), ("ป้อ(?![งนมย])", "พ่อ")))
 
 # Boundary for short Thai forms: not followed by a Thai letter or sign that would continue the word.
 _THAI_CONTINUES = "(?![\u0e01-\u0e4e])"
@@ -88,6 +91,8 @@ def normalize(text: str) -> str:
     for wrong, right in _SPELLING:
         text = text.replace(wrong, right)
     text = _REPEATED_MARKS.sub(r"\1", text)
+    for pattern, repl in _DIALECT:
+        text = pattern.sub(repl, text)
     text = _RUNS.sub(r"\1", text).lower()
     for pattern, repl in _COLLOQUIAL_RE:
         text = pattern.sub(repl, text)

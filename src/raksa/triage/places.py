@@ -54,6 +54,7 @@ from typing import Any
 
 import geothai
 
+from raksa.triage.gazetteer import find_institutions
 from raksa.triage.wordlists import WordListError, data_file, read_json, read_word_lists
 
 __all__ = ["Places", "find_places", "read_places"]
@@ -136,7 +137,7 @@ _INSTITUTION_BEFORE = re.compile(
 # Where someone comes from or is going back to, not where the event is: "ย้ายมาจากยะลา", "เป็นคนอุบล",
 # "กลับบ้านที่ศรีสะเกษ", "she is from Nakhon Si Thammarat". Only counts against a province named otherwise too.
 _PASSING_BEFORE = re.compile(
-    r"(?:มาจาก|ย้าย(?:มา)?จาก|หนี(?:มา)?จาก|กลับ(?:มา)?จาก|เดินทาง(?:มา)?จาก|บ้านเกิด|ภูมิลำเนา|เป็นคน|กลับบ้าน"
+    r"(?:มาจาก|เคยอยู่|ย้าย(?:มา)?จาก|หนี(?:มา)?จาก|กลับ(?:มา)?จาก|เดินทาง(?:มา)?จาก|บ้านเกิด|ภูมิลำเนา|เป็นคน|กลับบ้าน"
     r"|กลับไป|ค่ารถกลับ|(?<![a-z])(?:from|hometown(?:\s+is)?|back\s+to|home\s+to))"
     r"(?:\s*(?:ที่|ใน|อยู่|แถว|จังหวัด|จ\.|อำเภอ|อ\.|เขต|the(?![a-z])|in(?![a-z])))*\s*$",
     re.I,
@@ -150,6 +151,22 @@ _AWAY_BEFORE = re.compile(
     re.I,
 )
 _WORK_BEFORE = re.compile(r"ไปทำงาน(?:\s*(?:ที่|ใน|จังหวัด|จ\.))*\s*$")
+_KIN = r"(?:แม่|พ่อ|ลูก|น้อง|พี่|เพื่อน|ยาย|ย่า|ปู่|ตา|ป้า|ลุง|น้า|อา|สามี|ภรรยา|เมีย|ผัว|แฟน|หลาน|ญาติ)"
+_KIN_BEFORE = re.compile(_KIN + r"\S{0,4}$")
+_REPORTER_BEFORE = re.compile(
+    r"(?:(?P<who>ผม|หนู|ฉัน|ดิฉัน|เรา|ข้าพเจ้า|กู)(?:เอง)?(?:ก็)?\s*(?:อยู่|อาศัยอยู่|พักอยู่|ทำงานอยู่|บ้านอยู่)"
+    r"|(?<![a-z])(?:i|we)\s*(?:'m|am|are|'re|live|stay|work)(?:\s+(?:living|staying|working|based|now))?\s+(?:in|at))"
+    r"(?:\s*(?:ที่|ใน|แถว|จังหวัด|จ\.))*\s*$",
+    re.I,
+)
+_THIRD_PARTY_BEFORE = re.compile(
+    r"(?:" + _KIN + r"[\u0e01-\u0e4e]{0,10}?(?:ซึ่ง|ที่)?(?:อยู่|ที่|อาศัยอยู่|ทำงานอยู่)"
+    r"|(?<![a-z])(?:my|our|his|her)\s+(?:[a-z]+\s+)?(?:mother|mom|mum|father|dad|sister|brother|son|daughter|aunt"
+    r"|uncle|grandmother|grandma|grandfather|grandpa|granny|wife|husband|friend|niece|nephew|cousin|neighbou?r"
+    r"|kid|child|children|girlfriend|boyfriend|parents)s?\s+(?:(?:who\s+)?(?:lives|is|stays|works)\s+|living\s+"
+    r"|staying\s+|working\s+)?(?:in|at))(?:\s*(?:ที่|ใน|แถว|จังหวัด|จ\.|the(?![a-z])))*\s*$",
+    re.I,
+)
 # "in Trang", "at Nan": an English name that is also a word counts after a preposition, capitalised.
 _ENGLISH_PLACE_BEFORE = re.compile(r"(?<![a-z])(?:in|at|near|around|to|from)\s+$", re.I)
 # "in Mae Chaem", "at Haad Rin": a district or subdistrict spelled in English after a preposition.
@@ -238,6 +255,8 @@ class _Index:
     province_after: re.Pattern[str]
     province_level: frozenset[str]
     english_targets: dict[str, _Target]
+    # The same names written without their spaces ("Bangkhen", "Thonburi", "Ladkrabang").
+    english_joined: dict[str, _Target]
     english_districts: dict[str, tuple[str, ...]]
     english_subdistricts: dict[str, tuple[str, ...]]
     # Loosely spelled English district and subdistrict names found once in Thailand, read after in/at/near.
@@ -411,11 +430,22 @@ def _index() -> _Index:
         province_after=re.compile(r"\s?(?:จังหวัด|จ\.)?\s*(" + _trie_pattern(prefixed_provinces) + ")"),
         province_level=frozenset({*roads, *short["bare"]}),
         english_targets=english_targets,
+        english_joined=_joined(english_targets),
         english_districts={k: tuple(v) for k, v in english_districts.items()},
         english_subdistricts={k: tuple(v) for k, v in english_subdistricts.items()},
         english_loose=english_loose,
         english_loose_districts={k: (t.district,) for k, t in english_loose.items() if t.district},
     )
+
+
+def _joined(targets: dict[str, _Target]) -> dict[str, _Target]:
+    """English names keyed without their spaces, where that key is no other name's."""
+    joined: dict[str, _Target] = {}
+    for name, target in sorted(targets.items()):
+        key = name.replace(" ", "").replace("-", "")
+        if key != name and key not in targets:
+            joined.setdefault(key, target)
+    return joined
 
 
 def _english_loose_names(all_districts: list[Any]) -> dict[str, _Target]:
@@ -487,6 +517,22 @@ def _english_place_here(text: str, m: re.Match[str]) -> bool:
     return m.group("name")[0].isupper() and before is not None
 
 
+def _whose(text: str, start: int) -> str:
+    """ "reporter" for a place named as where the reporter lives or works ("ผมอยู่โคราช", "I live in Korat"),
+    "third_party" for where a relative or friend is ("น้องสาวอยู่ชลบุรี", "my sister in Chonburi"), else ""."""
+    if not text:
+        return ""
+    before = max(0, start - 40)
+    if _THIRD_PARTY_BEFORE.search(text, before, start) is not None:
+        return "third_party"
+    m = _REPORTER_BEFORE.search(text, before, start)
+    if m is None:
+        return ""
+    if m.group("who") and _KIN_BEFORE.search(text, max(0, m.start() - 8), m.start()) is not None:
+        return "third_party"  # "แม่ผมอยู่", "ลูกหนูอยู่": my mother, my child
+    return "reporter"
+
+
 def _passing(text: str, start: int) -> bool:
     before = max(0, start - 30)
     return (
@@ -532,7 +578,13 @@ class _Found:
     formally (จ./จังหวัด, "X province").
     """
 
-    def __init__(self) -> None:
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        # Where the reporter lives ("ผมอยู่โคราช", "I live in Korat") and where a relative or friend is
+        # ("น้องสาวอยู่ชลบุรี", "my sister in Chonburi"): with both, the event is the relative's.
+        self.reporter: set[str] = set()
+        self.not_reporter: set[str] = set()
+        self.third_party: set[str] = set()
         self.provinces: dict[str, int] = {}
         self.districts: dict[str, int] = {}
         self.subdistricts: dict[str, int] = {}
@@ -563,6 +615,10 @@ class _Found:
             detail = True
         if province:
             self.provinces.setdefault(province, pos)
+            whose = _whose(self.text, pos)
+            (self.reporter if whose == "reporter" else self.not_reporter).add(province)
+            if whose == "third_party":
+                self.third_party.add(province)
             if away:
                 self.away.add(province)
             if not passing:
@@ -585,11 +641,17 @@ class _Found:
         """
         # Where someone went to work or for treatment goes even when no other place is named.
         away = {p for p in self.away if p not in self.meant}
-        if not self.meant:
-            return away
-        dropped = {p for p in self.provinces if p not in self.meant}
-        if self.detailed:
-            dropped |= {p for p in self.meant if p not in self.detailed and p not in self.formal}
+        # Where the reporter lives gives way to where the relative or friend the report is about is.
+        reporter = self.reporter - self.not_reporter
+        relocated = reporter if self.third_party - reporter else set()
+        if not self.meant - relocated:
+            return away | relocated
+        dropped = relocated | {p for p in self.provinces if p not in self.meant}
+        if self.detailed - relocated:
+            kept = self.third_party if relocated else set()
+            dropped |= {
+                p for p in self.meant if p not in self.detailed and p not in self.formal and p not in kept
+            }
         return dropped
 
     def result(self) -> Places:
@@ -618,7 +680,7 @@ def find_places(text: str) -> Places:
         return Places()
     index = _index()
     text = _THAI_HYPHEN.sub("", text)
-    found = _Found()
+    found = _Found(text)
     taken: list[tuple[int, int]] = []
 
     for m in index.province_prefixed.finditer(text):
@@ -642,7 +704,11 @@ def find_places(text: str) -> Places:
         for m in index.english.finditer(text):
             name = re.sub(r"[\s\-]+", " ", m.group("name").lower())
             key = name if name in index.english_targets else name.replace(" ", "")
-            target = index.english_targets.get(key) or index.english_targets.get(m.group("name").lower())
+            target = (
+                index.english_targets.get(key)
+                or index.english_targets.get(m.group("name").lower())
+                or index.english_joined.get(key)
+            )
             if target is None:
                 continue
             # "in Trang", "at Pai": capitalised after a preposition; "my nan", "mai pai" are words.
@@ -690,6 +756,16 @@ def find_places(text: str) -> Places:
         pending_districts.append((m.start(), codes, _passing(text, m.start())))
         taken.append(m.span())
 
+    # Police stations and hospitals (gazetteer.py): their names are not read again as bare place names.
+    institutions = find_institutions(
+        text,
+        provinces=index.provinces,
+        districts=index.districts,
+        subdistricts=index.subdistricts,
+        continues_word=_continues_word,
+    )
+    taken.extend((i.start, i.end) for i in institutions)
+
     weak = english_weak
     needs_province: list[tuple[int, _Target, bool]] = []
     pos = 0
@@ -733,6 +809,18 @@ def find_places(text: str) -> Places:
             pending_districts.append((m.start(), district_codes, _passing(text, m.start())))
         elif re.search(r"\bmueang\b", m.group(0), re.I):
             mueang.append((m.start(), "", _passing(text, m.start())))
+
+    for institution in institutions:
+        codes = institution.codes
+        chosen = _narrow(codes, found.districts, found.provinces) if len(codes) > 1 else list(codes)
+        if len(chosen) == 1:
+            code, passing = chosen[0], _passing(text, institution.start)
+            if len(code) == 2:
+                found.add(institution.start, province=code, passing=passing)
+            elif len(code) == 4:
+                found.add(institution.start, district=code, passing=passing)
+            else:
+                found.add(institution.start, subdistrict=code, passing=passing)
 
     for at, target, passing in needs_province:
         if target.province in found.provinces:

@@ -34,7 +34,7 @@ from raksa.triage.classifier import (
     normalize_for_model,
     shipped_model,
 )
-from raksa.triage.evaluation import class_report, read_jsonl
+from raksa.triage.evaluation import CURVE_THRESHOLDS, class_report, read_jsonl, threshold_curve
 from raksa.triage.types import CATEGORIES
 
 __all__ = ["read_jsonl", "train"]
@@ -179,6 +179,33 @@ def _handwritten_report(
     }
 
 
+def _oof_curve(
+    p_emergency: np.ndarray,
+    flagged_if: np.ndarray,
+    is_emergency: np.ndarray,
+    handwritten: np.ndarray,
+    chosen: float,
+) -> dict[str, Any]:
+    """The out-of-fold trade-off curve: each row is flagged at threshold t by the decision with "none" below
+    the threshold when P(none) < t, else above it (the two decisions training computed)."""
+    thresholds = sorted({*CURVE_THRESHOLDS, chosen})
+    flagged_at = {
+        t: np.where(p_emergency[:, 0] < t, flagged_if[:, 1], flagged_if[:, 0]).tolist() for t in thresholds
+    }
+    curve: dict[str, Any] = {
+        "all": [p.as_dict() for p in threshold_curve(is_emergency.tolist(), flagged_at)],
+    }
+    if handwritten.any():
+        index = np.flatnonzero(handwritten)
+        curve["handwritten"] = [
+            p.as_dict()
+            for p in threshold_curve(
+                is_emergency[index].tolist(), {t: [f[i] for i in index] for t, f in flagged_at.items()}
+            )
+        ]
+    return curve
+
+
 def train(
     rows: Iterable[dict[str, Any]],
     *,
@@ -254,10 +281,8 @@ def _train(
             )
             if handwritten.any()
             else None,
-            "curve": {
-                f"{t:.2f}": [*rates(t), *(rates(t, handwritten) if handwritten.any() else ())]
-                for t in (0.5, 0.7, 0.8, 0.85, 0.88, 0.9, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97)
-            },
+            # Recall against false alarms over the threshold, on all rows and on the hand-written ones.
+            "curve": _oof_curve(p_emergency, flagged_if, is_emergency, handwritten, chosen_threshold),
         }
     vocab, idf = _fit_vocab(rows, ngram_range)
     fitted = _fit_heads(_matrix(rows, vocab, idf, ngram_range), labels)
