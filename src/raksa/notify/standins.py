@@ -39,7 +39,7 @@ from urllib.request import urlopen
 
 from raksa.core.identifiers import normalize_phone
 
-__all__ = ["LineStandIn", "Request", "SmsStandIn", "StandIn"]
+__all__ = ["LineStandIn", "Request", "SmsStandIn", "StandIn", "line_signature"]
 
 LINE_TOKEN = "standin-line-channel-access-token"
 SMS_TOKEN = "standin-sms-gateway-token"
@@ -267,6 +267,12 @@ _LINE_ERRORS = {
 }
 
 
+def line_signature(body: bytes, *, secret: str) -> str:
+    """The `x-line-signature` LINE sends with a webhook body: Base64 of the HMAC-SHA256 of the exact bytes, keyed
+    with the channel secret."""
+    return base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode()
+
+
 def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -358,7 +364,7 @@ class LineStandIn(StandIn):
                 if one.get("replyToken") and user:
                     self.reply_token_issue(str(one["replyToken"]), to=str(user))
         body = json.dumps({"destination": destination, "events": sent}, ensure_ascii=False).encode("utf-8")
-        signature = base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode()
+        signature = line_signature(body, secret=secret)
         request = UrlRequest(
             url,
             data=body,
