@@ -322,7 +322,7 @@ def count_reports(
     lost: Counter[str] = Counter()
     duplicated: Counter[str] = Counter()
     expected: set[str] = set()
-    overtaken = 0
+    overtaken = on_tap_count = joined_later = 0
     opening_cases: list[Any] = []
     for steps in by_user.values():
         tap, location, text = steps.get("tap"), steps.get("location"), steps.get("text")
@@ -337,6 +337,8 @@ def count_reports(
             on_tap = bool(reports.get(tap, {}).get("located"))
             if own:
                 expected.add(location)
+            on_tap_count += on_tap and not own
+            joined_later += own and not on_tap
             if own and on_tap:
                 duplicated["location"] += 1
             elif not own and not on_tap:
@@ -365,6 +367,10 @@ def count_reports(
         "duplicated": sum(duplicated.values()) + len(opened) - len(set(opened)),
         "duplicated_by_kind": dict(duplicated),
         "location_before_its_tap": overtaken,
+        # Where the shared locations went: on the emergency's own report (within its minute), or in a report
+        # joining its case after the minute ran out (the worker was that far behind).
+        "location_on_the_emergency": on_tap_count,
+        "location_joined_later": joined_later,
     }
 
 
