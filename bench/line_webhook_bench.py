@@ -528,14 +528,17 @@ def unsettled_users(planned: dict[str, Any], since: float) -> set[str]:
     return waiting & users
 
 
-def stored_rows(keys: list[str]) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+def stored_rows(
+    keys: list[str], *, standby: bool = False
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     from django.db.models import Count, Min
 
     from raksa.intake.line.models import LineEvent
 
     stored: dict[str, int] = {}
     order: dict[str, int] = {}
-    rows = LineEvent.objects.exclude(mode="standby")  # the ceiling's events are standby ones
+    # The ceiling's events are standby ones; with --standby the load's are, and there is no ceiling.
+    rows = LineEvent.objects.all() if standby else LineEvent.objects.exclude(mode="standby")
     for row in rows.values("webhook_event_id").annotate(n=Count("id"), first=Min("id")).iterator():
         stored[row["webhook_event_id"]] = row["n"]
         order[row["webhook_event_id"]] = row["first"]
@@ -774,6 +777,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=None, help="raksa serve --processes (its default)")
     parser.add_argument("--threads", type=int, default=None, help="raksa serve --threads (its default)")
     parser.add_argument("--only", default="load,ceiling", help="phases to run, comma-separated")
+    parser.add_argument(
+        "--standby",
+        action="store_true",
+        help="a diagnosis: every event in standby mode (stored, left alone), so the worker has nothing to do; "
+        "the load alone, events counted, no reports or answers",
+    )
     parser.add_argument("--seed", type=int, default=2569)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args(argv)
@@ -784,6 +793,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.client_processes <= 8 or not 1 <= args.client_threads <= 200:
         parser.error("--client-processes in 1..8, --client-threads in 1..200")
     phases = {p.strip() for p in args.only.split(",") if p.strip()}
+    if args.standby:
+        phases.discard("ceiling")  # its standby events would count as the load's
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not url.startswith(("postgres://", "postgresql://")):
         parser.error("DATABASE_URL must point at PostgreSQL (postgres://...)")
@@ -804,6 +815,10 @@ def main(argv: list[str] | None = None) -> int:
         redeliveries=args.redeliveries,
         duplicates=args.duplicates,
     )
+    if args.standby:
+        for body in planned["bodies"]:
+            for event in body["events"]:
+                event["mode"] = "standby"
     log(
         f"planned {len(planned['events'])} events of {len(planned['users'])} users in "
         f"{len(planned['bodies'])} bodies {dict(Counter(b['kind'] for b in planned['bodies']))}"
@@ -917,7 +932,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"drain: the server's worker and {len(helpers)} more; at most {args.drain_timeout:g} s"
                     )
                     users = sorted({meta["user"] for meta in planned["events"].values()})
-                    waited, left = drain(keys, users, since, limit=args.drain_timeout)
+                    limit = 0.0 if args.standby else args.drain_timeout
+                    waited, left = drain(keys, users, since, limit=limit)
                 finally:
                     for helper in helpers:
                         helper.terminate()
@@ -930,23 +946,26 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(3)  # an answer sent a moment ago is recorded at the stand-in
                 figures["drain"] = {"seconds": round(waited, 1), "left": left}
                 log(f"drain: done in {waited:.0f} s; left {left}")
-                stored, order, states = stored_rows(keys)
+                stored, order, states = stored_rows(keys, standby=args.standby)
                 events = count_events(stored, planned, acknowledged)
                 events["states"] = states
                 # Counted over the users the worker has finished with: all of them once it drained; after a
                 # time-out, the others' events are stored and waiting (not lost) and their reports not yet made.
-                waiting = unsettled_users(planned, since)
-                settled = settled_plan(planned, waiting)
-                found = {
-                    key: report
-                    for key, report in line_reports(since).items()
-                    if planned["events"].get(key, {}).get("user") not in waiting
-                }
-                reports = count_reports(settled, found, order)
-                reports["users_counted"] = len({m["user"] for m in settled["events"].values()})
-                reports["users_not_yet_done"] = len(waiting)
-                answers = count_answers(settled, line_messages(since), line.received(), waiting=waiting)
-                answers["loading_animations"] = len(line.loading)
+                reports: dict[str, Any] = {"lost": 0, "duplicated": 0, "skipped": "--standby"}
+                answers: dict[str, Any] = {"lost": 0, "duplicated": 0, "skipped": "--standby"}
+                if not args.standby:
+                    waiting = unsettled_users(planned, since)
+                    settled = settled_plan(planned, waiting)
+                    found = {
+                        key: report
+                        for key, report in line_reports(since).items()
+                        if planned["events"].get(key, {}).get("user") not in waiting
+                    }
+                    reports = count_reports(settled, found, order)
+                    reports["users_counted"] = len({m["user"] for m in settled["events"].values()})
+                    reports["users_not_yet_done"] = len(waiting)
+                    answers = count_answers(settled, line_messages(since), line.received(), waiting=waiting)
+                    answers["loading_animations"] = len(line.loading)
                 figures.update(events=events, reports=reports, answers=answers)
                 log(f"events: {events}")
                 log(f"reports: {reports}")
@@ -961,7 +980,9 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 if events["lost"] or events["stored_twice"] or events["stored_not_sent"]:
                     failed.append("events lost or stored twice")
-                if any(left.values()):
+                if args.standby:
+                    failed.append("--standby is a diagnosis: no reports or answers were asked for")
+                elif any(left.values()):
                     failed.append(f"the worker did not drain in {args.drain_timeout:g} s: {left}")
                 if reports["lost"] or reports["duplicated"]:
                     failed.append(f"reports lost {reports['lost']}, duplicated {reports['duplicated']}")
