@@ -62,10 +62,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import HOST, closed_loop, connection, send  # noqa: E402  (the bench directory is not a package)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 RAKSA = [sys.executable, "-m", "raksa.cli"]
-HOST = "127.0.0.1"  # never anything else: the bench talks to the server it started
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/raksa_bench"
 PEOPLE, CASES = 1_000_000, 2_000_000
 TARGETS_MS = {"submit_p95": 200.0, "lookup_p95": 100.0}
@@ -76,7 +78,6 @@ MAX_DURATION = 600
 MAX_CLIENTS = 200
 ANSWERED = (200, 201, 302)  # a report made or found (API), or the web form's redirect to its thank-you page
 TIMELINE_SECONDS = 5  # the width of one step of the latency timeline
-REQUEST_TIMEOUT = 30  # seconds; a request not answered by then counts as an error
 
 
 def log(message: str) -> None:
@@ -263,30 +264,6 @@ def report_body(rng: random.Random, corpus: list[str], phones: list[str]) -> dic
 # --- the clients (separate processes; threads inside) -------------------------------------------------------
 
 
-def _connection(port: int) -> http.client.HTTPConnection:
-    return http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-
-
-def _send(
-    conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None, headers: dict
-) -> tuple:
-    # A kept-alive connection the server closed while idle fails at once: send again on a new one, as HTTP
-    # clients do (safe here: a report carries its Idempotency-Key). Any other failure is the answer.
-    for attempt in (1, 2):
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            return response.status, response.read(), response.getheader("Set-Cookie") or ""
-        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected) as exc:
-            conn.close()
-            if attempt == 2:
-                return 0, repr(exc).encode(), ""
-        except (OSError, http.client.HTTPException) as exc:
-            conn.close()
-            return 0, repr(exc).encode(), ""
-    raise AssertionError("unreachable")
-
-
 def open_loop(job: dict[str, Any]) -> dict[str, Any]:
     """This process's share of an open-loop schedule: each request leaves at its time, whatever became of the ones
     before it (a pool of threads, each with its own kept-alive connection, takes them as they fall due)."""
@@ -295,7 +272,7 @@ def open_loop(job: dict[str, Any]) -> dict[str, Any]:
     local = threading.local()
 
     def one(item: dict[str, Any]) -> dict[str, Any]:
-        conn = getattr(local, "conn", None) or _connection(job["port"])
+        conn = getattr(local, "conn", None) or connection(job["port"])
         local.conn = conn
         sent = time.time()
         began = time.perf_counter()
@@ -308,7 +285,7 @@ def open_loop(job: dict[str, Any]) -> dict[str, Any]:
                 "Content-Type": "application/json",
                 "Idempotency-Key": item["key"],
             }
-            status, payload, _ = _send(conn, "POST", "/api/v1/reports", item["body"].encode(), headers)
+            status, payload, _ = send(conn, "POST", "/api/v1/reports", item["body"].encode(), headers)
         elapsed = time.perf_counter() - began
         report_id = None
         if job["kind"] == "api" and status in (200, 201):
@@ -344,7 +321,7 @@ def web_submit(
 ) -> tuple[int, bytes, float | None]:
     """A person on the web form: the page (its CSRF cookie and form token), then the post. Both are timed together
     (the person waits for both) and the post alone (the submit itself). 302 to the thank-you page is success."""
-    status, page, cookie = _send(conn, "GET", "/report/", None, {})
+    status, page, cookie = send(conn, "GET", "/report/", None, {})
     if status != 200:
         return status, page, None
     html = page.decode("utf-8", errors="replace")
@@ -379,45 +356,6 @@ def web_submit(
         return 302, location.encode(), post_seconds
     # A form shown again (an error) or anything else: not a report.
     return (response.status if response.status != 302 else 303), payload[:300], post_seconds
-
-
-def closed_loop(job: dict[str, Any]) -> dict[str, Any]:
-    """Clients that each send again as soon as their answer is in, until stop_at; latencies after measure_from."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        conn = _connection(job["port"])
-        mine, my_errors, n = [], [], 0
-        time.sleep(max(0.0, job["start_at"] - time.time()))
-        while time.time() < job["stop_at"]:
-            body = job["bodies"][rng.randrange(len(job["bodies"]))]
-            headers = {"Content-Type": "application/json"}
-            if job["path"] == "/api/v1/reports":
-                headers["Authorization"] = f"Bearer {job['token']}"
-                headers["Idempotency-Key"] = f"{job['prefix']}-{seed}-{n}"
-            n += 1
-            began_wall = time.time()
-            began = time.perf_counter()
-            status, payload, _ = _send(conn, "POST", job["path"], body.encode(), headers)
-            elapsed = time.perf_counter() - began
-            if status not in (200, 201):
-                my_errors.append(f"{status} {payload[:200].decode(errors='replace')}")
-            elif began_wall >= job["measure_from"]:
-                mine.append(elapsed)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            errors.extend(my_errors)
-
-    threads = [threading.Thread(target=client, args=(seed,)) for seed in job["seeds"]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return {"latencies": latencies, "errors": errors}
 
 
 # --- the phases ---------------------------------------------------------------------------------------------
@@ -542,7 +480,7 @@ def resend(port: int, token: str, phase: dict[str, Any], sample: int, seed: int)
     rng = random.Random(seed)
     keys = list(phase["acknowledged"])
     chosen = set(rng.sample(keys, min(sample, len(keys))))
-    conn = _connection(port)
+    conn = connection(port)
     answers: Counter[str] = Counter()
     for item in phase["items"]:
         if item["key"] not in chosen:
@@ -552,7 +490,7 @@ def resend(port: int, token: str, phase: dict[str, Any], sample: int, seed: int)
             "Content-Type": "application/json",
             "Idempotency-Key": item["key"],
         }
-        status, payload, _ = _send(conn, "POST", "/api/v1/reports", item["body"].encode(), headers)
+        status, payload, _ = send(conn, "POST", "/api/v1/reports", item["body"].encode(), headers)
         same = status == 200 and json.loads(payload).get("report_id") == phase["acknowledged"][item["key"]]
         answers["200 same report" if same else f"{status} other"] += 1
     conn.close()
@@ -602,11 +540,15 @@ def ceiling_phase(
     path: str, port: int, token: str, args: argparse.Namespace, pool: ProcessPoolExecutor, bodies: list[str]
 ) -> dict[str, Any]:
     start_at = time.time() + 3
+    headers = {"Content-Type": "application/json"}
+    if path == "/api/v1/reports":
+        headers["Authorization"] = f"Bearer {token}"
     job = {
         "path": path,
         "port": port,
-        "token": token,
-        "bodies": bodies,
+        "requests": [(body.encode(), headers) for body in bodies],
+        # Every report its own key, as a partner's; the bare insert takes none.
+        "key_header": "Idempotency-Key" if path == "/api/v1/reports" else None,
         "prefix": f"ceiling-{uuid.uuid4().hex[:8]}",
         "start_at": start_at,
         "measure_from": start_at + 5,
