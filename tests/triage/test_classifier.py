@@ -329,6 +329,19 @@ class DevSetQualityTests:
         assert ev.emergency.macro_f1 >= 0.87
         assert ev.category.macro_f1 >= 0.89
 
+    def test_it_holds_its_figures_on_the_sealed_set_f(self) -> None:
+        # Set f (330 reports of the round-two kinds) was written by someone who saw neither the code nor the data,
+        # and measured once, on the round-two model (recall 0.979, false alarms 0.142, emergency macro-F1 0.792,
+        # category macro-F1 0.854): floors just under it, so a retrain that loses ground there fails.
+        rows = read_jsonl(HOLDOUT / "f.jsonl")
+        assert len(rows) >= 330
+        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
+        ev = evaluate(rows, predictions)
+        assert ev.emergency_recall >= 0.97
+        assert ev.false_alarm_rate <= 0.16
+        assert ev.emergency.macro_f1 >= 0.77
+        assert ev.category.macro_f1 >= 0.83
+
     def test_it_fits_the_hand_written_halves_it_was_trained_on(self) -> None:
         # A sanity check of the fit, not a fair floor: sets a, b, c and d are training data now.
         rows = [r for path in TRAINED_HALVES for r in read_jsonl(path)]
@@ -345,9 +358,14 @@ class DevSetQualityTests:
         assert not [r for r in read_jsonl(DEV) if r["text"] in train_texts]
         assert not [r for r in read_jsonl(DEV_READERS) if r["text"] in train_texts]
 
-    def test_it_keeps_the_sealed_set_e_apart_from_train(self) -> None:
+    def test_it_keeps_the_sealed_sets_e_and_f_apart_from_train(self) -> None:
         train_texts = {" ".join(r["text"].split()) for r in read_jsonl(TRAIN)}
-        assert not [r for r in read_jsonl(HOLDOUT / "e.jsonl") if " ".join(r["text"].split()) in train_texts]
+        # One row of f is a bare cry for help on English keys that the training writer also wrote, independently.
+        known = {"hf-049"}
+        for sealed in ("e.jsonl", "f.jsonl"):
+            rows = read_jsonl(HOLDOUT / sealed)
+            shared = [r["id"] for r in rows if " ".join(r["text"].split()) in train_texts and r["id"] not in known]
+            assert not shared, sealed
 
     def test_it_trains_on_the_named_hand_written_halves_only(self) -> None:
         import importlib.util
