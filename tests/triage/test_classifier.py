@@ -364,7 +364,9 @@ class DevSetQualityTests:
         known = {"hf-049"}
         for sealed in ("e.jsonl", "f.jsonl"):
             rows = read_jsonl(HOLDOUT / sealed)
-            shared = [r["id"] for r in rows if " ".join(r["text"].split()) in train_texts and r["id"] not in known]
+            shared = [
+                r["id"] for r in rows if " ".join(r["text"].split()) in train_texts and r["id"] not in known
+            ]
             assert not shared, sealed
 
     def test_it_trains_on_the_named_hand_written_halves_only(self) -> None:
