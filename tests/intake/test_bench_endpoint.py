@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 
@@ -9,10 +10,12 @@ from django.conf import settings
 from django.core.checks import run_checks
 from django.test import TestCase, override_settings
 from django.urls import Resolver404, clear_url_caches, resolve
+from django.utils import timezone
 
 import raksa.urls
 from raksa.intake.bench import BENCH_SOURCE
 from raksa.intake.models import Report
+from raksa.intake.services import report_sweep
 
 
 class BenchEndpointTests(TestCase):
@@ -39,5 +42,8 @@ class BenchEndpointTests(TestCase):
             self.assertEqual(response.status_code, 201)
         self.assertEqual(list(Report.objects.values_list("source", "text")), [(BENCH_SOURCE, "ทดสอบ")] * 2)
         self.assertEqual(self.client.get("/bench/insert").status_code, 405)
+        # The worker's safety net never takes them for reports whose processing died.
+        self.assertEqual(report_sweep(now=timezone.now() + dt.timedelta(days=1)), 0)
+        self.assertEqual(set(Report.objects.values_list("state", flat=True)), {Report.State.RECEIVED})
         ids = {m.id for m in run_checks(include_deployment_checks=True)}
         self.assertIn("raksa.W004", ids)
