@@ -17,7 +17,8 @@ from raksa.triage import triage
 from tests.intake.line.support import location_message, postback, text_message
 from tests.intake.line.test_conversation import DAY, NEED, SECOND, ConversationTestCase
 
-# Triage reads the first as a threat with a confidence near 1, the second as a risk of abuse under 0.1.
+# Triage reads the first as a threat with a confidence near 1, the second as an emergency under 0.6 (its type is
+# the model's, read in the tests that need it).
 SURE = "ช่วยด้วย มีคนถือมีดขู่จะฆ่าฉัน อยู่หน้าบ้าน"
 UNSURE = "กลัวมาก เขาอยู่ข้างนอก"
 SURE_EN = "Help, my husband is threatening me with a knife"
@@ -153,7 +154,7 @@ class ConfirmTests(ConfirmTestCase):
         self.assertEqual((case.emergency_type, case.urgency), ("", Urgency.URGENT))
         self.assertFalse(Dispatch.objects.exists())
         event = case.events.get(kind="emergency_unconfirmed")
-        self.assertEqual(event.data["emergency_type"], "abuse_risk")
+        self.assertEqual(event.data["emergency_type"], triage(UNSURE).emergency_type)
         self.assertLess(event.data["confidence"], CONFIRM_CONFIDENT)
         told = self.last_answer()
         self.assertIn(case.tracking_code, told["text"])
@@ -163,7 +164,7 @@ class ConfirmTests(ConfirmTestCase):
         self.asked(UNSURE)
         self.says(postback("confirm=yes"))
         case = Case.objects.get()
-        self.assertEqual(case.emergency_type, "abuse_risk")
+        self.assertEqual(case.emergency_type, triage(UNSURE).emergency_type)
         self.assertEqual(Dispatch.objects.filter(case=case).count(), 1)
 
     def test_an_emergency_tapped_instead_is_her_yes_with_that_type(self):
