@@ -63,7 +63,7 @@ from intake_bench import RAKSA, ROOT, log, raksa, serving, summary, texts  # noq
 from loadgen import closed_loop, open_loop  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "src"))
-from raksa.notify.standins import LineStandIn, line_signature  # noqa: E402
+from raksa.notify.standins import LineStandIn, line_event_id, line_signature, line_user_event  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "line_webhook_results.json"
 TARGET_RATE = 500.0  # events per second, first deliveries
@@ -85,15 +85,7 @@ MAX_DURATION = 300
 MAX_CLIENTS = 200
 TIMELINE_SECONDS = 5
 CEILING_MAX_RATE = 800  # webhook requests a second the ceiling's bodies suffice for
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
 # --- the events, as LINE sends them ------------------------------------------------------------------------
-
-
-def _ulid(rng: random.Random) -> str:
-    """A webhookEventId as LINE makes them (a ULID: 26 characters of Crockford's base 32)."""
-    return "01" + "".join(rng.choice(_CROCKFORD) for _ in range(24))
 
 
 def line_event(
@@ -101,15 +93,13 @@ def line_event(
 ) -> dict[str, Any]:
     """One webhook event of the Messaging API: follow, a postback of an emergency (`kind` "tap:<type>"), a
     location message or a text message, from a user in a one-to-one chat, with its reply token."""
-    event: dict[str, Any] = {
-        "type": "follow",
-        "mode": "active",
-        "timestamp": at_ms,
-        "source": {"type": "user", "userId": user},
-        "webhookEventId": _ulid(rng),
-        "deliveryContext": {"isRedelivery": False},
-        "replyToken": f"{rng.getrandbits(128):032x}",
-    }
+    event = line_user_event(
+        "follow",
+        user=user,
+        now_ms=at_ms,
+        event_id=line_event_id(at_ms, rng.getrandbits(80)),
+        reply_token=f"{rng.getrandbits(128):032x}",
+    )
     message_id = str(rng.randrange(10**17, 10**18))
     if kind == "follow":
         event["follow"] = {"isUnblocked": False}
@@ -143,13 +133,15 @@ def line_event(
 
 def standby_event(rng: random.Random, at_ms: int) -> dict[str, Any]:
     """A text message in standby mode (another channel holds the chat): stored and left alone, for the ceiling."""
+    event = line_user_event(
+        "message",
+        user=f"U{rng.getrandbits(128):032x}",
+        now_ms=at_ms,
+        event_id=line_event_id(at_ms, rng.getrandbits(80)),
+        mode="standby",
+    )
     return {
-        "type": "message",
-        "mode": "standby",
-        "timestamp": at_ms,
-        "source": {"type": "user", "userId": f"U{rng.getrandbits(128):032x}"},
-        "webhookEventId": _ulid(rng),
-        "deliveryContext": {"isRedelivery": False},
+        **event,
         "message": {
             "id": str(rng.randrange(10**17, 10**18)),
             "type": "text",

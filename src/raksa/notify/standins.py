@@ -43,7 +43,16 @@ from urllib.request import urlopen
 
 from raksa.core.identifiers import normalize_phone
 
-__all__ = ["LineStandIn", "Request", "SmsStandIn", "StandIn", "line_signature", "line_webhook_post"]
+__all__ = [
+    "LineStandIn",
+    "Request",
+    "SmsStandIn",
+    "StandIn",
+    "line_event_id",
+    "line_signature",
+    "line_user_event",
+    "line_webhook_post",
+]
 
 LINE_TOKEN = "standin-line-channel-access-token"
 SMS_TOKEN = "standin-sms-gateway-token"
@@ -345,6 +354,33 @@ def run_in_foreground(stand_ins: list[StandIn], say: Callable[[str], None], line
 
 def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def line_event_id(now_ms: int, random_bits: int) -> str:
+    """A `webhookEventId` as LINE makes them: a ULID, 48 bits of milliseconds then 80 random bits, 26 characters
+    of Crockford's base 32."""
+    value = (now_ms << 80) | (random_bits & ((1 << 80) - 1))
+    return "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in range(25, -1, -1))
+
+
+def line_user_event(
+    kind: str, *, user: str, now_ms: int, event_id: str, mode: str = "active", reply_token: str | None = None
+) -> dict[str, Any]:
+    """The part every webhook event from a user in a one-to-one chat carries; the caller adds its content."""
+    event: dict[str, Any] = {
+        "type": kind,
+        "mode": mode,
+        "timestamp": now_ms,
+        "source": {"type": "user", "userId": user},
+        "webhookEventId": event_id,
+        "deliveryContext": {"isRedelivery": False},
+    }
+    if reply_token is not None:
+        event["replyToken"] = reply_token
+    return event
 
 
 def line_signature(body: bytes, *, secret: str) -> str:

@@ -25,7 +25,13 @@ from raksa.core.errors import INVALID_CHOICE, OUT_OF_RANGE, REQUIRED, TOO_LONG
 from raksa.core.http import HttpError, get_json, post_json
 from raksa.intake.line import messages
 from raksa.intake.line.richmenu import panels
-from raksa.notify.standins import PROFILES_PATH, REPLY_TOKENS_PATH, line_webhook_post
+from raksa.notify.standins import (
+    PROFILES_PATH,
+    REPLY_TOKENS_PATH,
+    line_event_id,
+    line_user_event,
+    line_webhook_post,
+)
 
 # LINE's limits: a text message's length (UTF-16 units, here counted in characters), a postback's data.
 TEXT_MAX = 5000
@@ -33,7 +39,6 @@ POSTBACK_DATA_MAX = 300
 PLACE_MAX = 100
 # The hosts of the real Messaging API: the simulator never talks to them.
 _REAL_LINE_HOSTS = ("line.me", "line-apps.com")
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 STAND_IN_TIMEOUT = 3.0
 # The stand-in's content store: what `GET /v2/bot/message/{messageId}/content` answers.
 CONTENT_PATH = "/_content/"
@@ -47,12 +52,6 @@ class SimulatorUnavailable(Exception):
 def simulator_user_new() -> str:
     """A LINE user id: U and 32 hexadecimal digits."""
     return "U" + secrets.token_hex(16)
-
-
-def _ulid(now_ms: int) -> str:
-    """A ULID: 48 bits of milliseconds then 80 random bits, 26 characters of Crockford's base32."""
-    value = (now_ms << 80) | secrets.randbits(80)
-    return "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in range(25, -1, -1))
 
 
 def _message_id() -> str:
@@ -94,15 +93,13 @@ def simulated_event(kind: str, *, user: str, data: dict[str, Any] | None = None)
     content taken from `data` as the page sent it. Raises RaksaError naming the field for bad input."""
     data = data or {}
     now_ms = int(time.time() * 1000)
-    event: dict[str, Any] = {
-        "type": "message",
-        "mode": "active",
-        "timestamp": now_ms,
-        "source": {"type": "user", "userId": user},
-        "webhookEventId": _ulid(now_ms),
-        "deliveryContext": {"isRedelivery": False},
-        "replyToken": secrets.token_hex(16),
-    }
+    event = line_user_event(
+        "message",
+        user=user,
+        now_ms=now_ms,
+        event_id=line_event_id(now_ms, secrets.randbits(80)),
+        reply_token=secrets.token_hex(16),
+    )
     quote = secrets.token_urlsafe(42)
     if kind == "follow":
         event["type"] = "follow"
