@@ -318,6 +318,12 @@ if not LINE_API_DATA_BASE.startswith(("http://", "https://")):
 # LINE_API_BASE. It posts signed events to the webhook for anyone, without a login: never on a real server.
 RAKSA_LINE_SIMULATOR = env_bool("RAKSA_LINE_SIMULATOR", False)
 
+# The background worker yields the CPU to the web processes when both want it (a nice value this much above
+# theirs, 0 to 19; 0: the same). Only contention changes: a request waiting on a CPU is what LINE counts against
+# its 2 s and a caller waits for, while what the worker does is stored and waits its turn, nothing lost. With
+# a CPU to spare the worker runs as fast as ever (raksa.core.worker).
+RAKSA_WORKER_NICE = env_int_between("RAKSA_WORKER_NICE", 5, 0, 19)
+
 # Outbound alerts (raksa.notify): the outbox's sweep sends each queued message, RAKSA_NOTIFY_CONCURRENCY at a
 # time, each request given RAKSA_NOTIFY_TIMEOUT_SECONDS; a claimed message is another worker's to take again
 # once RAKSA_NOTIFY_LEASE_SECONDS pass without a result (its worker died), so the lease must outlast a send.

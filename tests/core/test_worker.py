@@ -4,15 +4,17 @@ so a report whose request died before processing it still becomes a case."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
+from collections.abc import Callable
 
 from django.core.management import call_command
 from django.db import connections
-from django.test import TransactionTestCase
+from django.test import SimpleTestCase, TransactionTestCase
 from django.utils import timezone
 
 from raksa.cases.models import Case
-from raksa.core.worker import build_worker
+from raksa.core.worker import build_worker, priority_lower
 from raksa.directory.models import Agency, Unit
 from raksa.intake.models import Report
 from raksa.intake.services import SAFETY_NET_SECONDS, report_submit
@@ -65,3 +67,40 @@ class WorkerSweepTests(TransactionTestCase):
         report.refresh_from_db()
         self.assertEqual(report.state, Report.State.RECEIVED)
         self.assertFalse(Case.objects.exists())
+
+
+def _nice_of(thread_id: int) -> int:
+    return os.getpriority(os.PRIO_PROCESS, thread_id)
+
+
+class WorkerPriorityTests(SimpleTestCase):
+    """When every CPU is busy the web processes go first: the worker's threads run at a higher nice value."""
+
+    def in_thread(self, target: Callable[[], None]) -> dict[str, int]:
+        seen: dict[str, int] = {}
+
+        def run() -> None:
+            target()
+            seen["worker"] = _nice_of(threading.get_native_id())
+            child = threading.Thread(target=lambda: seen.update(child=_nice_of(threading.get_native_id())))
+            child.start()
+            child.join()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+        return seen
+
+    def test_the_worker_thread_and_its_sweeps_yield_to_the_web_and_the_caller_keeps_its_priority(self):
+        caller = _nice_of(threading.get_native_id())
+        with self.settings(RAKSA_WORKER_NICE=5):
+            seen = self.in_thread(priority_lower)
+        expected = min(caller + 5, 19)
+        self.assertEqual(seen, {"worker": expected, "child": expected})
+        self.assertEqual(_nice_of(threading.get_native_id()), caller)
+
+    def test_zero_leaves_the_priority_alone(self):
+        caller = _nice_of(threading.get_native_id())
+        with self.settings(RAKSA_WORKER_NICE=0):
+            seen = self.in_thread(priority_lower)
+        self.assertEqual(seen, {"worker": caller, "child": caller})

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -68,6 +69,20 @@ def _sweep(sweep: Sweep) -> None:
         log.exception("sweep %s failed", sweep.path)
 
 
+def priority_lower() -> None:
+    """Lower this thread's CPU priority by RAKSA_WORKER_NICE, for it and the threads it starts (the sweeps, the
+    outbox's senders): on Linux a nice value belongs to a thread and is inherited by the threads it makes, so
+    `raksa serve`'s own thread, which watches the web processes, keeps its priority. When the CPUs are all busy
+    the web processes go first; when they are not, nothing changes (see settings.RAKSA_WORKER_NICE)."""
+    step = settings.RAKSA_WORKER_NICE
+    if not step or not hasattr(os, "nice"):
+        return
+    try:
+        os.nice(step)
+    except OSError as exc:  # a platform or sandbox that refuses it: the worker runs as it is
+        log.warning("worker: could not lower its priority (%s)", exc)
+
+
 class RaksaWorker(Worker):
     """django-tasks-db's worker, with each sweep in a thread of its own (a slow one never holds up another).
 
@@ -82,6 +97,7 @@ class RaksaWorker(Worker):
         if self.batch:
             sweeps_run_once()
         else:
+            priority_lower()
             for sweep in sweeps_declared():
                 name = f"raksa-sweep-{sweep.path.rsplit('.', 1)[-1]}"
                 threading.Thread(target=self._sweep_loop, args=(sweep,), name=name, daemon=True).start()
