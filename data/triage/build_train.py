@@ -8,8 +8,9 @@ dashes), a name and age, a closing, and typing noise (dropped or doubled letters
 missing spaces). Emergency cores also give past-tense and negated non-emergency variants, so that "เคยถูกขัง
 ... ตอนนี้ปลอดภัยแล้ว" teaches the model the difference. dev.jsonl is written separately, by hand.
 
-The independent hand-written sets holdout/a.jsonl, b.jsonl, c.jsonl and d.jsonl, and round2.jsonl (reports of
-the kinds the round-two readers are for, written by hand for training), are appended as they are (each row its
+The independent hand-written sets holdout/a.jsonl, b.jsonl, c.jsonl and d.jsonl, round2.jsonl (reports of
+the kinds the round-two readers are for, written by hand for training) and round3.jsonl (the kinds round three's
+error analysis found missing), are appended as they are (each row its
 own cross-validation group, no dressing). They are named one by one on purpose: anything else in
 holdout/ (a sealed set still to be measured) is never read here. dev.jsonl is never read here either: it stays
 the regression guard.
@@ -35,6 +36,7 @@ HANDWRITTEN = (
     HERE / "holdout" / "c.jsonl",
     HERE / "holdout" / "d.jsonl",
     HERE / "round2.jsonl",
+    HERE / "round3.jsonl",
 )
 
 OPEN_TH = [

@@ -26,7 +26,9 @@ HOLDOUT = ROOT / "data" / "triage" / "holdout"
 TRAINED_HALVES = tuple(HOLDOUT / name for name in ("a.jsonl", "b.jsonl", "c.jsonl", "d.jsonl"))
 # Hand-written training rows outside the held-out folder (round two's kinds), also named by build_train.py.
 ROUND2 = ROOT / "data" / "triage" / "round2.jsonl"
-HAND_WRITTEN = (*TRAINED_HALVES, ROUND2)
+# Round three's hand-written rows, of the kinds set f's error analysis found missing.
+ROUND3 = ROOT / "data" / "triage" / "round3.jsonl"
+HAND_WRITTEN = (*TRAINED_HALVES, ROUND2, ROUND3)
 TRAIN = ROOT / "data" / "triage" / "train.jsonl"
 
 
@@ -100,6 +102,29 @@ class RareEmergencyTests:
         assert result.emergency_type is None
 
 
+class FrenzyOrThreatTests:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "ผัวเมาเหล้าขาวมา ถือมีดไล่ฟันคนในบ้าน ตอนนี้ยังไม่หยุด",
+            "น้องชายเสพยาบ้ามาสามวันไม่นอน เห็นผี ถือมีดเดินไปมาในบ้าน",
+            "my brother is high on meth and swinging a machete in the yard right now",
+        ],
+    )
+    def test_it_reads_violence_by_a_mind_out_of_reach_as_a_frenzy(self, text: str) -> None:
+        assert triage(text).emergency_type == "frenzy"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "ลูกเขยเมาแล้วเอาไม้ฟาดโต๊ะ ขู่ว่าถ้าไม่ให้เงินจะเผาบ้าน",  # money demanded: extortion
+            "แฟนเก่าส่งรูปปืนมา บอกว่าจะยิงหนูตอนเลิกงานคืนนี้",  # harm promised, nobody out of his mind
+        ],
+    )
+    def test_it_keeps_promised_harm_a_threat(self, text: str) -> None:
+        assert triage(text).emergency_type == "threat"
+
+
 class NegationAndPastTests:
     def test_it_does_not_raise_an_emergency_for_a_negated_cue(self) -> None:
         result = triage("ไม่ได้ถูกขังค่ะ แค่อยากถามเรื่องเบี้ยผู้สูงอายุ")
@@ -126,6 +151,19 @@ class NegationAndPastTests:
 
     def test_it_keeps_the_emergency_when_the_past_comes_back_now(self) -> None:
         result = triage("เคยถูกสามีทำร้ายเมื่อปีก่อน ตอนนี้เขากลับมาอีก ถือมีดอยู่หน้าบ้าน")
+        assert result.emergency_type == "threat"
+
+    def test_it_reads_a_long_story_of_the_past_told_now_as_no_emergency(self) -> None:
+        # "ตอนนี้" tells where the story has got to, not that the knife is back: each cue sits beside its "เคย".
+        result = triage(
+            "ขอเล่าเรื่องของดิฉันค่ะ แต่งงานมาสิบปี สามีเคยถูกจับเพราะเอามีดจ่อคอดิฉัน เคยขังดิฉันไว้ในห้อง "
+            "ตอนนี้ดิฉันย้ายมาอยู่กับแม่ที่ต่างจังหวัด ยังไม่ได้หย่า อยากทราบขั้นตอนการฟ้องหย่าค่ะ"
+        )
+        assert result.emergency_type is None
+        assert result.category == "family_violence"
+
+    def test_it_keeps_a_live_clause_after_a_story_of_the_past(self) -> None:
+        result = triage("เมื่อปีก่อนผัวเคยขังหนูไว้ในห้อง ตอนนี้เขาถือมีดยืนอยู่หน้าห้องหนู บอกจะฆ่า")
         assert result.emergency_type == "threat"
 
     def test_it_treats_last_night_as_over_only_when_the_report_says_so(self) -> None:
@@ -384,7 +422,8 @@ class DevSetQualityTests:
         hand_written = [r for r in read_jsonl(TRAIN) if r["group"].startswith("h:")]
         assert len(hand_written) == len(halves)
         assert all(
-            r["text"] in halves and r["group"][2:4] in ("ha", "hb", "hc", "hd", "r2") for r in hand_written
+            r["text"] in halves and r["group"][2:4] in ("ha", "hb", "hc", "hd", "r2", "r3")
+            for r in hand_written
         )
         # Named one by one: a file later added to the held-out folder never slips into training.
         source = (ROOT / "data" / "triage" / "build_train.py").read_text(encoding="utf-8")

@@ -25,6 +25,14 @@ class LayoutReaderTests:
     def test_it_reads_thai_typed_on_latin_keys(self, thai: str) -> None:
         assert read_layout(thai_to_eng(thai)) == thai
 
+    def test_it_reads_a_word_with_a_number_typed_inside_it(self) -> None:
+        # Digits typed in the middle of a Thai word ("อายุ13ขวบ") stay digits; the Thai around them is read.
+        keys = thai_to_eng("ลูกสาวอายุ") + "13" + thai_to_eng("ขวบ")
+        assert read_layout(keys) == "ลูกสาวอายุ13ขวบ"
+        # Digit keys that are letters in a word stay letters: ค is on the 8 key.
+        assert read_layout(thai_to_eng("บุคคลนี้ ช่วยด้วย")) == "บุคคลนี้ ช่วยด้วย"
+        assert read_layout("i have 4g data on my phone") == "i have 4g data on my phone"
+
     def test_it_keeps_a_stretched_word_and_closing_marks(self) -> None:
         assert read_layout(thai_to_eng("ช่วยด้วยยยย") + "!!") == "ช่วยด้วยยยย!!"
 

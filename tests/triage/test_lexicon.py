@@ -83,3 +83,30 @@ class MatchingTests:
         assert not [c for c in read("the police came").emergency if c.phrase == "ice"]
         assert not [c for c in read("it has begun").emergency if c.phrase.startswith("gun")]
         assert [c.phrase for c in read("two guns in the car").emergency if c.label == "threat"] == ["guns"]
+
+
+class MindAndDemandTests:
+    def test_it_reads_a_mind_out_of_reach(self) -> None:
+        assert read(normalize_for_model("พ่อเมาแล้วตีแม่")).mind
+        assert read(normalize_for_model("my brother is high on meth")).mind
+        assert not read(normalize_for_model("พ่อถือมีดขู่แม่")).mind
+
+    def test_it_does_not_read_a_drunken_past_as_a_mind_out_of_reach_now(self) -> None:
+        assert not read(normalize_for_model("เมื่อปีที่แล้ว พ่อเคยเมาแล้วอาละวาด")).mind
+
+    def test_it_reads_money_demanded(self) -> None:
+        assert read(normalize_for_model("ขู่ว่าถ้าไม่จ่ายจะเผาร้าน")).demand
+        assert not read(normalize_for_model("ขอเงินสงเคราะห์บุตร")).demand
+
+
+class LocalPastTests:
+    def test_it_reads_a_cue_beside_its_own_past_as_past_in_a_story_told_now(self) -> None:
+        reading = read(normalize_for_model("ตอนเด็กผมเคยถูกน้าขังไว้ในห้องเก็บของ ตอนนี้ผมทำงานแล้ว อยากขอใบประวัติ"))
+        assert reading.emergency and not any(c.live for c in reading.emergency)
+
+    def test_it_keeps_a_cue_with_now_beside_it_live(self) -> None:
+        reading = read(normalize_for_model("เคยถูกขังมาแล้วครั้งนึง ตอนนี้ถูกขังอีกแล้ว"))
+        assert any(c.live and c.label == "detention" for c in reading.emergency)
+
+    def test_it_does_not_take_an_orphan_for_a_machete(self) -> None:
+        assert not read(normalize_for_model("ขอเงินอุดหนุนเด็กกำพร้าค่ะ")).emergency

@@ -95,6 +95,12 @@ class PlacesTests:
         assert provinces("ไปทำงานที่สุพรรณ") == ("72",)
         assert provinces("บ้านอยู่เมืองกาญ") == ("71",)
         assert provinces("ช่วยด้วยค่ะ อุดร") == ("41",)
+        # สองแคว is Phitsanulok's old name; a place word before it says it is the town, not two rivers.
+        assert provinces("ตอนนี้อยู่สองแควค่ะ มีคนถือมีด") == ("65",)
+        assert provinces("บ้านริมน้ำตรงที่แม่น้ำสองแควมาบรรจบกัน") == ()
+
+    def test_it_reads_a_landmark_spelt_the_way_people_type_it(self):
+        assert provinces("pom yoo na hua lampong krub") == ("10",)
 
     def test_it_does_not_read_a_short_name_after_a_title_as_a_province(self):
         assert provinces("นายอุดร ใจดี ป่วยติดเตียง") == ()

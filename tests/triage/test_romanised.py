@@ -28,6 +28,20 @@ class RomanisedReaderTests:
         assert _read("the mid term exams start on monday") == "the mid term exams start on monday"
         assert _read("i bought a tee shirt for my son") == "i bought a tee shirt for my son"
 
+    @pytest.mark.parametrize(
+        ("text", "thai"),
+        [
+            ("dek kang baan mai dai pai rong rian", "ข้างบ้าน"),  # next door, not confined
+            ("kao ja ma ha tee baan chuay duay", "ที่บ้าน"),  # at home, not hit
+            ("sami pai tam ngan tee korea laew", "ทำงานที่"),
+            ("mai tor ma 2 duan laew chuay duay", "เดือน"),  # months, not urgent
+        ],
+    )
+    def test_it_reads_the_words_that_are_spelt_like_danger(self, text: str, thai: str) -> None:
+        read = _read(text)
+        assert thai in read
+        assert not lexicon.read(read).emergency
+
     def test_it_keeps_place_names_that_hold_a_word(self) -> None:
         assert (
             _read("my aunt lives in khon kaen, mae rim is far")

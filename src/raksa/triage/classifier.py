@@ -149,6 +149,26 @@ def shipped_model() -> Model:
     return Model.load(path)
 
 
+# A threat in a gathering, or by someone whose mind is out of reach, is read as that when the model gives it at
+# least this share of the threat's probability: the call-taker sends a team for a den or a gang fight, or for a
+# person out of control who may hurt anyone near, rather than one for a person who means the harm he promises.
+TYPE_SHARE = 0.05
+
+
+def refine_type(emergency: str | None, p: dict[str, float], reading: lexicon.Reading) -> str | None:
+    """Which emergency a weapon belongs to. A gambling den or a gang fight with guns or swords ("วงไพ่ มีคนถือปืน
+    เฝ้า", "สองแก๊งนัดตีกัน ถือมีดดาบ") is a gathering; a drunk, high or psychotic person with a weapon or violence
+    ("ป้อเมาแล้วตุ๊บแม่", "เสพยาบ้าแล้วถือมีดเดินไปมา") is a frenzy. Money demanded ("ถ้าไม่ให้เงินจะแทง") keeps
+    it a threat, whoever demands it."""
+    if emergency != "threat" or reading.demand:
+        return emergency
+    if reading.live("gathering") and p["gathering"] >= TYPE_SHARE * p["threat"]:
+        return "gathering"
+    if reading.mind and p["frenzy"] >= TYPE_SHARE * p["threat"]:
+        return "frenzy"
+    return emergency
+
+
 def emergency_choice(
     p: dict[str, float], reading: lexicon.Reading, threshold: float
 ) -> tuple[str | None, bool]:
@@ -172,7 +192,7 @@ def emergency_choice(
         live = [c for c in reading.emergency if c.live]
         if not live and not reading.present and (reading.negation_phrases or reading.past):
             return None, True
-    return emergency, False
+    return refine_type(emergency, p, reading), False
 
 
 def decide(model: Model, scores: Scores) -> TriageResult:
@@ -279,10 +299,14 @@ def _with_live_clause(model: Model, scores: Scores, result: TriageResult) -> Tri
         skip=framed,
     )
     if found is None:
-        return result
+        # Answered "none" with danger words in it: show what framed them (a joke, a question, a story), if any.
+        frame = frames[0] if frames else read_frame(scores.normalized, scores.reading)
+        if frame is None or frame.kind == "negated":
+            return result
+        return replace(result, evidence=_distinct([*frame.phrases, *result.evidence])[:8])
     return replace(
         result,
-        emergency_type=found.emergency_type,
+        emergency_type=refine_type(found.emergency_type, found.scores, scores.reading),
         urgency="emergency",
         confidence=round(found.scores[found.emergency_type], 4),
         evidence=_distinct([*found.cues, *result.evidence])[:8],

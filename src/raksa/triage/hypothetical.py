@@ -7,7 +7,10 @@ emergency. This reader finds the frame that takes the danger out of the words:
   do ("ต้องโทรหาใคร", "who do I call"); "ขู่ว่าถ้าไม่โอนจะฆ่า" has its "if" inside the threat and is no frame;
 - a joke: "555", "ล้อเล่น", "jk" (but "ไม่ได้ล้อเล่น", "not joking" say the opposite);
 - a story: a game, a film, a series or a shoot ("ในเกม", "ถ่ายทำ", "in the movie");
-- explicit negation of every danger named ("ไม่มีใครทำร้ายหรือขู่"), read by the lexicon.
+- explicit negation of every danger named ("ไม่มีใครทำร้ายหรือขู่"), read by the lexicon;
+- a dream or the news ("ฝันว่ามีคนถือปืน", "อ่านข่าวมีคนคลั่งยา"), read as stories;
+- words that say nothing is happening ("ถามไว้เผื่อ", "ไม่ใช่เรื่องจริง"): the report is reassured;
+- an animal: every clause that holds a danger word names one ("นกแก้วหนีออกจากกรง", "หมาถูกขังในกรง").
 
 Recall first: a frame lowers an emergency only when no clause outside it holds a live cue and says the danger is
 happening now, no strong cue or imminent marker is live outside it, and, for a joke, the danger words are not
@@ -27,16 +30,65 @@ from raksa.triage.wordlists import data_file, read_word_lists
 __all__ = ["Frame", "clause_is_framed", "read_frame"]
 
 _LISTS = read_word_lists(data_file("frames.txt"))
-_LISTS.expect(["hypothetical_openers", "questions", "jokes", "not_jokes", "fiction", "real_world"])
+_LISTS.expect(
+    [
+        "hypothetical_openers",
+        "questions",
+        "jokes",
+        "not_jokes",
+        "fiction",
+        "reported",
+        "real_world",
+        "not_happening",
+        "animals",
+    ]
+)
 OPENERS: tuple[str, ...] = _LISTS.phrases("hypothetical_openers")
 QUESTIONS: tuple[str, ...] = _LISTS.phrases("questions")
 JOKES: tuple[str, ...] = _LISTS.phrases("jokes")
 NOT_JOKES: tuple[str, ...] = _LISTS.phrases("not_jokes")
-FICTION: tuple[str, ...] = _LISTS.phrases("fiction")
+# Games, films and shoots; dreams and the news. Both are stories, and only the first is where children are groomed.
+GAMES_AND_FILMS: tuple[str, ...] = _LISTS.phrases("fiction")
+REPORTED: tuple[str, ...] = _LISTS.phrases("reported")
+FICTION: tuple[str, ...] = (*GAMES_AND_FILMS, *REPORTED)
 REAL_WORLD: tuple[str, ...] = _LISTS.phrases("real_world")
+NOT_HAPPENING: tuple[str, ...] = _LISTS.phrases("not_happening")
+ANIMALS: tuple[str, ...] = _LISTS.phrases("animals")
 
 # Words that say a clause is happening now; a clause with one of them and a live cue is a live danger.
 _NOW = ("ตอนนี้", "กำลัง", "ขณะนี้", "อยู่หน้า", "ยังอยู่", "right now", "is here", "at the door", " now")
+# Inside a supposition "กำลัง" is supposed too ("ถ้าเห็นคนกำลังจะกระโดด"); only these say it is now.
+_NOW_IN_SUPPOSITION = ("ตอนนี้", "ขณะนี้", "right now", " now")
+# A person in the clause: the danger is not only the animal's ("ขังลูกไว้ในกรงหมา").
+_PERSON = (
+    "คน",
+    "เด็ก",
+    "ลูก",
+    "แม่",
+    "พ่อ",
+    "หนู",
+    "ผม",
+    "ฉัน",
+    "เมีย",
+    "ผัว",
+    "สามี",
+    "ภรรยา",
+    "แฟน",
+    "ยาย",
+    "น้อง",
+    "เพื่อน",
+    "ผู้ชาย",
+    "ผู้หญิง",
+    "ไอ้",
+    "อี",
+    "man",
+    "woman",
+    "child",
+    "kid",
+    "wife",
+    "husband",
+    "me",
+)
 # Denials that cover everyone: "ไม่มีใครทำร้ายหรือขู่", "nobody threatened me".
 _BLANKET = ("ไม่มีใคร", "ไม่มีคน", "ไม่ได้โดนใคร", "ไม่ได้ถูกใคร", "nobody", "no one", "noone")
 # Connectives a supposition may follow at the start of a clause ("แต่ถ้า", "and if").
@@ -73,7 +125,7 @@ def _find(text: str, phrases: tuple[str, ...]) -> list[str]:
 
 @dataclass(frozen=True)
 class Frame:
-    kind: str  # "hypothetical", "joke", "fiction" or "negated"
+    kind: str  # "hypothetical", "joke", "fiction", "negated", "reassured" or "animal"
     phrases: tuple[str, ...]
 
 
@@ -112,7 +164,31 @@ def read_frame(normalized: str, reading: lexicon.Reading) -> Frame | None:
         return Frame("hypothetical", tuple(dict.fromkeys([*suppositions, *questions])))
     if reading.negation_phrases and reading.emergency and all(c.negated for c in reading.emergency):
         return Frame("negated", reading.negation_phrases)
+    reassured = _find(normalized, NOT_HAPPENING)
+    if reassured:
+        return Frame("reassured", tuple(dict.fromkeys(reassured)))
+    animals = _find(normalized, ANIMALS)
+    live = [c for c in reading.emergency if c.live]
+    # Only a cage or a confinement is an animal's: a weapon, a rampage or a bull fight is a person's danger.
+    if (
+        animals
+        and all(c.label == "detention" for c in live)
+        and not reading.mind
+        and all(_names_animal(c.text) for c in _cue_clauses(normalized, reading))
+    ):
+        return Frame("animal", tuple(dict.fromkeys(animals)))
     return None
+
+
+def _names_animal(clause: str) -> bool:
+    return bool(_find(clause, ANIMALS)) and not _find(clause, _PERSON)
+
+
+def _cue_clauses(normalized: str, reading: lexicon.Reading) -> list[Clause]:
+    """The clauses holding a live danger cue of the whole reading."""
+    clauses = split_clauses(normalized) or [Clause(normalized, 0, len(normalized))]
+    starts = [c.start for c in reading.emergency if c.live]
+    return [c for c in clauses if any(c.start <= at < c.end for at in starts)]
 
 
 def lowers_emergency(normalized: str, reading: lexicon.Reading) -> Frame | None:
@@ -125,9 +201,12 @@ def lowers_emergency(normalized: str, reading: lexicon.Reading) -> Frame | None:
     if frame is None:
         return None
     if frame.kind == "fiction" and (
-        reading.imminent
+        _imminent_outside_story(normalized, reading)
         or _find(normalized, REAL_WORLD)
-        or any(c.live and c.label == "abuse_risk" for c in reading.emergency)
+        or (
+            _find(normalized, GAMES_AND_FILMS)
+            and any(c.live and c.label == "abuse_risk" for c in reading.emergency)
+        )
     ):
         # Games and castings are where children are groomed ("คนในเกมขอรูป", "a fake film audition"): the danger
         # of abuse is never only the story's, nor one that comes tonight or meets the child in the world.
@@ -135,6 +214,12 @@ def lowers_emergency(normalized: str, reading: lexicon.Reading) -> Frame | None:
     if frame.kind == "hypothetical" and (reading.help_call or reading.imminent):
         # "ถ้าไม่รีบมาเขาฆ่าหนูแน่ ช่วยด้วย": a supposition that calls for help, or says the danger is coming, is
         # the danger itself.
+        return None
+    if frame.kind in ("reassured", "animal") and (
+        reading.imminent or (frame.kind == "reassured" and reading.help_call)
+    ):
+        # "ตอนนี้ไม่มีอะไร แต่คืนนี้เขาจะมา": the danger is coming; a reassured report that also cries for help is
+        # not reassured.
         return None
     if frame.kind == "negated":
         # The lexicon already lowers a denial told without "now"; here only a blanket one ("ไม่มีใครทำร้าย",
@@ -148,8 +233,10 @@ def lowers_emergency(normalized: str, reading: lexicon.Reading) -> Frame | None:
             # A clause without a live cue of the whole reading holds none alone: nothing to read.
             continue
         if frame.kind == "hypothetical" and clause_is_framed(clause.text, frame):
-            if any(word in f" {clause.text}" for word in _NOW):
+            if any(word in f" {clause.text}" for word in _NOW_IN_SUPPOSITION):
                 return None
+            continue
+        if frame.kind == "animal" and _names_animal(clause.text):
             continue
         if frame.kind == "fiction" and _find(clause.text, FICTION):
             continue
@@ -169,6 +256,20 @@ def lowers_emergency(normalized: str, reading: lexicon.Reading) -> Frame | None:
             return None
         if frame.kind == "joke" and (reading.help_call or any(alone.is_strong(c) for c in live)):
             return None
+        if frame.kind == "animal":
+            return None
         if any(word in f" {clause.text}" for word in _NOW) or alone.present:
             return None
     return frame
+
+
+def _imminent_outside_story(normalized: str, reading: lexicon.Reading) -> bool:
+    """Whether the report says danger is coming in a clause of its own, not the story's ("อยากดูคืนนี้")."""
+    if not reading.imminent:
+        return False
+    for clause in split_clauses(normalized) or [Clause(normalized, 0, len(normalized))]:
+        if _find(clause.text, FICTION):
+            continue
+        if lexicon.read(clause.text).imminent:
+            return True
+    return False

@@ -15,6 +15,7 @@ key map ship inside PyThaiNLP.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 __all__ = ["read_layout"]
@@ -53,6 +54,8 @@ _LONGEST = 20
 _ENGLISH_SHAPED = re.compile(r"(?:[A-Z]?[a-z]+|[A-Z]+)(?:['-](?:[a-z]+|[A-Z]+))*[.,!?:;]*")
 # Closing marks typed on purpose ("=j;yfh;y!!") stay as they are.
 _CLOSING = re.compile(r"[!?]+$")
+_DIGITS = re.compile("[0-9]+")
+_DIGIT_RUN = re.compile("[0-9]{2,}")
 
 
 @cache
@@ -103,10 +106,41 @@ def _convert(word: str, min_coverage: float = MIN_COVERAGE) -> str | None:
     keys = word[: closing.start()] if closing else word
     if not keys:
         return None
-    thai = eng_to_thai(keys)
-    if not _WELL_FORMED.fullmatch(thai) or _coverage(thai) < min_coverage:
-        return None
-    return thai + (closing.group(0) if closing else "")
+    for thai in _readings(keys, eng_to_thai):
+        pieces = [p for p in _DIGITS.split(thai) if p]
+        if (
+            pieces
+            and all(_WELL_FORMED.fullmatch(p) for p in pieces)
+            and _coverage(" ".join(pieces)) >= min_coverage
+        ):
+            return thai + (closing.group(0) if closing else "")
+    return None
+
+
+def _readings(keys: str, eng_to_thai: Callable[[str], str]) -> list[str]:
+    """The Thai a run of keys may stand for, most likely first. The digit keys are Thai letters too (6 is ุ, 8 is
+    ค), and a word of Thai letters is read as such ("บุคคล" is "[688]"). A plain reading that keeps a digit (the 1
+    key has no letter) was typed with a number inside a word ("อายุ10ขวบ" sent as "vkp610-;["): then a run of two
+    digits or more is read as a number, its first key perhaps the last letter before it (the ุ of อายุ)."""
+    plain = eng_to_thai(keys)
+    if not _DIGIT_RUN.search(keys):
+        return [plain]
+
+    def reading(first_is_letter: bool) -> str:
+        out: list[str] = []
+        position = 0
+        for m in _DIGIT_RUN.finditer(keys):
+            run = m.group(0)
+            letters, number = (run[0], run[1:]) if first_is_letter else ("", run)
+            out.append(eng_to_thai(keys[position : m.start()] + letters))
+            out.append(number)
+            position = m.end()
+        out.append(eng_to_thai(keys[position:]))
+        return "".join(out)
+
+    numbers = [reading(True), reading(False)]
+    # Every digit key but 1 is a Thai letter: a plain reading that still holds a digit was typed as a number.
+    return [*numbers, plain] if _DIGITS.search(plain) else [plain, *numbers]
 
 
 def read_layout(text: str) -> str:

@@ -33,6 +33,8 @@ _MARKERS = (
     "present_markers",
     "help_calls",
     "false_friends",
+    "mind_markers",
+    "demand_markers",
 )
 _LISTS.expect(
     [
@@ -64,11 +66,14 @@ URGENT_CUES: tuple[str, ...] = _LISTS.phrases("urgent_cues")
 PRESENT_MARKERS: tuple[str, ...] = _LISTS.phrases("present_markers")
 HELP_CALLS: tuple[str, ...] = _LISTS.phrases("help_calls")
 FALSE_FRIENDS: tuple[str, ...] = _LISTS.phrases("false_friends")
+MIND_MARKERS: tuple[str, ...] = _LISTS.phrases("mind_markers")
+DEMAND_MARKERS: tuple[str, ...] = _LISTS.phrases("demand_markers")
 
 # "สายด่วน 1300" names the hotline; its "ด่วน" (urgent) is no call for help.
 _HOTLINE = re.compile("สายด่วน")
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
+_NUMBER_CHUNK = re.compile("[0-9๐-๙][0-9๐-๙ .,/-]*")
 _COORDINATORS = frozenset(("หรือ", "หรือว่า", "หรือโดน", "หรือถูก", "และ", "or", "or being", "nor", "and"))
 _NOW_OVER = re.compile("ตอนนี้(?!บ่าย|เที่ยง|เช้า|เย็น|ค่ำ|ดึก|ตี ?[0-9]|[0-9])(?:(?!อีก)[^ ]){0,20}(?<!อีก)แล้ว")
 
@@ -101,6 +106,9 @@ class Reading:
     imminent: bool = False
     urgent: int = 0
     advice: bool = False
+    # A mind out of reach (drunk, high, psychotic) named outside a past or negated chunk; money demanded.
+    mind: bool = False
+    demand: bool = False
 
     def live(self, label: str) -> list[Cue]:
         return [c for c in self.emergency if c.label == label and c.live]
@@ -265,6 +273,9 @@ def _sentence_of(text: str, start: int) -> str:
     right = min(rights) if rights else len(text)
     if _THAI.search(text[start : start + 1]):
         chunk_left = text.rfind(" ", 0, max(text.rfind(" ", 0, start), 0)) + 1
+        if _NUMBER_CHUNK.fullmatch(text[chunk_left : max(text.rfind(" ", 0, start), 0)]):
+            # "ตอนอายุ 8-12 ผมถูกขัง": a number belongs to the words before it, which hold the time.
+            chunk_left = text.rfind(" ", 0, max(chunk_left - 1, 0)) + 1
         chunk_right = text.find(" ", start)
         left = max(left, chunk_left - 1)
         right = min(right, chunk_right if chunk_right != -1 else len(text))
@@ -274,6 +285,32 @@ def _sentence_of(text: str, start: int) -> str:
 def _has_past(text: str) -> bool:
     # "ไม่เคยเห็นออกมาเลย" (never seen outside) is not a story about the past.
     return _any(text.replace("ไม่เคย", " ").replace("never ", " "), PAST_MARKERS)
+
+
+def _is_local_past(sentence: str) -> bool:
+    """A clause (with the one before it) that tells the past and says nothing of now."""
+    if not _has_past(sentence) or _any(sentence, PRESENT_MARKERS) or _any(sentence, ("ตอนนี้", "now")):
+        return False
+    return not _any(sentence, IMMINENT_MARKERS)
+
+
+def _mind_out_of_reach(text: str, cues: list[Cue]) -> bool:
+    """A mind marker outside the chunks whose cues are all past or negated ("เคยเมาแล้วอาละวาด")."""
+    dead = [(c.start, c.end) for c in cues if not c.live]
+    live = [(c.start, c.end) for c in cues if c.live]
+    for marker in MIND_MARKERS:
+        at = text.find(marker)
+        while at != -1:
+            chunk_start = text.rfind(" ", 0, at) + 1
+            chunk_end = text.find(" ", at)
+            chunk_end = len(text) if chunk_end == -1 else chunk_end
+            in_chunk = [(a, b) for a, b in dead + live if chunk_start <= a < chunk_end]
+            if not in_chunk and not _has_past(_sentence_of(text, at)):
+                return True
+            if any(chunk_start <= a < chunk_end for a, _ in live):
+                return True
+            at = text.find(marker, at + 1)
+    return False
 
 
 def read(text: str) -> Reading:
@@ -310,6 +347,10 @@ def read(text: str) -> Reading:
         if past_doc and not present:
             # Past only when the time words are near the cue, or the story says it is over.
             past = resolved or _has_past(_sentence_of(text, match.start()))
+        elif past_doc:
+            # A long story told now ("ตอนนี้ปลอดภัยดี", "ตอนนี้ยังอยู่ในเรือนจำ") still has its past: a cue whose own
+            # clause says "เคย" or "ตอนเด็ก", with no word of now beside it, is a memory.
+            past = _is_local_past(_sentence_of(text, match.start()))
         for label in labels:
             cues.append(
                 Cue(label, phrase, match.start(), match.end(), negated=negation_at is not None, past=past)
@@ -331,6 +372,8 @@ def read(text: str) -> Reading:
         imminent=not resolved and (_any(text, IMMINENT_MARKERS) or bool(_IMMINENT_WITHIN.search(text))),
         urgent=sum(m in marked for m in URGENT_CUES),
         advice=_any(text, ADVICE_MARKERS),
+        mind=_mind_out_of_reach(text, cues),
+        demand=_any(text, DEMAND_MARKERS),
     )
 
 
@@ -346,6 +389,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "negation",
     "urgent",
     "advice",
+    "mind",
+    "demand",
 )
 
 
@@ -376,4 +421,6 @@ def features(reading: Reading) -> list[float]:
         float(bool(reading.negation_phrases)),
         min(reading.urgent, 3) / 3.0,
         float(reading.advice),
+        float(reading.mind),
+        float(reading.demand),
     ]

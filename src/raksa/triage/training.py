@@ -118,7 +118,13 @@ def _fit_heads(x, labels: dict[str, list[str]]) -> dict[str, tuple[np.ndarray, n
         mask = np.ones(len(y), dtype=bool)
         if name == "urgency":
             mask = y != "emergency"
-        clf = LogisticRegression(C=C, max_iter=3000, random_state=0)
+        # The category head weighs each class by the inverse of its frequency: "other" is a third of the
+        # hand-written rows, and unweighted it took the small categories' reports (out-of-fold category
+        # macro-F1 of the hand-written rows 0.855 unweighted, 0.862 weighted). The emergency head is left as it
+        # is: its threshold is the safety bias.
+        clf = LogisticRegression(
+            C=C, max_iter=3000, random_state=0, class_weight="balanced" if name == "category" else None
+        )
         clf.fit(x[mask], y[mask])
         coef = np.zeros((x.shape[1], len(classes)), dtype=np.float64)
         intercept = np.zeros(len(classes), dtype=np.float64)
