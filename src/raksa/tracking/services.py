@@ -214,7 +214,8 @@ def stage_notify(case: Case, stage: str) -> int:
     """
     if stage not in STAGE_WORDS:
         return 0  # "received": the channel told the reporter when she sent it
-    subscriptions = list(Subscription.objects.filter(case_id=case.pk, stopped_at__isnull=True))
+    # In the order they were made: the model's own ordering would join the cases table for nothing.
+    subscriptions = list(Subscription.objects.filter(case_id=case.pk, stopped_at__isnull=True).order_by("id"))
     if not subscriptions:
         return 0
     text = notice_text(case, stage)
