@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection
 from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -63,6 +67,16 @@ class StaffClient(Client):
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+@contextmanager
+def at_most_queries(test: TestCase, limit: int) -> Iterator[CaptureQueriesContext]:
+    """Fail `test` when the block runs more than `limit` statements (savepoints count), listing them."""
+    with CaptureQueriesContext(connection) as captured:
+        yield captured
+    if len(captured) > limit:
+        listing = "\n".join(f"{n}. {q['sql'][:300]}" for n, q in enumerate(captured.captured_queries, 1))
+        test.fail(f"{len(captured)} statements, at most {limit} expected:\n{listing}")
 
 
 class RaksaTestCase(TestCase):

@@ -55,6 +55,29 @@ class RouteForTests(RaksaTestCase):
         rule.save()
         self.assertEqual(route_for(category="begging").code, "dcy-hq")
 
+    def test_it_answers_from_the_cache_in_one_statement_a_call_and_each_caller_gets_its_own_unit(
+        self,
+    ) -> None:
+        route_for(category="family_violence", province_code=CHIANG_MAI)  # the cache, built once
+        with self.assertNumQueries(2):  # the fingerprint for each, nothing more
+            first = route_for(category="family_violence", province_code=CHIANG_MAI)
+            second = route_for(category="family_violence", province_code=CHIANG_MAI)
+        self.assertEqual((first, first.agency.code), (Unit.objects.get(code="pso-50"), "ops"))
+        self.assertIsNot(first, second)
+        first.name_th = "เปลี่ยนในหน่วยความจำ"
+        self.assertNotEqual(
+            route_for(category="family_violence", province_code=CHIANG_MAI).name_th, first.name_th
+        )
+
+    def test_it_sees_a_unit_renamed_straight_away(self) -> None:
+        route_for(category="family_violence", province_code=CHIANG_MAI)
+        unit = Unit.objects.get(code="pso-50")
+        unit.name_th = "สำนักงานใหม่"
+        unit.save()
+        self.assertEqual(
+            route_for(category="family_violence", province_code=CHIANG_MAI).name_th, "สำนักงานใหม่"
+        )
+
     def test_it_explains_its_choice(self) -> None:
         route = route_suggest(category="child_protection", province_code="40")
         self.assertEqual((route.agency_code, route.unit_code), ("dcy", "pso-40"))

@@ -30,7 +30,7 @@ from raksa.dispatch.services import (
     timer_minutes,
 )
 from raksa.notify.models import Message
-from tests.base import BANGKOK, RaksaTestCase, make_unit, make_user
+from tests.base import BANGKOK, RaksaTestCase, at_most_queries, make_unit, make_user
 
 S = DispatchState
 # LINE group ids as LINE writes them: "C" and 32 hex digits.
@@ -71,6 +71,17 @@ class DispatchTestCase(RaksaTestCase):
 
 
 class DispatchRequestTests(DispatchTestCase):
+    def test_it_dispatches_a_new_case_in_at_most_ten_statements(self):
+        case = self.emergency()
+        # Route, contacts, timers, the dispatch inserted already alerted, the alert queued, its event, the case's
+        # new stage, and the stage's notice (in its savepoint) finding nobody subscribed.
+        with at_most_queries(self, 10):
+            dispatch = dispatch_request(case=case, new_case=True)
+        self.assertEqual((dispatch.state, dispatch.unit), (S.ALERTED, self.bkk_rapid))
+        self.assertIsNotNone(dispatch.alerted_at)
+        self.assertEqual(len(self.sent(dispatch)), 1)
+        self.assertEqual(dispatch_request(case=case), dispatch)  # a second call finds it
+
     def test_it_alerts_the_provinces_rapid_response_units_first_on_call_contact(self):
         case = self.emergency()
         dispatch = dispatch_request(case=case)

@@ -58,6 +58,15 @@ class MessageQueueTests(TestCase):
         self.assertEqual(Agency.objects.get(pk=agency.pk).name_en, "Still here")
         self.assertEqual(Message.objects.count(), 1)
 
+    def test_it_queues_a_new_key_in_one_statement_and_finds_a_taken_one_in_two(self):
+        # The hot path of every alert and notice: no look-up first, no savepoint around the insert.
+        with self.assertNumQueries(1):
+            first = queue_line()
+        with self.assertNumQueries(2):
+            again = queue_line(text="ครั้งที่สอง")
+        self.assertEqual((again.pk, again.payload), (first.pk, {"text": "แจ้งเหตุ"}))
+        self.assertEqual(Message.objects.get().pk, first.pk)
+
     def test_it_is_rolled_back_with_the_callers_transaction(self):
         with self.assertRaises(IntegrityError), transaction.atomic():
             queue_line()

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from unittest import mock
+
 from raksa.core.errors import InvalidInput
 from raksa.core.identifiers import make_national_id
 from raksa.people.models import Identifier, Person
 from raksa.people.services import person_create, person_find_or_create
-from tests.base import RaksaTestCase
+from tests.base import RaksaTestCase, at_most_queries
 
 NID = make_national_id("110170012345")
 OTHER_NID = make_national_id("310170054321")
@@ -178,6 +180,35 @@ class FindOrCreateFuzzyTests(RaksaTestCase):
         self.assertTrue(result.created)
         again = person_find_or_create(actor=None, line_user_id=LINE_ID)
         self.assertEqual((again.person, again.matched_on), (result.person, "line_user_id"))
+
+    def test_a_new_reporter_known_by_a_line_id_is_stored_in_at_most_five_statements(self) -> None:
+        # The look-up by the id, then in one savepoint (a concurrent report may have made her a moment ago): the
+        # person, with her province, and her id. Nothing is looked up twice, nothing updated after.
+        line_id = "U" + "b2" * 16
+        with at_most_queries(self, 5):
+            result = person_find_or_create(actor=None, line_user_id=line_id, province_code="10")
+        self.assertTrue(result.created)
+        assert result.person is not None
+        self.assertEqual(Person.objects.get(pk=result.person.pk).province_code, "10")
+        self.assertEqual(result.person.identifiers.get().value, line_id)
+
+    def test_an_identifier_claimed_in_between_finds_whoever_claimed_it(self) -> None:
+        # Nobody held the id when it was looked up; someone does by the time it is inserted.
+        from raksa.people.services import find_or_create
+
+        line_id = "U" + "c3" * 16
+        claimer = person_create(actor=None, first_name_th="มาก่อน", line_user_id=line_id)
+        real = find_or_create._exact_match
+        calls = []
+
+        def first_misses(wanted):
+            calls.append(wanted)
+            return None if len(calls) == 1 else real(wanted)
+
+        with mock.patch.object(find_or_create, "_exact_match", first_misses):
+            result = person_find_or_create(actor=None, line_user_id=line_id)
+        self.assertEqual((result.person, result.created, result.matched_on), (claimer, False, "line_user_id"))
+        self.assertEqual(Person.objects.filter(first_name_th="").count(), 0)  # the half-made one rolled back
 
     def test_it_needs_a_name_or_an_identifier(self) -> None:
         with self.assertRaises(InvalidInput) as caught:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.conf import settings
+from django.utils import timezone
 
 from raksa.cases import services as case_services
 from raksa.cases.events import event_record
@@ -311,3 +312,14 @@ class SubscriptionTests(NoticeTestCase):
             subscription_create(case=case, transport="sms", address="021234567", method="told_staff")
         with self.assertRaises(ValueError):
             subscription_create(case=case, transport="email", address="a@example.org", method="told_staff")
+
+    def test_a_new_subscription_is_one_statement_and_a_repeat_keeps_the_first(self):
+        case = self.report(emergency_type="", text=NEED)
+        with self.assertNumQueries(1):
+            first = subscription_create(case=case, transport="sms", address="0812223333", method="told_staff")
+        again = subscription_create(case=case, transport="sms", address="0812223333", method="web_form")
+        self.assertEqual((again.pk, again.method), (first.pk, "told_staff"))
+        Subscription.objects.filter(pk=first.pk).update(stopped_at=timezone.now())
+        restarted = subscription_create(case=case, transport="sms", address="0812223333", method="web_form")
+        self.assertEqual(restarted.pk, first.pk)
+        self.assertIsNone(restarted.stopped_at)

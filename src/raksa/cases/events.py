@@ -346,6 +346,34 @@ def _stage_changed(case: Case, stage: str) -> None:
 # recording
 
 
+def _event_new(
+    *, case: Case, kind: str, actor: User | None, unit: Unit | None, data: dict[str, Any] | None, now: Any
+) -> tuple[CaseEvent, str]:
+    """The event, checked against the catalogue and not saved yet, and the stage the case has after it."""
+    event_type = event_type_of(kind)
+    if event_type is None:
+        raise ValueError(f"event kind {kind!r} is not declared (declare it with event_type_declare)")
+    data = dict(data or {})
+    unknown = set(data) - event_type.keys
+    if unknown:
+        raise ValueError(f"event kind {kind!r} does not declare the payload keys {sorted(unknown)}")
+    if unit is None and actor is not None:
+        unit = actor.unit
+    stage = public_stage_for(case, event_type)
+    # The case's first event enters its first stage; any later one only when it moves the stage.
+    entered = stage if stage != case.public_stage or kind == CASE_CREATED.kind else ""
+    event = CaseEvent(case=case, kind=kind, actor=actor, unit=unit, data=data, created_at=now, stage=entered)
+    return event, stage
+
+
+def _stage_move(case: Case, stage: str, now: Any) -> None:
+    case.public_stage = stage
+    # update() rather than save(): only this column, never overwriting fields a caller has not saved yet.
+    Case.objects.filter(pk=case.pk).update(public_stage=stage, updated_at=now)
+    if _stage_change_handlers:  # none registered: nothing more than the update above
+        _stage_changed(case, stage)
+
+
 def event_record(
     *,
     case: Case,
@@ -360,28 +388,41 @@ def event_record(
     fields (status) are saved, inside the caller's transaction. A new stage is told to the handlers registered
     with `stage_change_register`, in that transaction.
     """
-    event_type = event_type_of(kind)
-    if event_type is None:
-        raise ValueError(f"event kind {kind!r} is not declared (declare it with event_type_declare)")
-    data = dict(data or {})
-    unknown = set(data) - event_type.keys
-    if unknown:
-        raise ValueError(f"event kind {kind!r} does not declare the payload keys {sorted(unknown)}")
-    if unit is None and actor is not None:
-        unit = actor.unit
     now = timezone.now()
-    stage = public_stage_for(case, event_type)
-    # The case's first event enters its first stage; any later one only when it moves the stage.
-    entered = stage if stage != case.public_stage or kind == CASE_CREATED.kind else ""
-    event = CaseEvent(case=case, kind=kind, actor=actor, unit=unit, data=data, created_at=now, stage=entered)
+    event, stage = _event_new(case=case, kind=kind, actor=actor, unit=unit, data=data, now=now)
     event.save(force_insert=True)
     if stage != case.public_stage:
-        case.public_stage = stage
-        # update() rather than save(): only this column, never overwriting fields a caller has not saved yet.
-        Case.objects.filter(pk=case.pk).update(public_stage=stage, updated_at=now)
-        if _stage_change_handlers:  # none registered: nothing more than the update above
-            _stage_changed(case, stage)
+        _stage_move(case, stage, now)
     return event
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event for `events_record`: what `event_record` takes, but the case."""
+
+    kind: str
+    actor: User | None = None
+    unit: Unit | None = None
+    data: dict[str, Any] | None = None
+
+
+def events_record(*, case: Case, events: Sequence[EventSpec]) -> list[CaseEvent]:
+    """Append several events to the case's timeline, in order, as `event_record` would one after another.
+
+    When none of them moves the case's public stage (a new case's "created" and its people) they are written in
+    one insert, with one time; otherwise each goes through `event_record`, so every stage move is told in turn.
+    """
+    now = timezone.now()
+    built = [
+        _event_new(case=case, kind=spec.kind, actor=spec.actor, unit=spec.unit, data=spec.data, now=now)
+        for spec in events
+    ]
+    if any(stage != case.public_stage for _, stage in built):
+        return [
+            event_record(case=case, kind=spec.kind, actor=spec.actor, unit=spec.unit, data=spec.data)
+            for spec in events
+        ]
+    return CaseEvent.objects.bulk_create([event for event, _ in built])
 
 
 def _unit_or_owner(actor: User | None, case: Case) -> Unit | None:
@@ -389,9 +430,8 @@ def _unit_or_owner(actor: User | None, case: Case) -> Unit | None:
     return actor.unit if actor is not None else case.owning_unit
 
 
-def event_case_created(*, case: Case, actor: User | None) -> CaseEvent:
-    return event_record(
-        case=case,
+def _case_created(case: Case, actor: User | None) -> EventSpec:
+    return EventSpec(
         kind=CASE_CREATED.kind,
         actor=actor,
         unit=_unit_or_owner(actor, case),
@@ -406,14 +446,29 @@ def event_case_created(*, case: Case, actor: User | None) -> CaseEvent:
     )
 
 
-def event_party_added(*, case: Case, actor: User | None, party: CaseParty) -> CaseEvent:
-    return event_record(
-        case=case,
+def _party_added(case: Case, actor: User | None, party: CaseParty) -> EventSpec:
+    return EventSpec(
         kind=PARTY_ADDED.kind,
         actor=actor,
         unit=_unit_or_owner(actor, case),
         data={"party_id": party.pk, "person_id": party.person_id, "role": party.role},
     )
+
+
+def event_case_created(*, case: Case, actor: User | None) -> CaseEvent:
+    spec = _case_created(case, actor)
+    return event_record(case=case, kind=spec.kind, actor=spec.actor, unit=spec.unit, data=spec.data)
+
+
+def event_case_opened(*, case: Case, actor: User | None, parties: Sequence[CaseParty]) -> list[CaseEvent]:
+    """A new case's "created" and one "party_added" per person on it, in that order, in one insert."""
+    specs = [_case_created(case, actor), *(_party_added(case, actor, party) for party in parties)]
+    return events_record(case=case, events=specs)
+
+
+def event_party_added(*, case: Case, actor: User | None, party: CaseParty) -> CaseEvent:
+    spec = _party_added(case, actor, party)
+    return event_record(case=case, kind=spec.kind, actor=spec.actor, unit=spec.unit, data=spec.data)
 
 
 def event_status_changed(

@@ -346,16 +346,24 @@ def case_create(
         people.append((reporter, CaseParty.Role.REPORTER))
     people.extend((person, _role(role)) for person, role in parties)
 
-    with transaction.atomic():
-        if owning_unit is None:
-            owning_unit = _route(
-                category=category,
-                province_code=province,
-                district_code=district,
-                emergency=bool(emergency_type),
-            )
-        elif not owning_unit.is_active:
-            raise UNIT_INACTIVE.error(field="owning_unit")
+    if owning_unit is None:
+        owning_unit = _route(
+            category=category,
+            province_code=province,
+            district_code=district,
+            emergency=bool(emergency_type),
+        )
+    elif not owning_unit.is_active:
+        raise UNIT_INACTIVE.error(field="owning_unit")
+    survivors: list[tuple[Person, str]] = []
+    for person, role in people:
+        person = person_survivor(person)
+        if (person.pk, role) not in {(p.pk, r) for p, r in survivors}:
+            survivors.append((person, role))
+
+    # Every check is made above, so nothing raised in here is caught and recovered: no savepoint is needed
+    # when the caller's transaction is open (intake's), and an error fails it as it would with one.
+    with transaction.atomic(savepoint=False):
         case = Case.objects.create(
             number=case_number_next(),
             tracking_code=_tracking_code_new(),
@@ -375,14 +383,10 @@ def case_create(
             owning_unit=owning_unit,
             created_by=actor,
         )
-        events.event_case_created(case=case, actor=actor)
-        seen: set[tuple[int, str]] = set()
-        for person, role in people:
-            person = person_survivor(person)
-            if (person.pk, role) in seen:
-                continue
-            seen.add((person.pk, role))
-            _party_add(actor=actor, case=case, person=person, role=role)
+        added = CaseParty.objects.bulk_create(
+            [CaseParty(case=case, person=person, role=role) for person, role in survivors]
+        )
+        events.event_case_opened(case=case, actor=actor, parties=added)
     return case
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import geothai
@@ -15,7 +17,20 @@ from raksa.directory.models import Agency, Contact, RoutingRule, ServiceArea, Un
 from raksa.directory.routing import CENTRE_UNIT, Route, RoutingTable
 
 _cache_lock = threading.Lock()
-_cached: tuple[tuple[Any, ...], RoutingTable] | None = None
+
+
+@dataclass(frozen=True)
+class _Directory:
+    """What routing reads from the directory, as the database had it at `fingerprint`."""
+
+    fingerprint: tuple[Any, ...]
+    table: RoutingTable
+    # The active units by code (with their agency), and the codes of those serving each area code.
+    units: dict[str, Unit]
+    serving: dict[str, tuple[str, ...]]
+
+
+_cached: _Directory | None = None
 
 
 def _directory_fingerprint() -> tuple[Any, ...]:
@@ -41,9 +56,13 @@ def _directory_fingerprint() -> tuple[Any, ...]:
     return (connection.alias, *row) if row else (connection.alias,)
 
 
-def _build_routing_table() -> RoutingTable:
-    units = Unit.objects.filter(is_active=True).select_related("agency").prefetch_related("areas")
-    return RoutingTable.from_rows(
+def _build_directory(fingerprint: tuple[Any, ...]) -> _Directory:
+    units = list(Unit.objects.filter(is_active=True).select_related("agency").prefetch_related("areas"))
+    serving: dict[str, list[str]] = {}
+    for unit in units:
+        for area in unit.areas.all():
+            serving.setdefault(area.area_code, []).append(unit.code)
+    table = RoutingTable.from_rows(
         agencies=({"code": code} for code in Agency.objects.values_list("code", flat=True)),
         units=(
             {
@@ -60,19 +79,48 @@ def _build_routing_table() -> RoutingTable:
             for category, agency in RoutingRule.objects.values_list("category", "agency__code")
         ),
     )
+    for unit in units:
+        # The cache keeps units, not the querysets they were read with.
+        unit._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    return _Directory(
+        fingerprint=fingerprint,
+        table=table,
+        units={unit.code: unit for unit in units},
+        serving={code: tuple(codes) for code, codes in serving.items()},
+    )
+
+
+def _directory() -> _Directory:
+    """The directory as routing reads it, rebuilt only when the fingerprint says it changed (one query)."""
+    global _cached
+    fingerprint = _directory_fingerprint()
+    cached = _cached
+    if cached is not None and cached.fingerprint == fingerprint:
+        return cached
+    built = _build_directory(fingerprint)
+    with _cache_lock:
+        _cached = built
+    return built
 
 
 def routing_table() -> RoutingTable:
     """The routing table as the database has it now (active units only), rebuilt only when the directory changed."""
-    global _cached
-    fingerprint = _directory_fingerprint()
-    cached = _cached
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    table = _build_routing_table()
-    with _cache_lock:
-        _cached = (fingerprint, table)
-    return table
+    return _directory().table
+
+
+def _own_copy(unit: Unit) -> Unit:
+    # Each caller gets its own instance: the cached one is shared by every request of the process.
+    return copy.copy(unit)
+
+
+def active_units_serving(*, area_codes: Iterable[str]) -> dict[str, list[Unit]]:
+    """For each area code, the active units whose service areas include exactly that code (a district's units,
+    or those serving a whole province), from the cached directory: one query, the fingerprint's."""
+    directory = _directory()
+    return {
+        code: [_own_copy(directory.units[unit]) for unit in directory.serving.get(code, ())]
+        for code in area_codes
+    }
 
 
 def route_suggest(
@@ -102,15 +150,16 @@ def route_for(
     Falls back to the national 1300 centre when the rule names no unit; raises NotFound only when the directory
     has not been loaded at all.
     """
-    route = route_suggest(
-        category=category, province_code=province_code, district_code=district_code, emergency=emergency
+    directory = _directory()  # one query, the fingerprint's: the table and the units come from the cache
+    route = directory.table.suggest(
+        category,
+        province_code=province_code or None,
+        district_code=district_code or None,
+        emergency=emergency,
     )
     for code in (route.unit_code, CENTRE_UNIT):
-        if not code:
-            continue
-        unit = Unit.objects.select_related("agency").filter(code=code, is_active=True).first()
-        if unit is not None:
-            return unit
+        if code and code in directory.units:
+            return _own_copy(directory.units[code])
     raise DIRECTORY_EMPTY.error()
 
 

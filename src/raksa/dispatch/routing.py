@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from raksa.directory.models import Unit
 from raksa.directory.routing import CENTRE_UNIT
-from raksa.directory.selectors import area_name
+from raksa.directory.selectors import active_units_serving, area_name
 from raksa.dispatch import geo
 
 
@@ -30,17 +30,16 @@ class DispatchRoute:
     reason_en: str
 
 
-def _district_units(district_code: str) -> list[Unit]:
-    units = Unit.objects.filter(is_active=True, areas__area_code=district_code).distinct()
+# The active units and their areas come from the directory's cache (directory.selectors), checked against the
+# database by its one fingerprint query.
+
+
+def _district_units(units: list[Unit]) -> list[Unit]:
     return sorted(units, key=lambda u: (u.kind != Unit.Kind.RAPID_RESPONSE, u.code))
 
 
-def _province_rapid_unit(province_code: str) -> Unit | None:
-    return (
-        Unit.objects.filter(is_active=True, kind=Unit.Kind.RAPID_RESPONSE, areas__area_code=province_code)
-        .order_by("code")
-        .first()
-    )
+def _province_rapid_unit(units: list[Unit]) -> Unit | None:
+    return min((u for u in units if u.kind == Unit.Kind.RAPID_RESPONSE), key=lambda u: u.code, default=None)
 
 
 def dispatch_route(
@@ -61,8 +60,10 @@ def dispatch_route(
         province = province_code or district_code[:2]
         district = district_code if district_code.startswith(province) else ""
         source = "address"
+    codes = [code for code in (district, province) if code]
+    serving = active_units_serving(area_codes=codes) if codes else {}
     if district:
-        units = _district_units(district)
+        units = _district_units(serving[district])
         if units:
             name = area_name(district) or district
             name_en = area_name(district, lang="en") or district
@@ -75,7 +76,7 @@ def dispatch_route(
                 f"the unit serving {name_en}",
             )
     if province:
-        unit = _province_rapid_unit(province)
+        unit = _province_rapid_unit(serving[province])
         if unit is not None:
             name = area_name(province) or province
             name_en = area_name(province, lang="en") or province

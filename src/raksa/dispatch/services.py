@@ -93,24 +93,30 @@ def timer_minutes(case: Case) -> tuple[int, int]:
 # the hand-over from intake
 
 
-def dispatch_request(*, case: Case) -> Dispatch:
+def dispatch_request(*, case: Case, new_case: bool = False) -> Dispatch:
     """Send an emergency case to the unit its point routes to, inside the caller's transaction.
 
     Safe to call twice: a case that already has its first dispatch gets that one back, and nothing is sent again.
+    `new_case` says the caller opened the case in this same transaction, so it cannot have a dispatch yet and
+    the look-up for one is skipped.
+
+    No savepoint of its own: nothing here is caught and recovered, so a failure fails the caller's transaction
+    (intake's report stays stored and is retried), as it would with one.
     """
     if not case.emergency_type:
         raise ValueError(f"case {case.number} is not an emergency")
-    with transaction.atomic():
-        existing = case.dispatches.filter(level=0).select_related("unit").first()
-        if existing is not None:
-            return existing
+    with transaction.atomic(savepoint=False):
+        if not new_case:
+            existing = case.dispatches.filter(level=0).select_related("unit").first()
+            if existing is not None:
+                return existing
         route = dispatch_route(
             latitude=case.latitude,
             longitude=case.longitude,
             province_code=case.province_code,
             district_code=case.district_code,
         )
-        dispatch = Dispatch.objects.create(case=case, unit=route.unit, level=0, reason=route.reason_th)
+        dispatch = Dispatch(case=case, unit=route.unit, level=0, reason=route.reason_th)
         _alert(dispatch, now=timezone.now())
     return dispatch
 
@@ -124,8 +130,15 @@ def _contacts(unit: Unit) -> list[Contact]:
 
 
 def _alert(dispatch: Dispatch, *, now: dt.datetime) -> None:
-    """Queue the alert to the contact at `contact_index` (cycling, at the top level), or escalate when none."""
+    """Queue the alert to the contact at `contact_index` (cycling, at the top level), or escalate when none.
+
+    A dispatch not saved yet (a new one) is inserted here, already alerted when a contact is there to alert:
+    one insert rather than an insert and an update.
+    """
     contacts = _contacts(dispatch.unit)
+    new = dispatch.pk is None
+    if new and not contacts:
+        dispatch.save(force_insert=True)
     # Past the last contact, only the top of the chain starts again from the first (asked only then: a query).
     exhausted = dispatch.contact_index >= len(contacts) and _next_unit(dispatch) is not None
     if not contacts or exhausted:
@@ -135,14 +148,6 @@ def _alert(dispatch: Dispatch, *, now: dt.datetime) -> None:
             _escalate(dispatch, why_th=error, now=now)
         return
     contact = contacts[dispatch.contact_index % len(contacts)]
-    message_queue(
-        key=f"dispatch:{dispatch.pk}:alert:{dispatch.contact_index}",
-        transport=TRANSPORT_FOR_CONTACT[contact.kind],
-        to=contact.value,
-        payload=alert_payload(dispatch, transport=TRANSPORT_FOR_CONTACT[contact.kind]),
-        purpose=PURPOSE,
-        ref=str(dispatch.pk),
-    )
     ack_minutes, _ = timer_minutes(dispatch.case)
     dispatch.ack_due_at = now + dt.timedelta(minutes=ack_minutes)
     fields = ["ack_due_at", "updated_at"]
@@ -151,7 +156,18 @@ def _alert(dispatch: Dispatch, *, now: dt.datetime) -> None:
         dispatch.state = S.ALERTED
         dispatch.alerted_at = now
         fields += ["state", "alerted_at"]
-    dispatch.save(update_fields=fields)
+    if new:
+        dispatch.save(force_insert=True)  # the message's key and link need its id
+    message_queue(
+        key=f"dispatch:{dispatch.pk}:alert:{dispatch.contact_index}",
+        transport=TRANSPORT_FOR_CONTACT[contact.kind],
+        to=contact.value,
+        payload=alert_payload(dispatch, transport=TRANSPORT_FOR_CONTACT[contact.kind]),
+        purpose=PURPOSE,
+        ref=str(dispatch.pk),
+    )
+    if not new:
+        dispatch.save(update_fields=fields)
     if "state" in fields:
         event_record(
             case=dispatch.case,
@@ -350,7 +366,7 @@ def _supervisors_tell(dispatch: Dispatch, *, why_th: str, to: Unit) -> None:
 
 def _send_up(dispatch: Dispatch, target: Unit, *, reason: str, now: dt.datetime) -> Dispatch:
     """The case's dispatch one level above `dispatch`, to `target`, alerted at once."""
-    higher = Dispatch.objects.create(
+    higher = Dispatch(
         case=dispatch.case,
         unit=target,
         level=dispatch.level + 1,

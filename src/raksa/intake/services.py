@@ -25,6 +25,7 @@ Several reports of one incident: `incident_join` folds one open emergency case i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -485,9 +486,15 @@ def report_submit(
     payload["files"] = len(checked_files)
 
     # Stored first, looked up only when the key is taken: a retry costs one failed insert, a new report no look-up.
+    # A report alone is one INSERT, atomic by itself: outside a transaction it needs no BEGIN and COMMIT around
+    # it. With files or a consent, or inside a caller's transaction (whose savepoint lets the duplicate key's
+    # failed insert be caught), it is wrapped as before.
     stored: list[str] = []
+    alone = (
+        not checked_files and not payload.get("consent") and not transaction.get_connection().in_atomic_block
+    )
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if alone else transaction.atomic():
             report = Report.objects.create(
                 channel=channel,
                 source=source,
@@ -803,7 +810,7 @@ def report_process(*, report: Report) -> Report:
                 },
             )
         if case.emergency_type and not attach_number:
-            dispatch_request(case=case)
+            dispatch_request(case=case, new_case=True)  # made above, in this transaction
         report.case = case
         report.state = Report.State.PROCESSED
         report.triage = result.as_dict() if result is not None else None

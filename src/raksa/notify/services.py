@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from raksa.core.db import insert_unless_taken
 from raksa.notify.models import Message
 from raksa.notify.transports import TransportError, transport_for, transport_kinds
 
@@ -113,19 +114,23 @@ def message_queue(
     if not_before is not None and timezone.is_naive(not_before):
         raise ValueError("not_before must be an aware datetime")
     transport_for(transport).check(to=to, payload=payload)
-    # get_or_create inserts in a savepoint of its own and, on a duplicate key, rolls back to it and reads the
-    # row the other transaction made: the caller's transaction goes on unharmed.
-    message, _ = Message.objects.get_or_create(
+    message = Message(
         key=key,
-        defaults={
-            "transport": transport,
-            "to": to,
-            "payload": payload,
-            "purpose": purpose,
-            "ref": ref,
-            "next_attempt_at": not_before,
-        },
+        transport=transport,
+        to=to,
+        payload=payload,
+        purpose=purpose,
+        ref=ref,
+        next_attempt_at=not_before,
     )
+    # Inserted unless the key is taken, in one statement and without a savepoint: a key queued by another
+    # transaction at the same moment is skipped, not an error, so the caller's transaction goes on unharmed.
+    if insert_unless_taken(message):
+        return message
+    existing = Message.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    message.save(force_insert=True)  # nothing holds the key, yet the row was refused: let the real error show
     return message
 
 

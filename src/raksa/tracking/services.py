@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -47,6 +46,7 @@ from django.utils import timezone
 
 from raksa.accounts.models import User
 from raksa.cases.models import Case, PublicStage, Urgency
+from raksa.core.db import insert_unless_taken
 from raksa.core.errors import RaksaError
 from raksa.core.ids import normalize_tracking_code
 from raksa.core.ratelimit import Limit, RateDecision, rate_check, rate_give_back, rate_take
@@ -123,17 +123,25 @@ def subscription_create(
     if method not in Subscription.Method.values:
         raise ValueError(f"unknown consent method {method!r}")
     _address_check(transport, address)
-    defaults: dict[str, Any] = {
-        "method": method,
-        "consented_at": consented_at or timezone.now(),
-        "report_ref": report_ref,
-        "recorded_by": recorded_by,
-    }
-    # get_or_create inserts in a savepoint: a racing insert of the same row leaves the caller's transaction usable.
-    subscription, created = Subscription.objects.get_or_create(
-        case=case, transport=transport, address=address, defaults=defaults
+    subscription = Subscription(
+        case=case,
+        transport=transport,
+        address=address,
+        method=method,
+        consented_at=consented_at or timezone.now(),
+        report_ref=report_ref,
+        recorded_by=recorded_by,
     )
-    if not created and subscription.stopped_at is not None:
+    # Inserted unless the row exists, in one statement and without a savepoint: a racing insert of the same row
+    # is skipped, not an error, so the caller's transaction stays usable.
+    if insert_unless_taken(subscription):
+        return subscription
+    found = Subscription.objects.filter(case=case, transport=transport, address=address).first()
+    if found is None:
+        subscription.save(force_insert=True)  # refused, yet nothing holds it: let the real error show
+        return subscription
+    subscription = found
+    if subscription.stopped_at is not None:
         subscription.stopped_at = None
         subscription.save(update_fields=["stopped_at", "updated_at"])
     return subscription
@@ -206,7 +214,8 @@ def stage_notify(case: Case, stage: str) -> int:
     """
     if stage not in STAGE_WORDS:
         return 0  # "received": the channel told the reporter when she sent it
-    subscriptions = list(Subscription.objects.filter(case_id=case.pk, stopped_at__isnull=True))
+    # In the order they were made: the model's own ordering would join the cases table for nothing.
+    subscriptions = list(Subscription.objects.filter(case_id=case.pk, stopped_at__isnull=True).order_by("id"))
     if not subscriptions:
         return 0
     text = notice_text(case, stage)

@@ -13,7 +13,13 @@ from raksa.core.text import shown
 from raksa.people.errors import BIRTH_YEAR_NOT_A_YEAR, NOTHING_TO_MATCH
 from raksa.people.models import Identifier, Person
 from raksa.people.selectors import Candidate, person_candidates, person_survivor
-from raksa.people.services.person import _identifiers_claim, _refresh_keys, person_create
+from raksa.people.services.person import (
+    _create,
+    _identifiers_claim,
+    _person_input,
+    _refresh_keys,
+    person_create,
+)
 from raksa.people.services.validation import (
     NAME_FIELDS,
     PHONES_MAX,
@@ -207,14 +213,16 @@ def _find_or_create_new(
     for name in sorted(set(fields) - allowed):
         errors.add(name, UNKNOWN_FIELD, name=shown(name))
     errors.raise_if_any()
-    person = person_create(actor=actor, **fields)
-    changed = False
-    if birth_year and not person.birth_year:
-        person.birth_year, person.birth_year_estimated = birth_year, True
-        changed = True
-    if province_code and not person.province_code:
-        person.province_code = province_code
-        changed = True
-    if changed:
-        person.save(update_fields=["birth_year", "birth_year_estimated", "province_code", "updated_at"])
-    return person
+    # person_create's checks, then one insert that also fills the estimated birth year and the province when
+    # the person's own fields left them empty. The exact match has just looked up the identifiers it was given
+    # and found nobody: unless create_fields brought others, they are not looked up again.
+    defaults = {
+        name: value for name, value in (person_create.__kwdefaults__ or {}).items() if name != "actor"
+    }
+    data, identifiers, address = _person_input(**{**defaults, **fields})
+    searched = {(_KIND_OF_FIELD[name], value) for name, value in found.items()}
+    looked_up = all((kind, value) in searched for kind, value, _ in identifiers)
+    fill = {"province_code": province_code, "birth_year": birth_year}
+    return _create(
+        actor=actor, fields=data, identifiers=identifiers, address=address, fill=fill, looked_up=looked_up
+    )

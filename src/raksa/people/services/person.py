@@ -77,6 +77,16 @@ def _identifiers_claim(person: Person, wanted: Iterable[tuple[str, str, str]]) -
     return created
 
 
+def _identifiers_insert(person: Person, wanted: Iterable[tuple[str, str, str]]) -> None:
+    """A new person's identifiers, nobody holding them a moment ago: inserted without a look-up or savepoint,
+    so the caller's savepoint must take the Conflict of one claimed in between (see `_create`)."""
+    for kind, value, field_name in wanted:
+        try:
+            Identifier.objects.create(person=person, kind=kind, value=value)
+        except IntegrityError:
+            raise _identifier_in_use(field_name) from None
+
+
 def _address_set(person: Person, address: dict[str, str]) -> Address:
     current = person.addresses.filter(is_current=True).first()
     if current and all(getattr(current, key) == address[key] for key in ADDRESS_KEYS):
@@ -92,17 +102,36 @@ def _create(
     fields: dict[str, Any],
     identifiers: list[tuple[str, str, str]],
     address: dict[str, str] | None,
+    fill: dict[str, Any] | None = None,
+    looked_up: bool = False,
 ) -> Person:
-    with transaction.atomic():
-        for kind, value, field_name in identifiers:
-            if Identifier.objects.filter(kind=kind, value=value).exists():
-                raise _identifier_in_use(field_name)
+    """Insert the person, their identifiers and address.
+
+    `fill` gives an estimated `birth_year` and a `province_code` for when the person's own input left them empty
+    (find-or-create's), in the same insert. `looked_up` is find-or-create's: it has just looked every identifier up and found nobody, and it
+    runs this inside a savepoint of its own that it rolls back on a Conflict. So the identifiers are not looked
+    up again and no savepoint is made here: one a concurrent report claimed a moment ago fails its insert,
+    which is that same Conflict.
+    """
+    with transaction.atomic(savepoint=not looked_up):
+        if not looked_up:
+            for kind, value, field_name in identifiers:
+                if Identifier.objects.filter(kind=kind, value=value).exists():
+                    raise _identifier_in_use(field_name)
         person = Person(**fields, created_by=actor if getattr(actor, "pk", None) else None)
         if address and address["province_code"]:
             person.province_code = address["province_code"]
+        fill = fill or {}
+        if fill.get("birth_year") and not person.birth_year:
+            person.birth_year, person.birth_year_estimated = fill["birth_year"], True
+        if fill.get("province_code") and not person.province_code:
+            person.province_code = fill["province_code"]
         _refresh_keys(person)
-        person.save()
-        _identifiers_claim(person, identifiers)
+        person.save(force_insert=True)
+        if looked_up:
+            _identifiers_insert(person, identifiers)
+        else:
+            _identifiers_claim(person, identifiers)
         if address:
             Address.objects.create(person=person, is_current=True, **address)
     return person
@@ -133,21 +162,38 @@ def person_create(
 
     A title typed into the first name ("นางสาวสมศรี") is moved to `title`.
     """
+    data, identifiers, clean_address = _person_input(
+        title=title,
+        first_name_th=first_name_th,
+        last_name_th=last_name_th,
+        first_name_en=first_name_en,
+        last_name_en=last_name_en,
+        nickname=nickname,
+        sex=sex,
+        birth_date=birth_date,
+        age=age,
+        nationality=nationality,
+        status=status,
+        national_id=national_id,
+        passport=passport,
+        phones=phones,
+        line_user_id=line_user_id,
+        address=address,
+    )
+    return _create(actor=actor, fields=data, identifiers=identifiers, address=clean_address)
+
+
+def _person_input(
+    *,
+    national_id: str | None,
+    passport: str | None,
+    phones: Iterable[str],
+    line_user_id: str | None,
+    **given: Any,
+) -> tuple[dict[str, Any], list[tuple[str, str, str]], dict[str, str] | None]:
+    """person_create's input checked: the person's fields, the identifiers (kind, value, field), the address."""
     errors = _Errors()
-    data: dict[str, Any] = {
-        "title": title,
-        "first_name_th": first_name_th,
-        "last_name_th": last_name_th,
-        "first_name_en": first_name_en,
-        "last_name_en": last_name_en,
-        "nickname": nickname,
-        "sex": sex,
-        "birth_date": birth_date,
-        "age": age,
-        "nationality": nationality,
-        "status": status,
-        "address": address,
-    }
+    data: dict[str, Any] = dict(given)
     _clean_person_fields(data, errors)
     identifiers = _collect_identifiers(
         national_id=national_id, passport=passport, phones=phones, line_user_id=line_user_id, errors=errors
@@ -157,7 +203,7 @@ def person_create(
     errors.raise_if_any()
     _split_titles(data)
     clean_address = data.pop("address")
-    return _create(actor=actor, fields=data, identifiers=identifiers, address=clean_address)
+    return data, identifiers, clean_address
 
 
 def _lock(person: Person) -> Person:
