@@ -84,7 +84,7 @@ MAX_RATE = 1000
 MAX_DURATION = 300
 MAX_CLIENTS = 200
 TIMELINE_SECONDS = 5
-CEILING_MAX_RATE = 1500  # webhook requests a second the ceiling's bodies suffice for
+CEILING_MAX_RATE = 3000  # webhook requests a second the ceiling's bodies suffice for
 # --- the events, as LINE sends them ------------------------------------------------------------------------
 
 
