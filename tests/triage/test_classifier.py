@@ -14,7 +14,7 @@ import pytest
 from raksa.core.identifiers import make_national_id
 from raksa.triage import EMERGENCY_TYPES, TriageResult, triage
 from raksa.triage.classifier import classify_offline, decide, shipped_model
-from raksa.triage.evaluation import evaluate, read_jsonl
+from raksa.triage.evaluation import Evaluation, evaluate, read_jsonl
 from raksa.triage.training import train
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -328,14 +328,17 @@ class PipelineEntitiesTests:
         json.dumps(data, ensure_ascii=False)
 
 
+def _figures(rows: list[dict], *, at_least: int) -> Evaluation:
+    """The shipped model's figures on a labelled set, which must hold at least `at_least` rows."""
+    assert len(rows) >= at_least
+    return evaluate(rows, [classify_offline(r["text"]).as_dict() for r in rows])
+
+
 class DevSetQualityTests:
     """An honest regression guard: the shipped model on the hand-written dev set (never trained on)."""
 
     def test_it_meets_the_quality_floors_on_the_dev_set(self) -> None:
-        rows = read_jsonl(DEV)
-        assert len(rows) >= 300
-        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
-        ev = evaluate(rows, predictions)
+        ev = _figures(read_jsonl(DEV), at_least=300)
         assert ev.emergency_recall >= 0.97
         assert ev.false_alarm_rate <= 0.10
         assert ev.emergency.macro_f1 >= 0.90
@@ -345,10 +348,7 @@ class DevSetQualityTests:
         # Romanised Thai, Thai on Latin keys, a live clause in a long report, questions, jokes and stories:
         # written with the readers, so a guard against losing them, not a fair figure (0.44 recall and 0.41
         # false alarms before the readers; 1.00 and 0.00 with them).
-        rows = read_jsonl(DEV_READERS)
-        assert len(rows) >= 50
-        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
-        ev = evaluate(rows, predictions)
+        ev = _figures(read_jsonl(DEV_READERS), at_least=50)
         assert ev.emergency_recall >= 0.99
         assert ev.false_alarm_rate <= 0.05
         assert ev.emergency.macro_f1 >= 0.90
@@ -358,10 +358,7 @@ class DevSetQualityTests:
         # Set e was written blind and is never trained on; these floors sit just under its one measurement
         # (recall 1.000, false alarms 0.113, emergency macro-F1 0.894, category macro-F1 0.917), so a retrain
         # that loses ground on reports nobody tuned for fails here.
-        rows = read_jsonl(HOLDOUT / "e.jsonl")
-        assert len(rows) >= 300
-        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
-        ev = evaluate(rows, predictions)
+        ev = _figures(read_jsonl(HOLDOUT / "e.jsonl"), at_least=300)
         assert ev.emergency_recall >= 0.97
         assert ev.false_alarm_rate <= 0.13
         assert ev.emergency.macro_f1 >= 0.87
@@ -371,10 +368,7 @@ class DevSetQualityTests:
         # Set f (330 reports of the round-two kinds) was written by someone who saw neither the code nor the data,
         # and measured once, on the round-two model (recall 0.979, false alarms 0.142, emergency macro-F1 0.792,
         # category macro-F1 0.854): floors just under it, so a retrain that loses ground there fails.
-        rows = read_jsonl(HOLDOUT / "f.jsonl")
-        assert len(rows) >= 330
-        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
-        ev = evaluate(rows, predictions)
+        ev = _figures(read_jsonl(HOLDOUT / "f.jsonl"), at_least=330)
         assert ev.emergency_recall >= 0.97
         assert ev.false_alarm_rate <= 0.16
         assert ev.emergency.macro_f1 >= 0.77
@@ -385,10 +379,7 @@ class DevSetQualityTests:
         # and once on the round-three model (recall 0.936, false alarms 0.137, emergency macro-F1 0.735, category
         # macro-F1 0.818), its rows and errors unread: floors just under that, so a retrain that loses ground on
         # reports nobody tuned for fails here.
-        rows = read_jsonl(HOLDOUT / "g.jsonl")
-        assert len(rows) >= 330
-        predictions = [classify_offline(r["text"]).as_dict() for r in rows]
-        ev = evaluate(rows, predictions)
+        ev = _figures(read_jsonl(HOLDOUT / "g.jsonl"), at_least=330)
         assert ev.emergency_recall >= 0.93
         assert ev.false_alarm_rate <= 0.15
         assert ev.emergency.macro_f1 >= 0.72

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +26,6 @@ from django.core import signals
 from raksa.intake.line.views import webhook_answer
 
 WEBHOOK_PATH = "/line/webhook"
-
-_REASONS = {200: "200 OK", 400: "400 Bad Request", 503: "503 Service Unavailable"}
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -63,7 +62,7 @@ class LineWebhookFront:
             signals.request_finished.send(sender=self.__class__)
         data = json.dumps(answer).encode()
         start_response(
-            _REASONS[status],
+            f"{status} {HTTPStatus(status).phrase}",
             [
                 ("Content-Type", "application/json"),
                 ("Content-Length", str(len(data))),
